@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatResult, InferenceState, LoadedModel, ModelInfo } from '../../shared/dto';
+import type { AppEvents } from '../../shared/events';
+import { populateModelsDir } from '../testing/fixtureModels';
+import { createTestCore } from '../testing/testCore';
+import type { Core } from './createCore';
+
+// The whole core through its dispatcher, with the engine in a real child process.
+let core: Core;
+let cleanup: () => Promise<void>;
+let ids: Awaited<ReturnType<typeof populateModelsDir>>;
+const call = <T>(method: string, args: unknown = {}) => core.dispatch(method, args) as Promise<T>;
+
+beforeAll(async () => {
+  const test = await createTestCore();
+  core = test.core;
+  cleanup = test.cleanup;
+  ids = await populateModelsDir(test.modelsDir);
+});
+afterAll(() => cleanup());
+
+describe('core with a forked engine', () => {
+  it('lists models with metadata, and a garbage file as unreadable with a reason', async () => {
+    const models = await call<ModelInfo[]>('library.listModels');
+    expect(models.map((m) => m.id).sort()).toEqual([ids.garbageId, ids.looseId, ids.tinyId].sort());
+    const tiny = models.find((m) => m.id === ids.tinyId)!;
+    expect(tiny).toMatchObject({ status: 'ok', publisher: 'hearth-test', repo: 'tiny-GGUF' });
+    expect(tiny.metadata).toMatchObject({ architecture: 'llama', quantization: 'Q4_0', trainedContextLength: 512, layers: 2 });
+    expect(tiny.metadata!.parameterCount).toBeGreaterThan(10_000);
+    const loose = models.find((m) => m.id === ids.looseId)!;
+    expect(loose.publisher).toBeUndefined();
+    expect(loose.metadata?.quantization).toBe('F16');
+    const garbage = models.find((m) => m.id === ids.garbageId)!;
+    expect(garbage.status).toBe('unreadable');
+    expect(garbage.error).toBeTruthy();
+    await expect(call('inference.loadModel', { modelId: ids.garbageId })).rejects.toMatchObject({ code: 'MODEL_UNREADABLE' });
+    await expect(call('inference.loadModel', { modelId: 'nope.gguf' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('loads with progress, streams tokens as events that add up to the reply, and unloads', async () => {
+    const events: Array<{ event: keyof AppEvents; payload: unknown }> = [];
+    const unsubscribe = core.events.subscribe((event, payload) => events.push({ event, payload }));
+    const loaded = await call<LoadedModel>('inference.loadModel', { modelId: ids.tinyId });
+    expect(loaded).toMatchObject({ modelId: ids.tinyId, settings: { contextSize: 512, threads: 1 } });
+    expect(events.some((e) => e.event === 'inference.loadProgressed')).toBe(true);
+    const state = await call<InferenceState>('inference.getState');
+    expect(state.loaded?.modelId).toBe(ids.tinyId);
+    expect(state.engine.state).toBe('ready');
+
+    const result = await call<ChatResult>('inference.chat', {
+      requestId: 'req-1',
+      messages: [{ role: 'user', content: 'hi' }],
+      params: { temperature: 0.7, seed: 11, maxTokens: 64 },
+    });
+    unsubscribe();
+    const tokenEvents = events
+      .filter((e) => e.event === 'inference.tokensGenerated')
+      .map((e) => e.payload as AppEvents['inference.tokensGenerated'])
+      .filter((p) => p.requestId === 'req-1');
+    expect(tokenEvents.length).toBeGreaterThan(0);
+    expect(tokenEvents.map((p) => p.text).join('')).toBe(result.text);
+    expect(tokenEvents.reduce((sum, p) => sum + p.tokenCount, 0)).toBe(result.stats.completionTokens);
+    // Batched: fewer messages than tokens crossed the process boundary... or at most one per token.
+    expect(tokenEvents.length).toBeLessThanOrEqual(result.stats.completionTokens);
+
+    await expect(call('inference.unloadModel')).resolves.toEqual({ unloaded: true });
+    await expect(call('inference.chat', { requestId: 'r2', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      code: 'MODEL_NOT_LOADED',
+    });
+  });
+
+  it('survives the engine process dying mid-reply: clear error, state reset, next load works', async () => {
+    await call('inference.loadModel', { modelId: ids.tinyId });
+    const pid = core.inference.enginePid!;
+    expect(pid).toBeGreaterThan(0);
+    let killed = false;
+    const unsubscribe = core.events.subscribe((event, payload) => {
+      if (event === 'inference.tokensGenerated' && (payload as { requestId: string }).requestId === 'doomed' && !killed) {
+        killed = true;
+        process.kill(pid, 'SIGKILL');
+      }
+    });
+    const reply = call('inference.chat', {
+      requestId: 'doomed',
+      messages: [{ role: 'user', content: 'hi' }],
+      params: { maxTokens: 400, temperature: 0.8, seed: 1 },
+    });
+    await expect(reply).rejects.toMatchObject({ code: 'ENGINE_CRASHED' });
+    unsubscribe();
+    const state = await call<InferenceState>('inference.getState');
+    expect(state.engine.state).toBe('crashed');
+    expect(state.engine.lastError).toMatch(/SIGKILL/);
+    expect(state.loaded).toBeNull();
+    expect(state.activeRequests).toEqual([]);
+
+    await call('inference.loadModel', { modelId: ids.tinyId });
+    expect(core.inference.enginePid).not.toBe(pid);
+    const again = await call<ChatResult>('inference.chat', {
+      requestId: 'after',
+      messages: [{ role: 'user', content: 'hi' }],
+      params: { maxTokens: 8, temperature: 0 },
+    });
+    expect(again.stats.completionTokens).toBe(8);
+  });
+
+  it('stops a running reply on request', async () => {
+    const chat = call<ChatResult>('inference.chat', {
+      requestId: 'long',
+      messages: [{ role: 'user', content: 'hi' }],
+      params: { maxTokens: 450, temperature: 0.8, seed: 2 },
+    });
+    await new Promise<void>((resolve) => {
+      const off = core.events.subscribe((event) => {
+        if (event === 'inference.tokensGenerated') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await expect(call('inference.stop', { requestId: 'long' })).resolves.toEqual({ stopped: true });
+    const result = await chat;
+    expect(result.stats.stopReason).toBe('abort');
+    expect(result.stats.completionTokens).toBeLessThan(450);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * Coalesces streamed text into few messages: the first piece of a reply goes out at once (time to
+ * first token matters most), later pieces at most every `intervalMs`. Callers `flush()` before
+ * sending the final result so text never arrives after the reply ended.
+ */
+export class TokenBatcher {
+  private text = '';
+  private tokens = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private sentFirst = false;
+
+  constructor(
+    private readonly send: (text: string, tokenCount: number) => void,
+    private readonly intervalMs = 16,
+  ) {}
+
+  add(text: string, tokenCount: number): void {
+    this.text += text;
+    this.tokens += tokenCount;
+    if (!this.sentFirst) {
+      this.sentFirst = true;
+      this.flush();
+      return;
+    }
+    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.text && !this.tokens) return;
+    const text = this.text;
+    const tokens = this.tokens;
+    this.text = '';
+    this.tokens = 0;
+    this.send(text, tokens);
+  }
+}

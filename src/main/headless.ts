@@ -1,0 +1,87 @@
+/**
+ * Node entry (`hearth` CLI): `hearth serve` runs the whole app without Electron — the built UI
+ * for any browser and the RPC over WebSocket — on the same core the desktop window uses.
+ */
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppError } from '../shared/errors';
+import { parseArgs, USAGE, type ServeOptions } from './cli/args';
+import { createCore } from './core/createCore';
+import { nodeEngineLauncher } from './core/engine/engineProcess';
+import { defaultThreads } from './core/engine/threads';
+import { LibraryService } from './core/library/libraryService';
+import { createConsoleLogger } from './core/logging/logger';
+import { defaultDataDir, defaultModelsDir } from './core/paths';
+import { startWebHost } from './hosts/webHost';
+import { formatModelTable } from './cli/formatModels';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const VERSION = process.env.npm_package_version ?? '0.1.0';
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const logger = createConsoleLogger(process.env.HEARTH_LOG_LEVEL === 'debug' ? 'debug' : 'info');
+  const threads = options.threads ?? defaultThreads();
+  const core = await createCore({
+    dataDir: resolve(options.dataDir ?? defaultDataDir()),
+    modelsDir: resolve(options.modelsDir ?? defaultModelsDir()),
+    threads,
+    logger,
+    host: 'headless',
+    version: VERSION,
+    launchEngine: nodeEngineLauncher({
+      workerPath: join(here, 'engineWorker.js'),
+      gpu: process.env.HEARTH_GPU === 'off' ? false : 'auto',
+      maxThreads: Math.max(threads, availableParallelism()),
+    }),
+  });
+  const web = await startWebHost({
+    core,
+    host: options.host,
+    port: options.port,
+    rendererDir: resolve(here, '../renderer'),
+    logger,
+  });
+  // The one line scripts and tests wait for: keep its shape stable.
+  process.stdout.write(`Hearth ready at ${web.url}\n`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info('shutting down', { signal });
+    await web.close();
+    await core.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const command = parseArgs(argv);
+  switch (command.name) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    case 'version':
+      process.stdout.write(`hearth ${VERSION}\n`);
+      return;
+    case 'ls': {
+      const library = new LibraryService(resolve(command.options.modelsDir ?? defaultModelsDir()), createConsoleLogger('error'));
+      process.stdout.write(formatModelTable(await library.listModels()));
+      return;
+    }
+    case 'serve':
+      await serve(command.options);
+      return;
+  }
+}
+
+export function runCli(argv: string[]): void {
+  main(argv).catch((error: unknown) => {
+    const message = error instanceof AppError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`hearth: ${message}\n`);
+    process.exit(error instanceof AppError && error.code === 'BAD_REQUEST' ? 2 : 1);
+  });
+}

@@ -1,0 +1,18 @@
+/// <reference types="vite/client" />
+
+/** Reply of the preload bridge: the value, or the shared error shape. */
+export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+
+/** What `src/preload` exposes on `window.bridge` (Electron only; absent in a browser). */
+export interface HearthBridge {
+  /** Calls one contract method. Resolves with a {@link BridgeReply}; may reject with an Error whose message is JSON `{code, message}`. */
+  call(method: string, args: unknown): Promise<BridgeReply>;
+  /** Subscribes to every pushed event. Returns an unsubscribe function. */
+  onEvent(callback: (event: string, payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    bridge?: HearthBridge;
+  }
+}

@@ -1,0 +1,73 @@
+import { create } from 'zustand';
+import { api } from '../api/api';
+import { errorMessage } from '../api/errors';
+import { newId } from '../lib/id';
+import { applyTokenBatch, failReply, finishReply, toHistory, type TokenBatch, type UiMessage } from './chatReducer';
+
+interface ChatState {
+  /** The current conversation, in memory only for now (persistence comes with `chats.*`). */
+  messages: UiMessage[];
+  /** Request generating right now; at most one per window. */
+  activeRequestId: string | null;
+  /** Why the last Stop failed, shown beside the Stop button. */
+  stopError: string | null;
+  send(text: string): Promise<void>;
+  stop(): Promise<void>;
+  /** New chat: stops a running reply and forgets the conversation. */
+  clear(): void;
+  /** Streamed text, batched per animation frame by `subscriptions.ts`. */
+  applyTokens(batch: TokenBatch): void;
+}
+
+export const useChatStore = create<ChatState>()((set, get) => ({
+  messages: [],
+  activeRequestId: null,
+  stopError: null,
+
+  async send(text) {
+    const content = text.trim();
+    if (!content || get().activeRequestId) return;
+    const requestId = newId();
+    const user: UiMessage = { id: newId(), role: 'user', content };
+    const reply: UiMessage = { id: newId(), role: 'assistant', content: '', requestId, streaming: true };
+    const messages = [...get().messages, user];
+    set({ messages: [...messages, reply], activeRequestId: requestId, stopError: null });
+    try {
+      const result = await api.inference.chat({ requestId, messages: toHistory(messages) });
+      set((state) => ({ messages: finishReply(state.messages, result) }));
+    } catch (error) {
+      set((state) => ({ messages: failReply(state.messages, requestId, errorMessage(error)) }));
+    } finally {
+      set((state) => (state.activeRequestId === requestId ? { activeRequestId: null } : {}));
+    }
+  },
+
+  async stop() {
+    const requestId = get().activeRequestId;
+    if (!requestId) return;
+    try {
+      await api.inference.stop({ requestId });
+      set({ stopError: null });
+    } catch (error) {
+      set({ stopError: errorMessage(error) });
+    }
+  },
+
+  clear() {
+    // The running request (if any) keeps `activeRequestId` until it settles, so Send stays
+    // disabled until the engine is free again; its result then finds no message and is dropped.
+    if (get().activeRequestId) void get().stop();
+    set({ messages: [], stopError: null });
+  },
+
+  applyTokens(batch) {
+    set((state) => {
+      const messages = applyTokenBatch(state.messages, batch);
+      return messages === state.messages ? state : { messages };
+    });
+  },
+}));
+
+type S = ChatState;
+
+export const selectIsGenerating = (s: S): boolean => s.activeRequestId !== null;

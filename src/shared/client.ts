@@ -1,0 +1,29 @@
+import { isMethodName, type GroupedApi } from './contract';
+import type { AppEvents, EventName } from './events';
+
+/** Minimal transport every client needs: a call and an event subscription. */
+export interface Transport {
+  call(method: string, args: unknown): Promise<unknown>;
+  /** Returns an unsubscribe function. */
+  onEvent(listener: <E extends EventName>(event: E, payload: AppEvents[E]) => void): () => void;
+}
+
+/** Builds the grouped API (`api.inference.chat(...)`) over any transport. */
+export function createApiClient(call: Transport['call']): GroupedApi {
+  return new Proxy({} as GroupedApi, {
+    get(_target, group) {
+      if (typeof group !== 'string') return undefined;
+      return new Proxy(
+        {},
+        {
+          get(_t, member) {
+            if (typeof member !== 'string') return undefined;
+            const name = `${group}.${member}`;
+            if (!isMethodName(name)) return undefined;
+            return (args?: unknown) => call(name, args ?? {});
+          },
+        },
+      );
+    },
+  });
+}
