@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { InferenceState } from '../src/shared/dto';
+import type { InferenceState, ModelInfo } from '../src/shared/dto';
 import { startHearth, type HearthServer } from './support/hearthServer';
 import { MODELS, populateE2eModels } from './support/models';
 import { RpcClient } from './support/rpcClient';
@@ -56,6 +56,11 @@ test('lists local models with metadata, and a broken file as unreadable with a r
   await expect(list.getByText('Q4_0').first()).toBeVisible();
   await expect(list.getByText('garbage.gguf')).toBeVisible();
   await expect(list.getByText('Unreadable')).toBeVisible();
+  // The reason llama.cpp's reader gave is shown, not just a label.
+  const models = await rpc.call<ModelInfo[]>('library.listModels');
+  const reason = models.find((m) => m.id === MODELS.garbage.id)?.error;
+  expect(reason).toBeTruthy();
+  await expect(list.getByText(reason!)).toBeVisible();
   await expect(page.getByRole('button', { name: /^Load .*garbage/ })).toHaveCount(0);
 
   // Load and unload from the list; the status bar follows.

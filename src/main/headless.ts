@@ -2,6 +2,7 @@
  * Node entry (`hearth` CLI): `hearth serve` runs the whole app without Electron — the built UI
  * for any browser and the RPC over WebSocket — on the same core the desktop window uses.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,16 @@ import { startWebHost } from './hosts/webHost';
 import { formatModelTable } from './cli/formatModels';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const VERSION = process.env.npm_package_version ?? '0.1.0';
+const VERSION = readVersion();
+
+/** The app's version from package.json (two folders above `out/main/`). */
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 export async function serve(options: ServeOptions): Promise<void> {
   const logger = createConsoleLogger(process.env.HEARTH_LOG_LEVEL === 'debug' ? 'debug' : 'info');
