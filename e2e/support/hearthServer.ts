@@ -19,6 +19,8 @@ export interface HearthServer {
   process: ChildProcess;
   /** Everything the server wrote to stderr so far (for failure messages). */
   stderr(): string;
+  /** Every line the server wrote to stdout so far. */
+  stdoutLines(): string[];
   stop(): Promise<number | null>;
 }
 
@@ -43,6 +45,8 @@ export async function startHearth(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines = createInterface({ input: child.stdout! });
+  const stdoutLines: string[] = [];
+  lines.on('line', (line) => stdoutLines.push(line));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hearth serve did not become ready in 30 s.\n${stderr}`)), 30_000);
     lines.on('line', (line) => {
@@ -67,6 +71,7 @@ export async function startHearth(
     modelsDir,
     process: child,
     stderr: () => stderr,
+    stdoutLines: () => [...stdoutLines],
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import type { InferenceState } from '../src/shared/dto';
+import { startHearth } from './support/hearthServer';
+import { MODELS, populateE2eModels } from './support/models';
+import { RpcClient } from './support/rpcClient';
+
+const BIN = fileURLToPath(new URL('../bin/hearth.js', import.meta.url));
+const hearth = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+
+test('help and bad arguments', () => {
+  const help = hearth('--help');
+  expect(help.status).toBe(0);
+  expect(help.stdout).toContain('Usage: hearth <command>');
+  const bad = hearth('serve', '--port', 'eighty');
+  expect(bad.status).toBe(2);
+  expect(bad.stdout).toBe('');
+  expect(bad.stderr).toContain('--port must be a whole number');
+  expect(hearth('fly').stderr).toContain('Unknown command "fly"');
+});
+
+test('hearth ls lists the models folder, unreadable files with their reason', async () => {
+  const modelsDir = await mkdtemp(join(tmpdir(), 'hearth-ls-'));
+  try {
+    await populateE2eModels(modelsDir);
+    const ls = hearth('ls', '--models-dir', modelsDir);
+    expect(ls.status).toBe(0);
+    expect(ls.stdout).toMatch(new RegExp(`${MODELS.small.id}\\s+Q4_0\\s+7\\d\\.\\d MB\\s+llama 8192 ctx`));
+    expect(ls.stdout).toContain(MODELS.tiny.id);
+    expect(ls.stdout).toMatch(/garbage\.gguf\s+-\s+\S+ \S+\s+unreadable: \S+/);
+  } finally {
+    await rm(modelsDir, { recursive: true, force: true });
+  }
+});
+
+test('serve prints exactly one ready line and shuts down cleanly on SIGINT, engine included', async () => {
+  const server = await startHearth({ populate: populateE2eModels });
+  const rpc = await RpcClient.connect(server.origin, server.token);
+  await rpc.call('inference.loadModel', { modelId: MODELS.tiny.id });
+  const { engine } = await rpc.call<InferenceState>('inference.getState');
+  rpc.close();
+  const exited = new Promise<number | null>((resolve) => server.process.once('exit', (code) => resolve(code)));
+  server.process.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(server.stdoutLines()).toEqual([`Hearth ready at ${server.url}`]);
+  expect(() => process.kill(engine.pid!, 0)).toThrow(); // the engine process is gone too
+  await server.stop();
+});
