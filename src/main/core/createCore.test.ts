@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatResult, InferenceState, LoadedModel, ModelInfo } from '../../shared/dto';
 import type { AppEvents } from '../../shared/events';
@@ -9,13 +11,15 @@ import type { Core } from './createCore';
 let core: Core;
 let cleanup: () => Promise<void>;
 let ids: Awaited<ReturnType<typeof populateModelsDir>>;
+let modelsDir: string;
 const call = <T>(method: string, args: unknown = {}) => core.dispatch(method, args) as Promise<T>;
 
 beforeAll(async () => {
   const test = await createTestCore();
   core = test.core;
   cleanup = test.cleanup;
-  ids = await populateModelsDir(test.modelsDir);
+  modelsDir = test.modelsDir;
+  ids = await populateModelsDir(modelsDir);
 });
 afterAll(() => cleanup());
 
@@ -101,6 +105,25 @@ describe('core with a forked engine', () => {
       params: { maxTokens: 8, temperature: 0 },
     });
     expect(again.stats.completionTokens).toBe(8);
+  });
+
+  it('reports why llama.cpp cannot load a truncated model, and the engine stays usable', async () => {
+    const source = join(modelsDir, ids.tinyId);
+    const bytes = await readFile(source);
+    await writeFile(join(modelsDir, 'truncated.gguf'), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    // The header is intact, so the library lists it as readable; only loading reveals the damage.
+    const listed = (await call<ModelInfo[]>('library.listModels')).find((m) => m.id === 'truncated.gguf');
+    expect(listed?.status).toBe('ok');
+    const pid = core.inference.enginePid;
+    await expect(call('inference.loadModel', { modelId: 'truncated.gguf' })).rejects.toMatchObject({
+      code: 'MODEL_UNREADABLE',
+      message: expect.stringContaining('not within the file bounds'),
+    });
+    const state = await call<InferenceState>('inference.getState');
+    expect(state.loading).toBeNull();
+    expect(state.engine.state).toBe('ready');
+    expect(core.inference.enginePid).toBe(pid);
+    await expect(call<LoadedModel>('inference.loadModel', { modelId: ids.tinyId })).resolves.toMatchObject({ modelId: ids.tinyId });
   });
 
   it('stops a running reply on request', async () => {

@@ -46,7 +46,15 @@ export function nodeEngineLauncher(options: NodeEngineOptions): EngineLauncher {
         child.on('message', (message) => listener(message as EngineMessage));
       },
       onExit(listener) {
-        child.once('exit', (code, signal) => listener({ code, signal }));
+        // A process that could not be spawned emits 'error' and may never emit 'exit'.
+        let reported = false;
+        const report = (exit: { code: number | null; signal: string | null }) => {
+          if (reported) return;
+          reported = true;
+          listener(exit);
+        };
+        child.once('exit', (code, signal) => report({ code, signal }));
+        child.once('error', () => report({ code: null, signal: null }));
       },
       kill() {
         child.kill('SIGKILL');

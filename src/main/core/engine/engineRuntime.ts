@@ -45,6 +45,8 @@ export class EngineRuntime {
   private llamaPromise: Promise<Llama> | undefined;
   private loaded: Loaded | undefined;
   private generation: { requestId: string; controller: AbortController } | undefined;
+  /** Last few error lines llama.cpp logged: its thrown errors are generic, the reason is only logged. */
+  private readonly recentLlamaErrors: string[] = [];
 
   constructor(private readonly options: EngineRuntimeOptions) {}
 
@@ -56,6 +58,11 @@ export class EngineRuntime {
       skipDownload: true,
       maxThreads: this.options.maxThreads,
       logLevel: LlamaLogLevel.error,
+      logger: (level, message) => {
+        this.recentLlamaErrors.push(message.trim());
+        if (this.recentLlamaErrors.length > 8) this.recentLlamaErrors.shift();
+        process.stderr.write(`[llama.cpp] ${level}: ${message.trim()}\n`);
+      },
       progressLogs: false,
     });
     return this.llamaPromise;
@@ -65,11 +72,16 @@ export class EngineRuntime {
     if (this.generation) throw new AppError('BUSY', 'A reply is being generated; stop it before loading another model.');
     await this.unload();
     const llama = await this.llama();
-    const model = await llama.loadModel({
-      modelPath: request.modelPath,
-      gpuLayers: this.options.gpu === false ? 0 : 'auto',
-      onLoadProgress: onProgress,
-    });
+    this.recentLlamaErrors.length = 0;
+    const model = await llama
+      .loadModel({
+        modelPath: request.modelPath,
+        gpuLayers: this.options.gpu === false ? 0 : 'auto',
+        onLoadProgress: onProgress,
+      })
+      .catch(async (error: unknown) => {
+        throw new AppError('MODEL_UNREADABLE', `llama.cpp could not load this model: ${await this.loadFailureReason(error)}`);
+      });
     try {
       const contextSize = Math.min(request.contextSize, model.trainContextSize);
       const context = await model.createContext({ contextSize, threads: request.threads, sequences: 1 });
@@ -86,6 +98,18 @@ export class EngineRuntime {
       await model.dispose();
       throw error;
     }
+  }
+
+  /** The most specific reason llama.cpp gave for a failed load (e.g. "tensor ... data is not within the file bounds"). */
+  private async loadFailureReason(error: unknown): Promise<string> {
+    const marker = 'error loading model: ';
+    // llama.cpp's log lines reach JavaScript asynchronously, often just after the rejection.
+    for (let waited = 0; waited < 200 && !this.recentLlamaErrors.some((l) => l.includes(marker)); waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const detailed = this.recentLlamaErrors.find((line) => line.includes(marker));
+    if (detailed) return detailed.slice(detailed.indexOf(marker) + marker.length);
+    return this.recentLlamaErrors.at(-1) ?? (error instanceof Error ? error.message : String(error));
   }
 
   async unload(): Promise<boolean> {
