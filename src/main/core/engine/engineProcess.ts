@@ -54,7 +54,10 @@ export function nodeEngineLauncher(options: NodeEngineOptions): EngineLauncher {
           listener(exit);
         };
         child.once('exit', (code, signal) => report({ code, signal }));
-        child.once('error', () => report({ code: null, signal: null }));
+        child.on('error', () => {
+          // Other 'error's (a failed send or kill) leave the process running: only a failed spawn ends it.
+          if (child.pid === undefined) report({ code: null, signal: null });
+        });
       },
       kill() {
         child.kill('SIGKILL');
