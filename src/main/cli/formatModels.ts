@@ -1,3 +1,4 @@
+import { formatBytes } from '../../shared/format';
 import type { ModelInfo } from '../../shared/dto';
 
 /** Plain-text table for `hearth ls`: one model a line, unreadable files with their reason. */
@@ -6,7 +7,7 @@ export function formatModelTable(models: ModelInfo[]): string {
   const rows = models.map((m) => [
     m.id,
     m.metadata?.quantization ?? '-',
-    formatSize(m.sizeBytes),
+    formatBytes(m.sizeBytes),
     m.status === 'ok' ? `${m.metadata?.architecture ?? ''} ${m.metadata?.trainedContextLength ?? ''} ctx` : `unreadable: ${m.error ?? ''}`,
   ]);
   const header = ['MODEL', 'QUANT', 'SIZE', 'DETAILS'];
@@ -15,8 +16,3 @@ export function formatModelTable(models: ModelInfo[]): string {
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
-function formatSize(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${(bytes / 1e3).toFixed(1)} KB`;
-}

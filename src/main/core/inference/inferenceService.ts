@@ -1,6 +1,5 @@
 import { AppError } from '../../../shared/errors';
-import type { ChatResult, InferenceState, LoadedModel, SamplingParams } from '../../../shared/dto';
-import type { ChatMessage } from '../../../shared/dto';
+import type { ChatMessage, ChatResult, InferenceState, LoadedModel, SamplingParams } from '../../../shared/dto';
 import type { EventBus } from '../events/eventBus';
 import type { Logger } from '../logging/logger';
 import { EngineClient } from '../engine/engineClient';

@@ -3,22 +3,7 @@
  * and the Hugging Face Hub, so the same file shows the same size everywhere.
  */
 
-const BYTE_UNITS = ['KB', 'MB', 'GB', 'TB', 'PB'] as const;
-
-/** `81920` → `"81.9 KB"`, `77_400_000` → `"77.4 MB"`. Below 1 KB: whole bytes. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '–';
-  if (bytes < 1000) return `${Math.round(bytes)} B`;
-  let value = bytes;
-  let unit: string = BYTE_UNITS[0];
-  for (const candidate of BYTE_UNITS) {
-    value /= 1000;
-    unit = candidate;
-    // Round first so 999.96 KB shows as "1.0 MB", not "1000.0 KB".
-    if (Math.round(value * 10) / 10 < 1000) break;
-  }
-  return `${value.toFixed(1)} ${unit}`;
-}
+export { formatBytes } from '../../../shared/format';
 
 const PARAM_UNITS = [
   { size: 1e12, suffix: 'T' },
