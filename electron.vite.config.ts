@@ -2,6 +2,28 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import type { Plugin } from 'vite';
+import { cspMetaTag } from './src/shared/csp';
+
+/**
+ * Writes the Content-Security-Policy meta tag into index.html from src/shared/csp.ts, the same
+ * policy both hosts send as a header, so the page never carries a second copy of it. The build
+ * fails when the placeholder is missing or the page already holds a policy of its own.
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  const placeholder = /<!--\s*content-security-policy\b[^>]*-->/;
+  return {
+    name: 'hearth-csp-meta',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html, { filename }) {
+        if (/http-equiv=["']?Content-Security-Policy/i.test(html)) throw new Error(`${filename}: holds its own CSP; it comes from src/shared/csp.ts`);
+        if (!placeholder.test(html)) throw new Error(`${filename}: no <!-- content-security-policy --> placeholder for the CSP meta tag`);
+        return html.replace(placeholder, cspMetaTag());
+      },
+    },
+  };
+}
 
 /**
  * Three builds:
@@ -37,7 +59,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react(), tailwindcss()],
+    plugins: [contentSecurityPolicyMeta(), react(), tailwindcss()],
     build: {
       outDir: 'out/renderer',
       minify: true,

@@ -104,19 +104,21 @@ async function throughHearth(modelPath: string, threads: number): Promise<Row> {
       const requestId = `bench-${rep}`;
       let first = 0;
       let messages = 0;
-      const off = rpc.onEvent((event, payload) => {
-        if (event !== 'inference.tokensGenerated' || (payload as { requestId: string }).requestId !== requestId) return;
-        if (first === 0) first = performance.now();
-        messages++;
-      });
       const started = performance.now();
-      const result = await rpc.call<ChatResult>('inference.chat', {
-        requestId,
-        messages: [{ role: 'user', content: prompt(1000 + rep) }],
-        params: { temperature: 0, maxTokens: NEW_TOKENS, repeatPenalty: 1 },
-      });
+      const result = await rpc.call<ChatResult>(
+        'inference.chat',
+        {
+          requestId,
+          messages: [{ role: 'user', content: prompt(1000 + rep) }],
+          params: { temperature: 0, maxTokens: NEW_TOKENS, repeatPenalty: 1 },
+        },
+        (chunk) => {
+          if ((chunk as { type: string }).type !== 'tokens') return;
+          if (first === 0) first = performance.now();
+          messages++;
+        },
+      );
       const ended = performance.now();
-      off();
       runs.push({
         ttft: first - started,
         tps: (result.stats.completionTokens - 1) / ((ended - first) / 1000),

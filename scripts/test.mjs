@@ -1,11 +1,14 @@
-// `npm test`: typecheck, lint, unit tests (vitest), end-to-end tests (Playwright), in that order.
-// Every stage runs even when an earlier one failed, so one run shows every problem. Ends with one
-// line `N passed, N failed, N skipped` counting tests (a failed typecheck or lint counts as one
-// failure) and exits non-zero on any failure.
+// `npm test`: typecheck, lint, unit tests (vitest), build, end-to-end tests (Playwright), in that
+// order. Every stage runs even when an earlier one failed, so one run shows every problem. Before
+// the end-to-end stage it finds Chromium (scripts/findBrowser.mjs: installs Debian's chromium when
+// run as root with apt-get, else says which command to run; no browser counts as one failure).
+// Ends with one line `N passed, N failed, N skipped` counting tests (a failed typecheck or lint
+// counts as one failure) and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBrowser } from './findBrowser.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const results = join(root, 'test-results');
@@ -37,14 +40,24 @@ if (unit) {
 
 const buildOk = run('build', ['electron-vite', 'build']);
 if (!buildOk) totals.failed++;
-const e2eOk = buildOk && run('e2e', ['playwright', 'test']);
-const e2e = readJson(join(results, 'playwright.json'));
-if (e2e?.stats) {
-  totals.passed += e2e.stats.expected;
-  totals.failed += e2e.stats.unexpected + (e2e.stats.flaky ?? 0);
-  totals.skipped += e2e.stats.skipped;
-  if (!e2eOk && e2e.stats.unexpected === 0) totals.failed++;
-} else if (buildOk && !e2eOk) totals.failed++;
+process.stdout.write('\n=== browser ===\n');
+const browser = ensureBrowser();
+process.stdout.write(`${browser.path ? `Chromium for the end-to-end tests: ${browser.path} (${browser.source})` : browser.advice}\n`);
+if (!browser.path) {
+  totals.failed++; // the e2e stage cannot run: one failure, whatever the build did
+  process.stdout.write('=== e2e: FAILED (no Chromium) ===\n');
+}
+
+if (buildOk && browser.path) {
+  const e2eOk = run('e2e', ['playwright', 'test'], { HEARTH_CHROMIUM: browser.path });
+  const e2e = readJson(join(results, 'playwright.json'));
+  if (e2e?.stats) {
+    totals.passed += e2e.stats.expected;
+    totals.failed += e2e.stats.unexpected + (e2e.stats.flaky ?? 0);
+    totals.skipped += e2e.stats.skipped;
+    if (!e2eOk && e2e.stats.unexpected === 0) totals.failed++;
+  } else if (!e2eOk) totals.failed++;
+}
 
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(totals.failed === 0 ? 0 : 1);

@@ -5,7 +5,7 @@ import type { ServerMessage } from '../../src/shared/wire';
 /** A second client of the same server, speaking the RPC protocol like the UI does (for setup and checks). */
 export class RpcClient {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; onChunk?: (chunk: unknown) => void }>();
   private readonly listeners = new Set<(event: EventName, payload: unknown) => void>();
 
   private constructor(private readonly socket: WebSocket) {
@@ -17,6 +17,10 @@ export class RpcClient {
       }
       const pending = this.pending.get(message.id);
       if (!pending) return;
+      if (message.type === 'chunk') {
+        pending.onChunk?.(message.chunk);
+        return;
+      }
       this.pending.delete(message.id);
       if (message.ok) pending.resolve(message.value);
       else pending.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
@@ -32,12 +36,19 @@ export class RpcClient {
     return new RpcClient(socket);
   }
 
-  call<T = unknown>(method: string, args: unknown = {}): Promise<T> {
+  /** Calls a method; `onChunk` receives the chunks of a streaming method (a reply's text). */
+  call<T = unknown>(method: string, args: unknown = {}, onChunk?: (chunk: unknown) => void): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onChunk });
       this.socket.send(JSON.stringify({ type: 'call', id, method, args }));
     });
+  }
+
+  /** Resolves when the socket is closed (the server notices and cancels this client's calls). */
+  closed(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
   }
 
   /** Calls `listener` for every event until the returned function is called. */

@@ -3,19 +3,17 @@
  * for any browser and the RPC over WebSocket — on the same core the desktop window uses.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../shared/errors';
 import { parseArgs, USAGE, type ServeOptions } from './cli/args';
 import { createCore } from './core/createCore';
 import { nodeEngineLauncher } from './core/engine/engineProcess';
-import { defaultThreads } from './core/engine/threads';
 import { LibraryService } from './core/library/libraryService';
 import { createConsoleLogger } from './core/logging/logger';
-import { defaultDataDir, defaultModelsDir } from './core/paths';
 import { startWebHost } from './hosts/webHost';
 import { formatModelTable } from './cli/formatModels';
+import { resolveStartupConfig } from './startupConfig';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VERSION = readVersion();
@@ -30,20 +28,16 @@ function readVersion(): string {
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
-  const logger = createConsoleLogger(process.env.HEARTH_LOG_LEVEL === 'debug' ? 'debug' : 'info');
-  const threads = options.threads ?? defaultThreads();
+  const config = resolveStartupConfig(options);
+  const logger = createConsoleLogger(config.logLevel);
   const core = await createCore({
-    dataDir: resolve(options.dataDir ?? defaultDataDir()),
-    modelsDir: resolve(options.modelsDir ?? defaultModelsDir()),
-    threads,
+    dataDir: config.dataDir,
+    modelsDir: config.modelsDir,
+    threads: config.threads,
     logger,
     host: 'headless',
     version: VERSION,
-    launchEngine: nodeEngineLauncher({
-      workerPath: join(here, 'engineWorker.js'),
-      gpu: process.env.HEARTH_GPU === 'off' ? false : 'auto',
-      maxThreads: Math.max(threads, availableParallelism()),
-    }),
+    launchEngine: nodeEngineLauncher({ workerPath: join(here, 'engineWorker.js'), gpu: config.gpu, maxThreads: config.maxThreads }),
   });
   const web = await startWebHost({
     core,
@@ -60,8 +54,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info('shutting down', { signal });
+    // Replies in flight end with a clear error first; then the sockets close, cleanly.
+    await core.dispose('Hearth is stopping (the server was shut down).');
     await web.close();
-    await core.dispose();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -78,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`hearth ${VERSION}\n`);
       return;
     case 'ls': {
-      const library = new LibraryService(resolve(command.options.modelsDir ?? defaultModelsDir()), createConsoleLogger('error'));
+      const library = new LibraryService(resolveStartupConfig(command.options).modelsDir, createConsoleLogger('error'));
       process.stdout.write(formatModelTable(await library.listModels()));
       return;
     }

@@ -2,17 +2,15 @@
  * Electron entry: lifecycle, one secure window, the IPC host. All behaviour lives in core.
  */
 import { app, BrowserWindow, session } from 'electron';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from './core/createCore';
-import { defaultThreads } from './core/engine/threads';
 import { createConsoleLogger } from './core/logging/logger';
-import { defaultModelsDir } from './core/paths';
 import { attachIpcHost, forwardEvents } from './electron/ipcHost';
 import { utilityEngineLauncher } from './electron/utilityEngineLauncher';
 import { isAppUrl, lockDownWindow } from './electron/windowSecurity';
-import { CONTENT_SECURITY_POLICY } from './hosts/staticFiles';
+import { resolveStartupConfig } from './startupConfig';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
 let core: Core | undefined;
@@ -31,19 +29,20 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const logger = createConsoleLogger();
-  const threads = Number(process.env.HEARTH_THREADS) || defaultThreads();
+  // The same start-up configuration as `hearth serve` (HEARTH_* variables), with Electron's userData as the data folder.
+  const config = resolveStartupConfig({}, process.env, { dataDir: app.getPath('userData') });
+  const logger = createConsoleLogger(config.logLevel);
   core = await createCore({
-    dataDir: process.env.HEARTH_DATA_DIR || app.getPath('userData'),
-    modelsDir: process.env.HEARTH_MODELS_DIR || defaultModelsDir(),
-    threads,
+    dataDir: config.dataDir,
+    modelsDir: config.modelsDir,
+    threads: config.threads,
     logger,
     host: 'electron',
     version: app.getVersion(),
     launchEngine: utilityEngineLauncher({
       workerPath: join(import.meta.dirname, 'engineWorker.js'),
-      gpu: 'auto',
-      maxThreads: Math.max(threads, availableParallelism()),
+      gpu: config.gpu,
+      maxThreads: config.maxThreads,
     }),
   });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {

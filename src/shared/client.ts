@@ -1,9 +1,9 @@
-import type { GroupedApi } from './contract';
+import type { CallOptions, GroupedApi } from './contract';
 import type { AppEvents, EventName } from './events';
 
-/** Minimal transport every client needs: a call and an event subscription. */
+/** Minimal transport every client needs: a call (with its chunks and cancel) and an event subscription. */
 export interface Transport {
-  call(method: string, args: unknown): Promise<unknown>;
+  call(method: string, args: unknown, options?: CallOptions): Promise<unknown>;
   /** Returns an unsubscribe function. */
   onEvent(listener: <E extends EventName>(event: E, payload: AppEvents[E]) => void): () => void;
 }
@@ -21,7 +21,7 @@ export function createApiClient(call: Transport['call']): GroupedApi {
             // No name check here: the types allow only contract methods, and the host's dispatcher
             // rejects anything else. Keeping the contract's zod schemas out of the page bundle.
             const name = `${group}.${member}`;
-            return (args?: unknown) => call(name, args ?? {});
+            return (args?: unknown, options?: CallOptions) => call(name, args ?? {}, options);
           },
         },
       );

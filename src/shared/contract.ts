@@ -1,80 +1,45 @@
-import { z } from 'zod';
-import type {
-  AppInfo,
-  ChatResult,
-  InferenceState,
-  LoadedModel,
-  ModelInfo,
-} from './dto';
+import type { z } from 'zod';
+import type { AppInfo, ChatChunk, ChatResult, InferenceState, LoadedModel, ModelInfo } from './dto';
+import { chatArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema } from './schemas';
 
 /**
- * The whole API of Hearth, one line per method: `group.verbNoun: method(argsSchema, resultType)`.
- * Every host (Electron IPC, WebSocket, in-process) goes through one dispatcher that validates the
- * arguments against these schemas. Adding a method = one line here + its handler in core.
+ * The whole API of Hearth, one line per method: `group.verbNoun: method<Result>()(argsSchema)`,
+ * or `streaming<Result, Chunk>()` for a method that also sends chunks to its own caller while it
+ * runs (a reply's text). Every host (Electron IPC, WebSocket, in-process) goes through one
+ * dispatcher that validates the arguments against these schemas. Adding a method = one line here
+ * + its handler in core.
  */
 
-/** Phantom-typed method definition: the schema validates args, `R` types the result. */
-export interface MethodDef<S extends z.ZodType, R> {
+/** Phantom-typed method definition: the schema validates args, `R` types the result, `C` the chunks. */
+export interface MethodDef<S extends z.ZodType, R, C> {
   args: S;
+  /** True when the method streams chunks of type `C` to its caller before the result. */
+  streams: boolean;
   /** Never read at run time; carries the result type. */
   readonly result?: R;
+  /** Never read at run time; carries the chunk type. */
+  readonly chunk?: C;
 }
 
 function method<R>() {
-  return <S extends z.ZodType>(args: S): MethodDef<S, R> => ({ args });
+  return <S extends z.ZodType>(args: S): MethodDef<S, R, never> => ({ args, streams: false });
 }
 
-const noArgs = z.object({}).strict();
-const id = z.string().min(1).max(512);
-
-export const chatMessageSchema = z.object({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string().max(1_000_000),
-});
-
-export const samplingParamsSchema = z
-  .object({
-    temperature: z.number().min(0).max(5),
-    topK: z.number().int().min(0).max(100_000),
-    topP: z.number().min(0).max(1),
-    minP: z.number().min(0).max(1),
-    repeatPenalty: z.number().min(0.5).max(3),
-    seed: z.number().int().min(0).max(2 ** 32 - 1),
-    maxTokens: z.number().int().min(1).max(1_000_000),
-    stop: z.array(z.string().min(1).max(200)).max(16),
-  })
-  .partial()
-  .strict();
-
-export const loadOptionsSchema = z
-  .object({
-    modelId: id,
-    /** Context window in tokens; default min(4096, trained length). */
-    contextSize: z.number().int().min(64).max(1_048_576).optional(),
-    /** CPU threads; default the app setting. */
-    threads: z.number().int().min(1).max(256).optional(),
-  })
-  .strict();
-
-export const chatArgsSchema = z
-  .object({
-    /** Client-chosen id, used to match streamed token events and to stop the reply. */
-    requestId: z.string().min(1).max(128),
-    messages: z.array(chatMessageSchema).min(1).max(10_000),
-    params: samplingParamsSchema.optional(),
-  })
-  .strict();
+function streaming<R, C>() {
+  return <S extends z.ZodType>(args: S): MethodDef<S, R, C> => ({ args, streams: true });
+}
 
 export const contract = {
-  'app.getInfo': method<AppInfo>()(noArgs),
+  'app.getInfo': method<AppInfo>()(noArgsSchema),
 
-  'library.listModels': method<ModelInfo[]>()(noArgs),
+  'library.listModels': method<ModelInfo[]>()(noArgsSchema),
 
-  'inference.getState': method<InferenceState>()(noArgs),
+  'inference.getState': method<InferenceState>()(noArgsSchema),
   'inference.loadModel': method<LoadedModel>()(loadOptionsSchema),
-  'inference.unloadModel': method<{ unloaded: boolean }>()(noArgs),
-  'inference.chat': method<ChatResult>()(chatArgsSchema),
-  'inference.stop': method<{ stopped: boolean }>()(z.object({ requestId: z.string().min(1).max(128) }).strict()),
+  'inference.unloadModel': method<{ unloaded: boolean }>()(noArgsSchema),
+  /** Generates a reply; streams {@link ChatChunk}s to the caller. Cancel by aborting the call or `inference.stop`. */
+  'inference.chat': streaming<ChatResult, ChatChunk>()(chatArgsSchema),
+  'inference.stop': method<{ stopped: boolean }>()(stopArgsSchema),
 } as const;
 
 export type Contract = typeof contract;
@@ -82,6 +47,7 @@ export type MethodName = keyof Contract;
 export type MethodArgs<M extends MethodName> = z.input<Contract[M]['args']>;
 export type ParsedArgs<M extends MethodName> = z.output<Contract[M]['args']>;
 export type MethodResult<M extends MethodName> = NonNullable<Contract[M]['result']>;
+export type MethodChunk<M extends MethodName> = NonNullable<Contract[M]['chunk']>;
 
 export const methodNames = Object.keys(contract) as MethodName[];
 
@@ -89,10 +55,29 @@ export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
 }
 
+/** What a host hands a handler besides the arguments: where chunks go, and when the caller gave up. */
+export interface CallContext<C = unknown> {
+  /** Aborted when the caller cancels or goes away (socket closed, window destroyed). */
+  signal: AbortSignal;
+  /** Sends one chunk to the caller that made this call, and only to it. */
+  emit(chunk: C): void;
+}
+
+/** Options of a client call: a listener for chunks (streaming methods) and a signal to cancel. */
+export interface CallOptions<C = unknown> {
+  onChunk?: (chunk: C) => void;
+  signal?: AbortSignal;
+}
+
 type GroupOf<M> = M extends `${infer G}.${string}` ? G : never;
 type MemberOf<M, G extends string> = M extends `${G}.${infer N}` ? N : never;
 
-type ClientMethod<M> = M extends MethodName ? (args?: MethodArgs<M>) => Promise<MethodResult<M>> : never;
+/** Arguments are optional only for methods that take none. */
+type ClientMethod<M> = M extends MethodName
+  ? Record<never, never> extends MethodArgs<M>
+    ? (args?: MethodArgs<M>, options?: CallOptions<MethodChunk<M>>) => Promise<MethodResult<M>>
+    : (args: MethodArgs<M>, options?: CallOptions<MethodChunk<M>>) => Promise<MethodResult<M>>
+  : never;
 
 /** The API as grouped objects: `api.inference.loadModel({ modelId })`. */
 export type GroupedApi = {
@@ -103,5 +88,5 @@ export type GroupedApi = {
 
 /** What a service layer must implement: one handler per method, receiving validated args. */
 export type Handlers = {
-  [M in MethodName]: (args: ParsedArgs<M>) => Promise<MethodResult<M>>;
+  [M in MethodName]: (args: ParsedArgs<M>, context: CallContext<MethodChunk<M>>) => Promise<MethodResult<M>>;
 };

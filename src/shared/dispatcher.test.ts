@@ -57,11 +57,41 @@ describe('dispatcher', () => {
       params: { temperature: 0, seed: 7 },
     });
     expect(result).toMatchObject({ requestId: 'r1', text: 'ok' });
-    expect(chat).toHaveBeenCalledWith({
-      requestId: 'r1',
-      messages: [{ role: 'user', content: 'hello' }],
-      params: { temperature: 0, seed: 7 },
+    expect(chat).toHaveBeenCalledWith(
+      {
+        requestId: 'r1',
+        messages: [{ role: 'user', content: 'hello' }],
+        params: { temperature: 0, seed: 7 },
+      },
+      expect.objectContaining({ signal: expect.any(AbortSignal), emit: expect.any(Function) }),
+    );
+  });
+
+  it("hands the caller's signal and chunk sink to the handler", async () => {
+    const chunks: unknown[] = [];
+    const controller = new AbortController();
+    const chat = vi.fn(async (args: { requestId: string }, context: { signal: AbortSignal; emit(c: unknown): void }) => {
+      context.emit({ type: 'tokens', text: 'a', tokenCount: 1 });
+      controller.abort();
+      return { requestId: args.requestId, text: context.signal.aborted ? 'aborted' : 'running', stats: {} as never };
     });
+    const dispatch = createDispatcher(handlers({ 'inference.chat': chat as unknown as Handlers['inference.chat'] }));
+    const result = await dispatch(
+      'inference.chat',
+      { requestId: 'r2', messages: [{ role: 'user', content: 'x' }] },
+      { signal: controller.signal, emit: (chunk) => chunks.push(chunk) },
+    );
+    expect(chunks).toEqual([{ type: 'tokens', text: 'a', tokenCount: 1 }]);
+    expect(result).toMatchObject({ text: 'aborted' });
+  });
+
+  it('keeps a BAD_REQUEST message short however many keys were wrong', async () => {
+    const dispatch = createDispatcher(handlers());
+    const args: Record<string, number> = { modelId: 1 };
+    for (let i = 0; i < 50_000; i++) args[`unknown_key_${i}`] = i;
+    const error = (await dispatch('inference.loadModel', args).catch((e: unknown) => e)) as AppError;
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message.length).toBeLessThan(1_000);
   });
 
   it('treats missing arguments as an empty object for methods without arguments', async () => {

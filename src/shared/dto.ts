@@ -45,6 +45,8 @@ export interface LoadSettings {
   contextSize: number;
   /** CPU threads used for generation. */
   threads: number;
+  /** Replies that can be generated at once (parallel sequences, each with `contextSize` tokens). */
+  parallel: number;
 }
 
 /** The model currently loaded in the engine. */
@@ -79,31 +81,11 @@ export interface InferenceState {
   loading: { modelId: string; progress: number } | null;
   /** Ids of chat requests currently generating. */
   activeRequests: string[];
+  /** Requests waiting for a free sequence, in order. */
+  queuedRequests: number;
 }
 
-export type ChatRole = 'system' | 'user' | 'assistant';
-
-export interface ChatMessage {
-  role: ChatRole;
-  content: string;
-}
-
-/** Sampling parameters; any left out use Hearth's defaults. */
-export interface SamplingParams {
-  /** 0 = greedy. */
-  temperature?: number;
-  topK?: number;
-  topP?: number;
-  minP?: number;
-  /** 1 = off. Applied over the last 64 generated tokens. */
-  repeatPenalty?: number;
-  /** Fixed seed for reproducible sampling at temperature > 0. */
-  seed?: number;
-  /** Upper bound on generated tokens. */
-  maxTokens?: number;
-  /** Generation stops before any of these strings; they are not included in the reply. */
-  stop?: string[];
-}
+export type { ChatMessage, ChatRole, SamplingParams, LoadOptions, ChatArgs } from './schemas';
 
 /** Why a reply ended: end-of-generation token, token limit, a stop string, or the user's stop. */
 export type StopReason = 'eos' | 'length' | 'stop' | 'abort';
@@ -115,6 +97,8 @@ export interface GenerationStats {
   /** Of those, tokens whose KV cache was reused from the previous turn. */
   cachedPromptTokens: number;
   completionTokens: number;
+  /** Time spent waiting in the queue for a free sequence, in ms (included in the times below). */
+  queuedMs: number;
   /** From request to first generated token, in ms. */
   timeToFirstTokenMs: number;
   /** Whole request, in ms. */
@@ -125,6 +109,18 @@ export interface GenerationStats {
   promptTokensPerSecond: number;
   stopReason: StopReason;
 }
+
+/**
+ * What a streaming `inference.chat` call sends to its own caller while the reply is produced:
+ * its place in the queue, prompt-reading progress, then batches of new text.
+ */
+export type ChatChunk =
+  /** Waiting for a free sequence; `position` 1 = next. */
+  | { type: 'queued'; position: number }
+  /** Prompt tokens evaluated so far out of `total` (cached tokens count as evaluated). */
+  | { type: 'prompt'; processed: number; total: number }
+  /** New reply text: `tokenCount` tokens decoded to `text`. */
+  | { type: 'tokens'; text: string; tokenCount: number };
 
 export interface ChatResult {
   requestId: string;

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'BUSY'
   | 'CONTEXT_OVERFLOW'
   | 'ENGINE_CRASHED'
+  /** The engine stopped answering within its deadline; it was stopped and will be restarted. */
+  | 'ENGINE_HUNG'
   | 'ENGINE_ERROR'
   | 'UNAUTHORIZED'
   | 'INTERNAL';
@@ -20,29 +22,46 @@ export type ErrorCode =
 export interface ErrorShape {
   code: ErrorCode;
   message: string;
+  /** With `BUSY`: when trying again is likely to succeed, in ms. */
+  retryAfterMs?: number;
 }
+
+/** Longest message that crosses a boundary: a summary of what was wrong, never an echo of input. */
+export const MAX_ERROR_MESSAGE = 1_000;
 
 /** Thrown inside services; hosts turn it into an {@link ErrorShape}. */
 export class AppError extends Error {
   readonly code: ErrorCode;
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, options: { retryAfterMs?: number } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   toJSON(): ErrorShape {
-    return { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: clip(this.message),
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+    };
   }
 }
 
 /** Turns anything thrown into an {@link ErrorShape} without leaking stack traces. */
 export function toErrorShape(error: unknown): ErrorShape {
   if (error instanceof AppError) return error.toJSON();
-  if (isErrorShape(error)) return { code: error.code, message: error.message };
+  if (isErrorShape(error)) {
+    return { code: error.code, message: clip(error.message), ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
+  }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'INTERNAL', message };
+  return { code: 'INTERNAL', message: clip(message) };
+}
+
+function clip(message: string): string {
+  return message.length <= MAX_ERROR_MESSAGE ? message : `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
 }
 
 export function isErrorShape(value: unknown): value is ErrorShape {
@@ -56,5 +75,5 @@ export function isErrorShape(value: unknown): value is ErrorShape {
 
 /** Rebuilds a throwable error from its serialized shape (client side of a transport). */
 export function fromErrorShape(shape: ErrorShape): AppError {
-  return new AppError(shape.code, shape.message);
+  return new AppError(shape.code, shape.message, shape.retryAfterMs !== undefined ? { retryAfterMs: shape.retryAfterMs } : {});
 }

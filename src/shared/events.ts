@@ -1,28 +1,32 @@
 import type { InferenceState } from './dto';
 
 /**
- * Events pushed from core to every connected UI. Names are `group.nounVerbed`.
- * Payloads are small: token events carry only the new text since the last event.
+ * State changes pushed from core to every connected UI, declared once: the names, the payload
+ * types and the run-time list all come from this map. Names are `group.nounVerbed`.
+ * Reply text is NOT an event: it streams only to the caller that asked (see `ChatChunk`).
  */
-export interface AppEvents {
-  /** Engine, loaded model, load progress or active requests changed. */
-  'inference.stateChanged': InferenceState;
+const eventMap = {
+  /** Engine, loaded model, load progress, active or queued requests changed. */
+  'inference.stateChanged': payload<InferenceState>(),
   /** Load progress of `modelId`, 0–1. Sent at most every ~50 ms. */
-  'inference.loadProgressed': { modelId: string; progress: number };
-  /** New reply text for `requestId`: a batch of `tokenCount` tokens decoded to `text`. */
-  'inference.tokensGenerated': { requestId: string; text: string; tokenCount: number };
+  'inference.loadProgressed': payload<{ modelId: string; progress: number }>(),
   /** The models folder changed; clients refetch `library.listModels`. */
-  'library.changed': { reason: string };
+  'library.changed': payload<{ reason: string }>(),
+};
+
+/** Phantom marker: carries the payload type, nothing at run time. */
+function payload<P>(): P {
+  return undefined as P;
 }
 
+export type AppEvents = typeof eventMap;
 export type EventName = keyof AppEvents;
 
-export const eventNames: EventName[] = [
-  'inference.stateChanged',
-  'inference.loadProgressed',
-  'inference.tokensGenerated',
-  'library.changed',
-];
+export const eventNames = Object.keys(eventMap) as EventName[];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(eventMap, name);
+}
 
 /** Envelope used by transports that carry events as one message type. */
 export interface EventEnvelope<E extends EventName = EventName> {

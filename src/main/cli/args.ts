@@ -31,8 +31,11 @@ serve options:
 
 export const DEFAULT_PORT = 8317;
 
-/** Parses `hearth` arguments, with environment variables as fallbacks. Throws BAD_REQUEST with a reason. */
-export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Command {
+/**
+ * Parses `hearth` arguments. Flags only: environment variables and defaults are applied by
+ * `resolveStartupConfig`, the one start-up configuration. Throws BAD_REQUEST with a reason.
+ */
+export function parseArgs(argv: string[]): Command {
   const [name = 'help', ...rest] = argv;
   if (name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
   if (name === 'version' || name === '--version' || name === '-v') return { name: 'version' };
@@ -42,12 +45,14 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const options: ServeOptions = {
     host: flags.get('host') ?? '127.0.0.1',
     port: parseInteger('port', flags.get('port') ?? String(DEFAULT_PORT), 0, 65535),
-    dataDir: flags.get('data-dir') ?? (env.HEARTH_DATA_DIR || undefined),
-    modelsDir: flags.get('models-dir') ?? (env.HEARTH_MODELS_DIR || undefined),
   };
-  const threads = flags.get('threads') ?? (env.HEARTH_THREADS || undefined);
+  const dataDir = flags.get('data-dir');
+  const modelsDir = flags.get('models-dir');
+  if (dataDir !== undefined) options.dataDir = dataDir;
+  if (modelsDir !== undefined) options.modelsDir = modelsDir;
+  const threads = flags.get('threads');
   if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
-  if (name === 'ls') return { name: 'ls', options: { modelsDir: options.modelsDir } };
+  if (name === 'ls') return { name: 'ls', options: modelsDir !== undefined ? { modelsDir } : {} };
   return { name: 'serve', options };
 }
 

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatResult, InferenceState, LoadedModel, ModelInfo } from '../../shared/dto';
+import type { ChatChunk, ChatResult, InferenceState, LoadedModel, ModelInfo } from '../../shared/dto';
 import type { AppEvents } from '../../shared/events';
 import { populateModelsDir } from '../testing/fixtureModels';
 import { createTestCore } from '../testing/testCore';
@@ -41,31 +41,29 @@ describe('core with a forked engine', () => {
     await expect(call('inference.loadModel', { modelId: 'nope.gguf' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('loads with progress, streams tokens as events that add up to the reply, and unloads', async () => {
+  it('loads with progress, streams chunks to the caller that add up to the reply, and unloads', async () => {
     const events: Array<{ event: keyof AppEvents; payload: unknown }> = [];
     const unsubscribe = core.events.subscribe((event, payload) => events.push({ event, payload }));
     const loaded = await call<LoadedModel>('inference.loadModel', { modelId: ids.tinyId });
     expect(loaded).toMatchObject({ modelId: ids.tinyId, settings: { contextSize: 512, threads: 1 } });
+    expect(loaded.settings.parallel).toBeGreaterThanOrEqual(1);
     expect(events.some((e) => e.event === 'inference.loadProgressed')).toBe(true);
     const state = await call<InferenceState>('inference.getState');
     expect(state.loaded?.modelId).toBe(ids.tinyId);
     expect(state.engine.state).toBe('ready');
 
-    const result = await call<ChatResult>('inference.chat', {
-      requestId: 'req-1',
-      messages: [{ role: 'user', content: 'hi' }],
-      params: { temperature: 0.7, seed: 11, maxTokens: 64 },
-    });
+    const chunks: ChatChunk[] = [];
+    const result = (await core.dispatch(
+      'inference.chat',
+      { requestId: 'req-1', messages: [{ role: 'user', content: 'hi' }], params: { temperature: 0.7, seed: 11, maxTokens: 64 } },
+      { emit: (chunk) => chunks.push(chunk as ChatChunk) },
+    )) as ChatResult;
     unsubscribe();
-    const tokenEvents = events
-      .filter((e) => e.event === 'inference.tokensGenerated')
-      .map((e) => e.payload as AppEvents['inference.tokensGenerated'])
-      .filter((p) => p.requestId === 'req-1');
-    expect(tokenEvents.length).toBeGreaterThan(0);
-    expect(tokenEvents.map((p) => p.text).join('')).toBe(result.text);
-    expect(tokenEvents.reduce((sum, p) => sum + p.tokenCount, 0)).toBe(result.stats.completionTokens);
-    // Batched: fewer messages than tokens crossed the process boundary... or at most one per token.
-    expect(tokenEvents.length).toBeLessThanOrEqual(result.stats.completionTokens);
+    const tokenChunks = chunks.flatMap((c) => (c.type === 'tokens' ? [c] : []));
+    expect(tokenChunks.map((c) => c.text).join('')).toBe(result.text);
+    expect(tokenChunks.reduce((sum, c) => sum + c.tokenCount, 0)).toBe(result.stats.completionTokens);
+    // Reply text never goes out on the bus that every window hears.
+    expect(JSON.stringify(events)).not.toContain(result.text.slice(0, 20));
 
     await expect(call('inference.unloadModel')).resolves.toEqual({ unloaded: true });
     await expect(call('inference.chat', { requestId: 'r2', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
@@ -75,22 +73,22 @@ describe('core with a forked engine', () => {
 
   it('survives the engine process dying mid-reply: clear error, state reset, next load works', async () => {
     await call('inference.loadModel', { modelId: ids.tinyId });
-    const pid = core.inference.enginePid!;
+    const pid = core.engine.enginePid!;
     expect(pid).toBeGreaterThan(0);
     let killed = false;
-    const unsubscribe = core.events.subscribe((event, payload) => {
-      if (event === 'inference.tokensGenerated' && (payload as { requestId: string }).requestId === 'doomed' && !killed) {
-        killed = true;
-        process.kill(pid, 'SIGKILL');
-      }
-    });
-    const reply = call('inference.chat', {
-      requestId: 'doomed',
-      messages: [{ role: 'user', content: 'hi' }],
-      params: { maxTokens: 400, temperature: 0.8, seed: 1 },
-    });
+    const reply = core.dispatch(
+      'inference.chat',
+      { requestId: 'doomed', messages: [{ role: 'user', content: 'hi' }], params: { maxTokens: 400, temperature: 0.8, seed: 1 } },
+      {
+        emit: (chunk) => {
+          if ((chunk as ChatChunk).type === 'tokens' && !killed) {
+            killed = true;
+            process.kill(pid, 'SIGKILL');
+          }
+        },
+      },
+    );
     await expect(reply).rejects.toMatchObject({ code: 'ENGINE_CRASHED' });
-    unsubscribe();
     const state = await call<InferenceState>('inference.getState');
     expect(state.engine.state).toBe('crashed');
     expect(state.engine.lastError).toMatch(/SIGKILL/);
@@ -98,7 +96,7 @@ describe('core with a forked engine', () => {
     expect(state.activeRequests).toEqual([]);
 
     await call('inference.loadModel', { modelId: ids.tinyId });
-    expect(core.inference.enginePid).not.toBe(pid);
+    expect(core.engine.enginePid).not.toBe(pid);
     const again = await call<ChatResult>('inference.chat', {
       requestId: 'after',
       messages: [{ role: 'user', content: 'hi' }],
@@ -114,7 +112,7 @@ describe('core with a forked engine', () => {
     // The header is intact, so the library lists it as readable; only loading reveals the damage.
     const listed = (await call<ModelInfo[]>('library.listModels')).find((m) => m.id === 'truncated.gguf');
     expect(listed?.status).toBe('ok');
-    const pid = core.inference.enginePid;
+    const pid = core.engine.enginePid;
     await expect(call('inference.loadModel', { modelId: 'truncated.gguf' })).rejects.toMatchObject({
       code: 'MODEL_UNREADABLE',
       message: expect.stringContaining('not within the file bounds'),
@@ -122,24 +120,19 @@ describe('core with a forked engine', () => {
     const state = await call<InferenceState>('inference.getState');
     expect(state.loading).toBeNull();
     expect(state.engine.state).toBe('ready');
-    expect(core.inference.enginePid).toBe(pid);
+    expect(core.engine.enginePid).toBe(pid);
     await expect(call<LoadedModel>('inference.loadModel', { modelId: ids.tinyId })).resolves.toMatchObject({ modelId: ids.tinyId });
   });
 
   it('stops a running reply on request', async () => {
-    const chat = call<ChatResult>('inference.chat', {
-      requestId: 'long',
-      messages: [{ role: 'user', content: 'hi' }],
-      params: { maxTokens: 450, temperature: 0.8, seed: 2 },
-    });
-    await new Promise<void>((resolve) => {
-      const off = core.events.subscribe((event) => {
-        if (event === 'inference.tokensGenerated') {
-          off();
-          resolve();
-        }
-      });
-    });
+    let resolveFirst: () => void = () => {};
+    const first = new Promise<void>((resolve) => (resolveFirst = resolve));
+    const chat = core.dispatch(
+      'inference.chat',
+      { requestId: 'long', messages: [{ role: 'user', content: 'hi' }], params: { maxTokens: 450, temperature: 0.8, seed: 2 } },
+      { emit: (chunk) => (chunk as ChatChunk).type === 'tokens' && resolveFirst() },
+    ) as Promise<ChatResult>;
+    await first;
     await expect(call('inference.stop', { requestId: 'long' })).resolves.toEqual({ stopped: true });
     const result = await chat;
     expect(result.stats.stopReason).toBe('abort');

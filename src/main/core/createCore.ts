@@ -4,6 +4,7 @@ import type { Handlers } from '../../shared/contract';
 import type { AppInfo } from '../../shared/dto';
 import { EventBus } from './events/eventBus';
 import type { EngineLauncher } from './engine/engineProcess';
+import { EngineService, type EngineServiceOptions } from './engine/engineService';
 import { InferenceService } from './inference/inferenceService';
 import { LibraryService } from './library/libraryService';
 import type { Logger } from './logging/logger';
@@ -19,6 +20,8 @@ export interface CoreOptions {
   launchEngine: EngineLauncher;
   host: AppInfo['host'];
   version: string;
+  /** Queue and watchdog limits of the engine (defaults suit the app; tests shorten them). */
+  engine?: Pick<EngineServiceOptions, 'maxQueue' | 'queueTimeoutMs' | 'watchdog'>;
 }
 
 /** The app without any host: services, one dispatcher, one event bus. */
@@ -26,9 +29,12 @@ export interface Core {
   dispatch: Dispatch;
   events: EventBus;
   info: AppInfo;
+  /** The shared engine: every service that needs inference gets this one. */
+  engine: EngineService;
   inference: InferenceService;
   library: LibraryService;
-  dispose(): Promise<void>;
+  /** Ends queued and running replies with `reason`, then stops the engine. */
+  dispose(reason?: string): Promise<void>;
 }
 
 /** Composition root: wires every service. No module-level singletons anywhere. */
@@ -37,13 +43,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.modelsDir, { recursive: true });
   const events = new EventBus();
   const library = new LibraryService(options.modelsDir, options.logger);
-  const inference = new InferenceService({
-    launchEngine: options.launchEngine,
-    library,
-    events,
-    logger: options.logger,
-    defaultThreads: options.threads,
-  });
+  const engine = new EngineService({ launchEngine: options.launchEngine, events, logger: options.logger, ...options.engine });
+  const inference = new InferenceService({ engine, library, defaultThreads: options.threads });
   const info: AppInfo = {
     version: options.version,
     host: options.host,
@@ -58,7 +59,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'inference.getState': async () => inference.getState(),
     'inference.loadModel': (args) => inference.loadModel(args),
     'inference.unloadModel': () => inference.unloadModel(),
-    'inference.chat': (args) => inference.chat(args),
+    'inference.chat': (args, context) => inference.chat(args, context),
     'inference.stop': (args) => inference.stop(args),
   };
 
@@ -66,8 +67,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dispatch: createDispatcher(handlers),
     events,
     info,
+    engine,
     inference,
     library,
-    dispose: () => inference.dispose(),
+    dispose: (reason) => engine.dispose(reason),
   };
 }

@@ -1,42 +1,65 @@
 import type { WebSocket } from 'ws';
 import { toErrorShape } from '../../shared/errors';
-import type { ServerMessage, WireCall } from '../../shared/wire';
+import type { ClientMessage, ServerMessage } from '../../shared/wire';
 import type { Core } from '../core/createCore';
 
 /** Calls one connection may have in flight; more are refused rather than queued without bound. */
 const MAX_IN_FLIGHT = 64;
 
-/** Serves the RPC protocol of `shared/wire.ts` on one WebSocket: calls in, results and events out. */
+/**
+ * Serves the RPC protocol of `shared/wire.ts` on one WebSocket: calls in, their chunks and
+ * results back to this socket only, state events to everyone. Each call gets an abort signal that
+ * fires when the client cancels it or the socket closes — a reloaded page stops its replies.
+ */
 export function attachRpc(socket: WebSocket, core: Core): void {
-  let inFlight = 0;
+  const calls = new Map<number, AbortController>();
   const send = (message: ServerMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   const unsubscribe = core.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
-  socket.on('close', unsubscribe);
-  socket.on('error', unsubscribe);
+  const closed = () => {
+    unsubscribe();
+    for (const controller of calls.values()) controller.abort();
+    calls.clear();
+  };
+  socket.on('close', closed);
+  socket.on('error', closed);
 
   socket.on('message', (data, isBinary) => {
-    const call = parseCall(isBinary ? '' : data.toString());
-    if (!call) {
+    const message = parseMessage(isBinary ? '' : data.toString());
+    if (!message) {
       send({ type: 'result', id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'Malformed message: expected {"type":"call","id":number,"method":string,"args":...}.' } });
       return;
     }
-    if (inFlight >= MAX_IN_FLIGHT) {
-      send({ type: 'result', id: call.id, ok: false, error: { code: 'BUSY', message: 'Too many calls in flight on this connection.' } });
+    if (message.type === 'cancel') {
+      calls.get(message.id)?.abort();
       return;
     }
-    inFlight++;
-    core.dispatch(call.method, call.args).then(
-      (value) => send({ type: 'result', id: call.id, ok: true, value: value ?? null }),
-      (error: unknown) => send({ type: 'result', id: call.id, ok: false, error: toErrorShape(error) }),
-    ).finally(() => {
-      inFlight--;
-    });
+    const { id } = message;
+    if (calls.has(id)) {
+      send({ type: 'result', id, ok: false, error: { code: 'BAD_REQUEST', message: `Call id ${id} is already in flight on this connection.` } });
+      return;
+    }
+    if (calls.size >= MAX_IN_FLIGHT) {
+      send({ type: 'result', id, ok: false, error: { code: 'BUSY', message: 'Too many calls in flight on this connection.', retryAfterMs: 1_000 } });
+      return;
+    }
+    const controller = new AbortController();
+    calls.set(id, controller);
+    core
+      .dispatch(message.method, message.args, {
+        signal: controller.signal,
+        emit: (chunk) => send({ type: 'chunk', id, chunk }),
+      })
+      .then(
+        (value) => send({ type: 'result', id, ok: true, value: value ?? null }),
+        (error: unknown) => send({ type: 'result', id, ok: false, error: toErrorShape(error) }),
+      )
+      .finally(() => calls.delete(id));
   });
 }
 
-function parseCall(text: string): WireCall | undefined {
+function parseMessage(text: string): ClientMessage | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -44,7 +67,9 @@ function parseCall(text: string): WireCall | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const call = value as Partial<WireCall>;
-  if (call.type !== 'call' || typeof call.id !== 'number' || typeof call.method !== 'string') return undefined;
-  return { type: 'call', id: call.id, method: call.method, args: call.args };
+  const message = value as Partial<ClientMessage> & { method?: unknown; args?: unknown };
+  if (typeof message.id !== 'number' || !Number.isSafeInteger(message.id)) return undefined;
+  if (message.type === 'cancel') return { type: 'cancel', id: message.id };
+  if (message.type !== 'call' || typeof message.method !== 'string') return undefined;
+  return { type: 'call', id: message.id, method: message.method, args: message.args };
 }

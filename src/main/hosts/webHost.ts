@@ -31,6 +31,9 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
+/** How long open sockets get to close cleanly when the host stops, in ms. */
+const CLOSE_GRACE_MS = 1_000;
+
 /** Largest RPC message accepted, in bytes (a long chat history fits comfortably). */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -58,15 +61,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://placeholder');
     const refuse = (status: number, reason: string) => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (!guard.hostAllowed(request.headers.host)) return refuse(421, 'Misdirected Request');
-    if (!guard.originAllowed(request.headers.origin)) return refuse(403, 'Forbidden');
-    if (!guard.authenticate(request, url).ok) return refuse(401, 'Unauthorized');
-    if (url.pathname !== RPC_PATH) return refuse(404, 'Not Found');
-    wss.handleUpgrade(request, socket, head, (ws) => attachRpc(ws, options.core));
+    // A reset connection must not become an unhandled 'error' that ends the process.
+    socket.on('error', () => socket.destroy());
+    try {
+      // Checks that need no parsing come first; the URL is parsed only for a request that passed them.
+      if (!guard.hostAllowed(request.headers.host)) return refuse(421, 'Misdirected Request');
+      if (!guard.originAllowed(request.headers.origin)) return refuse(403, 'Forbidden');
+      const url = parseRequestUrl(request.url);
+      if (!url) return refuse(400, 'Bad Request');
+      if (!guard.authenticate(request, url).ok) return refuse(401, 'Unauthorized');
+      if (url.pathname !== RPC_PATH) return refuse(404, 'Not Found');
+      wss.handleUpgrade(request, socket, head, (ws) => attachRpc(ws, options.core));
+    } catch (error) {
+      options.logger.warn('websocket upgrade failed', { error: String(error) });
+      refuse(400, 'Bad Request');
+    }
   });
 
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
@@ -76,6 +88,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port,
     token,
     close: async () => {
+      // A clean close lets results already sent (e.g. "Hearth is shutting down") reach the page first.
+      for (const client of wss.clients) client.close(1001, 'Hearth is stopping');
+      await waitForClients(wss, CLOSE_GRACE_MS);
       for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();
@@ -97,7 +112,8 @@ async function handleHttp(
   if (!guard.hostAllowed(request.headers.host)) {
     return plain(421, 'This Hearth server does not answer to that host name.\n');
   }
-  const url = new URL(request.url ?? '/', 'http://placeholder');
+  const url = parseRequestUrl(request.url);
+  if (!url) return plain(400, 'Bad request.\n');
   const auth = guard.authenticate(request, url);
   if (!auth.ok) {
     return plain(401, 'Hearth: open the full URL printed by `hearth serve` (it includes ?token=...).\n');
@@ -106,4 +122,28 @@ async function handleHttp(
   const extra: Record<string, string> = auth.viaQuery ? { 'Set-Cookie': guard.sessionCookie() } : {};
   if (await serveStatic(options.rendererDir, url.pathname, response, extra)) return;
   plain(404, 'Not found.\n');
+}
+
+/** The request target as a URL, or undefined when it cannot be one (e.g. `//[`). */
+function parseRequestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://placeholder');
+  } catch {
+    return undefined;
+  }
+}
+
+function waitForClients(wss: WebSocketServer, ms: number): Promise<void> {
+  if (wss.clients.size === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const check = setInterval(() => {
+      if (wss.clients.size > 0) return;
+      clearInterval(check);
+      clearTimeout(timer);
+      resolve();
+    }, 20);
+    timer.unref?.();
+    setTimeout(() => clearInterval(check), ms).unref?.();
+  });
 }

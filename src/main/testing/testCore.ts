@@ -2,15 +2,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore, type Core } from '../core/createCore';
+import { createCore, type Core, type CoreOptions } from '../core/createCore';
 import { nodeEngineLauncher } from '../core/engine/engineProcess';
 import { silentLogger } from '../core/logging/logger';
 
 /** The engine worker's TypeScript source, run in a real child process through tsx. */
 export const WORKER_SOURCE = fileURLToPath(new URL('../core/engine/engineWorker.ts', import.meta.url));
 
-/** A full core with temp folders and a real forked engine process (1 thread). */
-export async function createTestCore(): Promise<{ core: Core; dataDir: string; modelsDir: string; cleanup(): Promise<void> }> {
+/**
+ * A full core with temp folders and a real forked engine process (1 thread), with the engine's
+ * test-only operations switched on (they let a test make the engine hang).
+ */
+export async function createTestCore(
+  engine: CoreOptions['engine'] = {},
+): Promise<{ core: Core; dataDir: string; modelsDir: string; cleanup(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'hearth-test-'));
   const dataDir = join(root, 'data');
   const modelsDir = join(root, 'models');
@@ -21,7 +26,14 @@ export async function createTestCore(): Promise<{ core: Core; dataDir: string; m
     logger: silentLogger,
     host: 'headless',
     version: 'test',
-    launchEngine: nodeEngineLauncher({ workerPath: WORKER_SOURCE, execArgv: ['--import', 'tsx'], gpu: false, maxThreads: 1 }),
+    engine,
+    launchEngine: nodeEngineLauncher({
+      workerPath: WORKER_SOURCE,
+      execArgv: ['--import', 'tsx'],
+      gpu: false,
+      maxThreads: 1,
+      env: { HEARTH_ENGINE_TEST_OPS: '1' },
+    }),
   });
   return {
     core,

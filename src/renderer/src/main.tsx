@@ -3,8 +3,8 @@
 import '@vitejs/plugin-react/preamble';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { startSubscriptions } from './subscriptions';
+import { App } from './app/App';
+import { startSubscriptions } from './app/subscriptions';
 import './index.css';
 
 startSubscriptions();

@@ -7,11 +7,12 @@ import { nodeEngineLauncher } from './engineProcess';
 describe('EngineClient', () => {
   it('fails calls with a clear error when the engine process cannot start, and reports it', async () => {
     const statuses: EngineStatus[] = [];
-    const client = new EngineClient(
-      nodeEngineLauncher({ workerPath: '/nonexistent/engineWorker.js', gpu: false, maxThreads: 1 }),
-      { onStatus: (s) => statuses.push(s), onTokens: () => {}, onLoadProgress: () => {} },
-      silentLogger,
-    );
+    const client = new EngineClient({
+      launch: nodeEngineLauncher({ workerPath: '/nonexistent/engineWorker.js', gpu: false, maxThreads: 1 }),
+      logger: silentLogger,
+      onStatus: (s) => statuses.push(s),
+      onLoadProgress: () => {},
+    });
     await expect(client.call({ op: 'unload' })).rejects.toMatchObject({
       code: 'ENGINE_ERROR',
       message: expect.stringContaining('failed to start'),

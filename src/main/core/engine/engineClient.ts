@@ -4,24 +4,58 @@ import type { Logger } from '../logging/logger';
 import type { EngineLauncher, EngineProcess } from './engineProcess';
 import type { EngineMessage, EngineRequest, EngineResultOf } from './protocol';
 
-export interface EngineClientHooks {
+/** Streamed output of one generation, routed to the caller that asked for it. */
+export type GenerationEvent =
+  | { kind: 'tokens'; text: string; tokenCount: number }
+  | { kind: 'promptProgress'; processed: number; total: number };
+
+export interface EngineClientOptions {
+  launch: EngineLauncher;
+  logger: Logger;
   onStatus(status: EngineStatus): void;
-  onTokens(requestId: string, text: string, tokenCount: number): void;
   onLoadProgress(progress: number): void;
+  /** A busy engine that sends nothing (not even its heartbeat) for this long is declared hung. */
+  hangTimeoutMs?: number;
+  /** A generation with no new token or prompt progress for this long is declared hung. */
+  stallTimeoutMs?: number;
+  /** Per-operation deadlines, in ms, overriding {@link DEFAULT_DEADLINES}. */
+  deadlines?: Partial<Record<EngineRequest['op'], number>>;
 }
 
 /** How long a fresh engine process may take to say it is ready, in ms. */
 const START_TIMEOUT_MS = 30_000;
+/**
+ * Deadlines per operation, in ms. A load reads the whole model from disk (minutes for 40 GB on a
+ * slow disk); generation has no total deadline (a reply may be long) but must keep making progress.
+ */
+export const DEFAULT_DEADLINES: Record<EngineRequest['op'], number> = {
+  load: 15 * 60_000,
+  unload: 60_000,
+  generate: Number.POSITIVE_INFINITY,
+  abort: 10_000,
+  status: 10_000,
+  hang: 60_000,
+};
+const DEFAULT_HANG_TIMEOUT_MS = 15_000;
+const DEFAULT_STALL_TIMEOUT_MS = 180_000;
+const WATCHDOG_INTERVAL_MS = 250;
 
 interface Pending {
+  op: EngineRequest['op'];
+  deadlineAt: number;
+  /** Generations only: last token or prompt progress. */
+  progressAt: number;
+  requestId?: string;
+  onEvent?: (event: GenerationEvent) => void;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
 
 /**
- * Host side of the engine process: starts it on first use, correlates calls with results, and
- * when the process dies (crash, OOM, killed) fails every waiting call with ENGINE_CRASHED and
- * starts a fresh process on the next call.
+ * Host side of the engine process: starts it on first use, correlates calls with results, routes
+ * each generation's stream to its own caller, and watches the process. When it dies (crash, OOM,
+ * killed) or stops answering (no heartbeat, a deadline passed, a generation stalled), every waiting
+ * call fails with ENGINE_CRASHED / ENGINE_HUNG, and the next call starts a fresh process.
  */
 export class EngineClient {
   private process: EngineProcess | undefined;
@@ -30,33 +64,56 @@ export class EngineClient {
   private nextId = 1;
   private disposed = false;
   private currentStatus: EngineStatus = { state: 'idle' };
+  private lastAliveAt = 0;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  /** Set when the watchdog killed the process, so the exit is reported as a hang, not a crash. */
+  private hangReason: string | undefined;
+  private readonly hangTimeoutMs: number;
+  private readonly stallTimeoutMs: number;
+  private readonly deadlines: Record<EngineRequest['op'], number>;
 
-  constructor(
-    private readonly launch: EngineLauncher,
-    private readonly hooks: EngineClientHooks,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly options: EngineClientOptions) {
+    this.hangTimeoutMs = options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS;
+    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    this.deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
+  }
 
   get status(): EngineStatus {
     return this.currentStatus;
   }
 
-  async call<R extends EngineRequest>(request: R): Promise<EngineResultOf<R>> {
+  /** Sends one request; `onEvent` receives a generation's stream. Rejects at the operation's deadline. */
+  async call<R extends EngineRequest>(request: R, onEvent?: (event: GenerationEvent) => void): Promise<EngineResultOf<R>> {
     const proc = await this.ensureProcess();
     const id = this.nextId++;
+    const now = Date.now();
+    if (this.pending.size === 0) this.lastAliveAt = now;
     return new Promise<EngineResultOf<R>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, {
+        op: request.op,
+        deadlineAt: now + this.deadlines[request.op],
+        progressAt: now,
+        ...(request.op === 'generate' ? { requestId: request.requestId, onEvent } : {}),
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      this.startWatchdog();
       proc.send({ kind: 'call', id, request });
     });
   }
 
-  /** Kills the engine process now (used by tests and by "force stop"); the next call starts a new one. */
+  /** Kills the engine process now (tests, "force stop"); the next call starts a new one. */
   kill(): void {
     this.process?.kill();
   }
 
-  async dispose(): Promise<void> {
+  /** Fails every waiting call with `reason` (they would otherwise see a crash), then stops the process. */
+  async dispose(reason = 'Hearth is shutting down.'): Promise<void> {
     this.disposed = true;
+    this.stopWatchdog();
+    const error = new AppError('ENGINE_ERROR', `${reason} The reply was not finished.`);
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
     const proc = this.process ?? (await this.starting?.catch(() => undefined));
     if (!proc) return;
     const exited = new Promise<void>((resolve) => proc.onExit(() => resolve()));
@@ -75,13 +132,15 @@ export class EngineClient {
 
   private start(): Promise<EngineProcess> {
     this.setStatus({ state: 'starting' });
-    const proc = this.launch();
+    this.hangReason = undefined;
+    const proc = this.options.launch();
     return new Promise<EngineProcess>((resolve, reject) => {
       const timer = setTimeout(() => {
         proc.kill();
-        reject(new AppError('ENGINE_ERROR', 'The inference engine did not start within 30 s.'));
+        reject(new AppError('ENGINE_ERROR', `The inference engine did not start within ${START_TIMEOUT_MS / 1000} s.`));
       }, START_TIMEOUT_MS);
       proc.onMessage((message) => {
+        this.lastAliveAt = Date.now();
         if (message.kind === 'ready') {
           clearTimeout(timer);
           this.process = proc;
@@ -94,7 +153,7 @@ export class EngineClient {
       proc.onExit(({ code, signal }) => {
         clearTimeout(timer);
         const wasReady = this.process === proc;
-        this.process = undefined;
+        if (wasReady) this.process = undefined;
         const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
         if (!wasReady) reject(new AppError('ENGINE_ERROR', `The inference engine failed to start (${why}).`));
         this.onExit(why);
@@ -108,38 +167,91 @@ export class EngineClient {
         const pending = this.pending.get(message.id);
         if (!pending) return;
         this.pending.delete(message.id);
+        if (this.pending.size === 0) this.stopWatchdog();
         if (message.ok) pending.resolve(message.value);
         else pending.reject(fromErrorShape(message.error));
         return;
       }
       case 'tokens':
-        this.hooks.onTokens(message.requestId, message.text, message.tokenCount);
+      case 'promptProgress': {
+        const pending = this.findGeneration(message.requestId);
+        if (!pending) return;
+        pending.progressAt = Date.now();
+        pending.onEvent?.(
+          message.kind === 'tokens'
+            ? { kind: 'tokens', text: message.text, tokenCount: message.tokenCount }
+            : { kind: 'promptProgress', processed: message.processed, total: message.total },
+        );
         return;
+      }
       case 'loadProgress':
-        this.hooks.onLoadProgress(message.progress);
+        this.options.onLoadProgress(message.progress);
         return;
       case 'ready':
+      case 'heartbeat':
         return;
     }
   }
 
+  private findGeneration(requestId: string): Pending | undefined {
+    for (const pending of this.pending.values()) if (pending.requestId === requestId) return pending;
+    return undefined;
+  }
+
+  private startWatchdog(): void {
+    this.watchdog ??= setInterval(() => this.checkAlive(), WATCHDOG_INTERVAL_MS);
+    this.watchdog.unref?.();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+  }
+
+  /** Kills a process that went silent, missed a deadline, or whose generation stopped progressing. */
+  private checkAlive(): void {
+    if (!this.process || this.pending.size === 0 || this.hangReason) return;
+    const now = Date.now();
+    let reason: string | undefined;
+    if (now - this.lastAliveAt > this.hangTimeoutMs) {
+      reason = `it stopped responding for ${seconds(now - this.lastAliveAt)}`;
+    } else {
+      for (const pending of this.pending.values()) {
+        if (now > pending.deadlineAt) reason = `"${pending.op}" did not finish within ${seconds(this.deadlines[pending.op])}`;
+        else if (pending.op === 'generate' && now - pending.progressAt > this.stallTimeoutMs) {
+          reason = `a reply made no progress for ${seconds(now - pending.progressAt)}`;
+        }
+        if (reason) break;
+      }
+    }
+    if (!reason) return;
+    this.hangReason = reason;
+    this.options.logger.error('engine hung; killing it', { reason, pid: this.process.pid });
+    this.process.kill();
+  }
+
   private onExit(why: string): void {
-    const error = new AppError(
-      'ENGINE_CRASHED',
-      `The inference engine stopped unexpectedly (${why}). The model was unloaded; load it again to continue.`,
-    );
+    this.stopWatchdog();
+    const hang = this.hangReason;
+    const error = hang
+      ? new AppError('ENGINE_HUNG', `The inference engine was stopped because ${hang}. The model was unloaded; load it again to continue.`)
+      : new AppError('ENGINE_CRASHED', `The inference engine stopped unexpectedly (${why}). The model was unloaded; load it again to continue.`);
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
     if (this.disposed) {
       this.setStatus({ state: 'idle' });
       return;
     }
-    this.logger.warn('engine process exited', { why });
+    this.options.logger.warn('engine process exited', { why, hang });
     this.setStatus({ state: 'crashed', lastError: error.message });
   }
 
   private setStatus(status: EngineStatus): void {
     this.currentStatus = status;
-    this.hooks.onStatus(status);
+    this.options.onStatus(status);
   }
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }

@@ -21,6 +21,8 @@ export interface NodeEngineOptions {
   execArgv?: string[];
   gpu: 'auto' | false;
   maxThreads: number;
+  /** Extra environment for the child (tests enable the engine's test-only operations this way). */
+  env?: Record<string, string>;
 }
 
 export function workerArgs(options: { gpu: 'auto' | false; maxThreads: number }): string[] {
@@ -32,6 +34,7 @@ export function nodeEngineLauncher(options: NodeEngineOptions): EngineLauncher {
   return () => {
     const child = fork(options.workerPath, workerArgs(options), {
       execArgv: options.execArgv ?? [],
+      env: { ...process.env, ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });

@@ -9,14 +9,18 @@ const runtime = new EngineRuntime({ gpu: false, maxThreads: 1 });
 const hello: ChatMessage[] = [{ role: 'user', content: 'hello there' }];
 let requestCounter = 0;
 
+function sink(onText: (text: string) => void = () => {}) {
+  return { onText, onPromptProgress: () => {} };
+}
+
 function generate(messages: ChatMessage[], params: GenerateRequest['params'], onText: (text: string) => void = () => {}) {
-  return runtime.generate({ op: 'generate', requestId: `r${++requestCounter}`, messages, params }, onText);
+  return runtime.generate({ op: 'generate', requestId: `r${++requestCounter}`, messages, params }, sink(onText));
 }
 
 beforeAll(async () => {
   const modelPath = await fixtureModel({ preset: 'tiny', type: 'Q4_0' });
   const progress: number[] = [];
-  const loaded = await runtime.load({ op: 'load', modelPath, contextSize: 4096, threads: 1 }, (p) => progress.push(p));
+  const loaded = await runtime.load({ op: 'load', modelPath, contextSize: 4096, threads: 1, parallel: 1 }, (p) => progress.push(p));
   // The context is capped to what the model was trained with.
   expect(loaded.contextSize).toBe(512);
   expect(loaded.name).toBe('Hearth Tiny');
@@ -65,9 +69,9 @@ describe('EngineRuntime on a real model', () => {
     let chunks = 0;
     const result = await runtime.generate(
       { op: 'generate', requestId, messages: hello, params: { temperature: 0.8, seed: 3, maxTokens: 400 } },
-      () => {
+      sink(() => {
         if (++chunks === 3) expect(runtime.abort(requestId)).toBe(true);
-      },
+      }),
     );
     expect(result.stats.stopReason).toBe('abort');
     expect(result.stats.completionTokens).toBeLessThan(400);
@@ -94,7 +98,7 @@ describe('EngineRuntime on a real model', () => {
   it('reports MODEL_NOT_LOADED after unload', async () => {
     const other = new EngineRuntime({ gpu: false, maxThreads: 1 });
     await expect(
-      other.generate({ op: 'generate', requestId: 'x', messages: hello, params: {} }, () => {}),
+      other.generate({ op: 'generate', requestId: 'x', messages: hello, params: {} }, sink()),
     ).rejects.toMatchObject({ code: 'MODEL_NOT_LOADED' });
     await other.dispose();
   });

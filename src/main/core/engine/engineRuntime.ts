@@ -1,3 +1,4 @@
+import { freemem } from 'node:os';
 import {
   getLlama,
   LlamaLogLevel,
@@ -6,14 +7,16 @@ import {
   type ChatWrapper,
   type Llama,
   type LlamaContext,
-  type LlamaContextSequence,
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
-import type { ChatMessage, GenerationStats, SamplingParams, StopReason } from '../../../shared/dto';
-import type { GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
-import { TokenTextStream } from './textStream';
+import type { ChatMessage } from '../../../shared/dto';
+import { Generation, type GenerationSink } from './generation';
+import { LockstepScheduler } from './lockstepScheduler';
+import { chooseParallel } from './parallelSequences';
+import type { EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
+import { reusePrefix, SequencePool } from './sequencePool';
 
 /** How the engine reaches llama.cpp. `gpu: false` forces the CPU build. */
 export interface EngineRuntimeOptions {
@@ -25,26 +28,23 @@ export interface EngineRuntimeOptions {
 interface Loaded {
   model: LlamaModel;
   context: LlamaContext;
-  sequence: LlamaContextSequence;
+  pool: SequencePool;
   chatWrapper: ChatWrapper;
   contextSize: number;
-  threads: number;
 }
 
-/** Default sampling: what LM Studio and llama.cpp's server ship with. */
-const DEFAULTS = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1 } as const;
-/** Generated tokens the repeat penalty looks back over. */
-const REPEAT_WINDOW = 64;
-
 /**
- * Everything that touches llama.cpp, in one object that lives inside the engine process
- * (and in-process in tests). One `Llama` per process, one loaded model, one sequence that is
- * reused across turns so the unchanged prompt prefix is never evaluated twice.
+ * Everything that touches llama.cpp, in one object that lives inside the engine process (and
+ * in-process in tests). One `Llama` per process, one loaded model, one context with N sequences
+ * that replies borrow; a lockstep scheduler decodes all running replies together.
+ *
+ * The host serialises load and unload and never sends more generations than there are sequences;
+ * the checks here are a second line of defence, not the scheduling policy.
  */
 export class EngineRuntime {
   private llamaPromise: Promise<Llama> | undefined;
   private loaded: Loaded | undefined;
-  private generation: { requestId: string; controller: AbortController } | undefined;
+  private readonly scheduler = new LockstepScheduler();
   /** Last few error lines llama.cpp logged: its thrown errors are generic, the reason is only logged. */
   private readonly recentLlamaErrors: string[] = [];
 
@@ -69,7 +69,7 @@ export class EngineRuntime {
   }
 
   async load(request: LoadRequest, onProgress: (progress: number) => void): Promise<LoadResult> {
-    if (this.generation) throw new AppError('BUSY', 'A reply is being generated; stop it before loading another model.');
+    if (this.scheduler.size) throw new AppError('BUSY', 'Replies are being generated; stop them before loading another model.');
     await this.unload();
     const llama = await this.llama();
     this.recentLlamaErrors.length = 0;
@@ -84,13 +84,28 @@ export class EngineRuntime {
       });
     try {
       const contextSize = Math.min(request.contextSize, model.trainContextSize);
-      const context = await model.createContext({ contextSize, threads: request.threads, sequences: 1 });
-      const chatWrapper = resolveChatWrapper(model);
-      this.loaded = { model, context, sequence: context.getSequence(), chatWrapper, contextSize, threads: request.threads };
+      const vram = model.gpuLayers > 0 ? await llama.getVramState() : undefined;
+      const { parallel } = await chooseParallel({
+        requested: request.parallel,
+        estimate: async (sequences) => {
+          const need = await model.fileInsights.estimateContextResourceRequirementsV2({
+            contextSize,
+            sequences,
+            modelGpuLayers: model.gpuLayers,
+          });
+          return { ram: need.cpuRam, vram: need.gpuVram };
+        },
+        freeRamBytes: freemem(),
+        freeVramBytes: vram?.free ?? 0,
+      });
+      const context = await model.createContext({ contextSize, sequences: parallel, threads: request.threads });
+      const sequences = Array.from({ length: parallel }, () => context.getSequence());
+      this.loaded = { model, context, pool: new SequencePool(sequences), chatWrapper: resolveChatWrapper(model), contextSize };
       return {
         name: model.fileInfo.metadata.general?.name ?? model.filename ?? 'model',
         contextSize,
         threads: request.threads,
+        parallel,
         modelBytes: model.size,
         trainContextSize: model.trainContextSize,
       };
@@ -112,46 +127,40 @@ export class EngineRuntime {
     return this.recentLlamaErrors.at(-1) ?? (error instanceof Error ? error.message : String(error));
   }
 
+  /** Ends every running reply (stop reason `abort`), waits for the generation loop, then frees the model. */
   async unload(): Promise<boolean> {
     const loaded = this.loaded;
     if (!loaded) return false;
-    this.generation?.controller.abort();
     this.loaded = undefined;
+    this.abortAll();
+    await this.scheduler.idle();
     await loaded.context.dispose();
     await loaded.model.dispose();
     return true;
   }
 
   abort(requestId: string): boolean {
-    if (this.generation?.requestId !== requestId) return false;
-    this.generation.controller.abort();
-    return true;
+    const generation = this.scheduler.has(requestId);
+    generation?.abort();
+    return generation !== undefined;
   }
 
-  /** Streams a chat reply. `onText` receives decoded text as soon as it is safe to show. */
-  async generate(request: GenerateRequest, onText: (text: string, tokenCount: number) => void): Promise<GenerateResult> {
+  status(): EngineStatusResult {
+    return {
+      residentModels: this.loaded ? 1 : 0,
+      activeGenerations: this.scheduler.size,
+      parallel: this.loaded?.pool.slots.length ?? 0,
+    };
+  }
+
+  /** Streams a chat reply on a free sequence, decoded together with every other running reply. */
+  async generate(request: GenerateRequest, sink: GenerationSink): Promise<GenerateResult> {
+    const startedAt = performance.now();
     const loaded = this.loaded;
     if (!loaded) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
-    if (this.generation) throw new AppError('BUSY', 'A reply is already being generated.');
-    const controller = new AbortController();
-    this.generation = { requestId: request.requestId, controller };
-    try {
-      return await this.runGeneration(loaded, request.messages, request.params, controller.signal, onText);
-    } finally {
-      this.generation = undefined;
-    }
-  }
-
-  private async runGeneration(
-    loaded: Loaded,
-    messages: ChatMessage[],
-    params: SamplingParams,
-    signal: AbortSignal,
-    onText: (text: string, tokenCount: number) => void,
-  ): Promise<GenerateResult> {
-    const started = performance.now();
-    const { model, sequence, chatWrapper, contextSize } = loaded;
-    const state = chatWrapper.generateContextState({ chatHistory: toChatHistory(messages) });
+    if (this.scheduler.has(request.requestId)) throw new AppError('BAD_REQUEST', `Request "${request.requestId}" is already running.`);
+    const { model, chatWrapper, contextSize } = loaded;
+    const state = chatWrapper.generateContextState({ chatHistory: toChatHistory(request.messages) });
     const promptTokens = state.contextText.tokenize(model.tokenizer);
     if (promptTokens.length >= contextSize) {
       throw new AppError(
@@ -165,57 +174,33 @@ export class EngineRuntime {
       const tokens = trigger.tokenize(model.tokenizer, 'trimLeadingSpace');
       if (tokens.length === 1) stopTokens.add(tokens[0]!);
     }
-
-    const cached = await reusePrefix(sequence, promptTokens);
-    const maxTokens = Math.min(params.maxTokens ?? Infinity, contextSize - promptTokens.length);
-    const generated: Token[] = [];
-    const stream = new TokenTextStream(
-      (tokens, last) => model.detokenize(tokens as Token[], false, last as Token[]),
-      params.stop ?? [],
-    );
-    const temperature = params.temperature ?? DEFAULTS.temperature;
-    const penalty = params.repeatPenalty ?? DEFAULTS.repeatPenalty;
-    let firstTokenAt = 0;
-    let stopReason: StopReason = 'eos';
-    let pendingTokens = 0;
-
-    const iterator = sequence.evaluate(promptTokens.slice(cached), {
-      temperature,
-      topK: params.topK ?? DEFAULTS.topK,
-      topP: params.topP ?? DEFAULTS.topP,
-      minP: params.minP ?? DEFAULTS.minP,
-      seed: params.seed,
-      repeatPenalty:
-        penalty === 1 ? undefined : { punishTokens: () => generated.slice(-REPEAT_WINDOW), penalty },
-    });
-    for await (const token of iterator) {
-      if (firstTokenAt === 0) firstTokenAt = performance.now();
-      if (signal.aborted) {
-        stopReason = 'abort';
-        break;
-      }
-      if (stopTokens.has(token) || model.isEogToken(token)) break;
-      generated.push(token);
-      pendingTokens++;
-      const text = stream.push(token);
-      if (text) {
-        onText(text, pendingTokens);
-        pendingTokens = 0;
-      }
-      if (stream.stopped) {
-        stopReason = 'stop';
-        break;
-      }
-      if (generated.length >= maxTokens) {
-        stopReason = 'length';
-        break;
-      }
+    const slot = loaded.pool.acquire(promptTokens);
+    if (!slot) throw new AppError('BUSY', `All ${loaded.pool.slots.length} sequences are generating.`);
+    try {
+      const cachedTokens = await reusePrefix(slot.sequence, promptTokens);
+      if (this.loaded !== loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded.');
+      const generation = new Generation({
+        requestId: request.requestId,
+        model,
+        slot,
+        promptTokens,
+        cachedTokens,
+        stopTokens,
+        params: request.params,
+        room: contextSize - promptTokens.length,
+        startedAt,
+        sink,
+      });
+      this.scheduler.add(generation);
+      return await generation.result;
+    } finally {
+      loaded.pool.release(slot);
     }
-    if (signal.aborted) stopReason = 'abort';
-    const tail = stream.finish();
-    if (tail || pendingTokens) onText(tail, pendingTokens);
-    const ended = performance.now();
-    return { text: stream.fullText, stats: buildStats(started, firstTokenAt, ended, promptTokens.length, cached, generated.length, stopReason) };
+  }
+
+  /** Every running reply ends at its next step (unload, shutdown). */
+  abortAll(): void {
+    this.scheduler.abortAll();
   }
 
   async dispose(): Promise<void> {
@@ -223,20 +208,6 @@ export class EngineRuntime {
     const llama = await this.llamaPromise?.catch(() => undefined);
     await llama?.dispose();
   }
-}
-
-/**
- * Keeps the KV cache for the longest common prefix of what the sequence already holds and the new
- * prompt, erases the rest, and returns how many prompt tokens need no evaluation. At least one
- * token is always left to evaluate, since generation needs fresh logits.
- */
-async function reusePrefix(sequence: LlamaContextSequence, promptTokens: Token[]): Promise<number> {
-  const { firstDifferentIndex } = sequence.compareContextTokens(promptTokens);
-  const keep = Math.max(0, Math.min(firstDifferentIndex, promptTokens.length - 1));
-  if (sequence.nextTokenIndex > keep) {
-    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
-  }
-  return keep;
 }
 
 function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
@@ -248,32 +219,4 @@ function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   // An empty model turn at the end makes the wrapper render the assistant prefix to generate into.
   history.push({ type: 'model', response: [] });
   return history;
-}
-
-function buildStats(
-  started: number,
-  firstTokenAt: number,
-  ended: number,
-  promptTokens: number,
-  cachedPromptTokens: number,
-  completionTokens: number,
-  stopReason: StopReason,
-): GenerationStats {
-  const first = firstTokenAt || ended;
-  const genSeconds = (ended - first) / 1000;
-  const promptSeconds = (first - started) / 1000;
-  return {
-    promptTokens,
-    cachedPromptTokens,
-    completionTokens,
-    timeToFirstTokenMs: round(first - started),
-    totalMs: round(ended - started),
-    tokensPerSecond: completionTokens > 1 && genSeconds > 0 ? round((completionTokens - 1) / genSeconds) : 0,
-    promptTokensPerSecond: promptSeconds > 0 ? round((promptTokens - cachedPromptTokens) / promptSeconds) : 0,
-    stopReason,
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }

@@ -3,7 +3,7 @@
  * Electron's `utilityProcess.fork` (desktop). All llama.cpp work happens here, so a native abort
  * (bad file, out of memory) kills only this process; the host notices and restarts it.
  */
-import { toErrorShape } from '../../../shared/errors';
+import { AppError, toErrorShape } from '../../../shared/errors';
 import { EngineRuntime } from './engineRuntime';
 import type { EngineCall, EngineMessage, EngineRequest } from './protocol';
 import { TokenBatcher } from './tokenBatcher';
@@ -12,6 +12,9 @@ interface ParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
   postMessage(message: unknown): void;
 }
+
+/** How often the worker tells the host it is alive, in ms. The host's watchdog allows several misses. */
+export const HEARTBEAT_MS = 1_000;
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
@@ -34,6 +37,8 @@ const runtime = new EngineRuntime({
   gpu: argValue('gpu') === 'off' ? false : 'auto',
   maxThreads: Number(argValue('max-threads') ?? 0) || 1,
 });
+/** Operations that exist only to test the host's watchdog; never enabled in the app. */
+const testOps = process.env.HEARTH_ENGINE_TEST_OPS === '1';
 
 async function handle(request: EngineRequest): Promise<unknown> {
   switch (request.op) {
@@ -50,12 +55,22 @@ async function handle(request: EngineRequest): Promise<unknown> {
       return { unloaded: await runtime.unload() };
     case 'abort':
       return { aborted: runtime.abort(request.requestId) };
+    case 'status':
+      return runtime.status();
+    case 'hang': {
+      if (!testOps) throw new AppError('BAD_REQUEST', 'Unknown engine operation.');
+      // Blocks the event loop the way a deadlocked native call would: no heartbeat, no answers.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, request.ms);
+      return { hung: request.ms };
+    }
     case 'generate': {
-      const batcher = new TokenBatcher((text, tokenCount) =>
-        post({ kind: 'tokens', requestId: request.requestId, text, tokenCount }),
-      );
+      const { requestId } = request;
+      const batcher = new TokenBatcher((text, tokenCount) => post({ kind: 'tokens', requestId, text, tokenCount }));
       try {
-        return await runtime.generate(request, (text, count) => batcher.add(text, count));
+        return await runtime.generate(request, {
+          onText: (text, count) => batcher.add(text, count),
+          onPromptProgress: (processed, total) => post({ kind: 'promptProgress', requestId, processed, total }),
+        });
       } finally {
         batcher.flush();
       }
@@ -75,4 +90,5 @@ process.on('disconnect', () => {
   void runtime.dispose().finally(() => process.exit(0));
 });
 
+setInterval(() => post({ kind: 'heartbeat' }), HEARTBEAT_MS).unref();
 post({ kind: 'ready', pid: process.pid });

@@ -9,8 +9,11 @@ import type { ChatMessage, GenerationStats, SamplingParams } from '../../../shar
 export interface LoadRequest {
   op: 'load';
   modelPath: string;
+  /** Context per sequence, in tokens (capped to the trained length). */
   contextSize: number;
   threads: number;
+  /** Parallel sequences; `auto` picks as many as fit (see parallelSequences.ts). */
+  parallel: number | 'auto';
 }
 export interface UnloadRequest {
   op: 'unload';
@@ -25,19 +28,37 @@ export interface AbortRequest {
   op: 'abort';
   requestId: string;
 }
+/** The engine's own view, for diagnostics and leak checks. */
+export interface StatusRequest {
+  op: 'status';
+}
+/** Test only (the worker accepts it only with HEARTH_ENGINE_TEST_OPS=1): block the event loop for `ms`. */
+export interface HangRequest {
+  op: 'hang';
+  ms: number;
+}
 
-export type EngineRequest = LoadRequest | UnloadRequest | GenerateRequest | AbortRequest;
+export type EngineRequest = LoadRequest | UnloadRequest | GenerateRequest | AbortRequest | StatusRequest | HangRequest;
 
 export interface LoadResult {
   name: string;
   contextSize: number;
   threads: number;
+  parallel: number;
   modelBytes: number;
   trainContextSize: number;
 }
 export interface GenerateResult {
   text: string;
-  stats: GenerationStats;
+  stats: Omit<GenerationStats, 'queuedMs'>;
+  /** The context sequence that produced it (diagnostics, batching tests). */
+  sequenceId: number;
+}
+export interface EngineStatusResult {
+  /** Models resident in the engine's memory: 0 or 1; more would be a leak. */
+  residentModels: number;
+  activeGenerations: number;
+  parallel: number;
 }
 
 export type EngineResultOf<R extends EngineRequest> = R extends LoadRequest
@@ -46,7 +67,11 @@ export type EngineResultOf<R extends EngineRequest> = R extends LoadRequest
     ? GenerateResult
     : R extends AbortRequest
       ? { aborted: boolean }
-      : { unloaded: boolean };
+      : R extends StatusRequest
+        ? EngineStatusResult
+        : R extends HangRequest
+          ? { hung: number }
+          : { unloaded: boolean };
 
 /** Host → engine. */
 export interface EngineCall {
@@ -58,8 +83,12 @@ export interface EngineCall {
 /** Engine → host. */
 export type EngineMessage =
   | { kind: 'ready'; pid: number }
+  /** Sent every second while the process's event loop runs: the host's watchdog listens for it. */
+  | { kind: 'heartbeat' }
   | { kind: 'result'; id: number; ok: true; value: unknown }
   | { kind: 'result'; id: number; ok: false; error: ErrorShape }
   | { kind: 'loadProgress'; progress: number }
+  /** Prompt evaluation of `requestId`: `processed` of `total` tokens (cached ones count as processed). */
+  | { kind: 'promptProgress'; requestId: string; processed: number; total: number }
   /** A batch of streamed text: several tokens per message keep the boundary cheap. */
   | { kind: 'tokens'; requestId: string; text: string; tokenCount: number };

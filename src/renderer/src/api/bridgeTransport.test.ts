@@ -7,6 +7,7 @@ function bridgeAnswering(answer: () => Promise<BridgeReply>): HearthBridge & { e
   const listeners = new Set<(event: string, payload: unknown) => void>();
   return {
     call: answer,
+    cancel() {},
     onEvent(callback) {
       listeners.add(callback);
       return () => listeners.delete(callback);

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ServerMessage, WireCall } from '../../../shared/wire';
+import type { ServerMessage, WireCall, WireCancel } from '../../../shared/wire';
 import { RpcError } from './errors';
 import { createWsTransport, type SocketLike } from './wsTransport';
 
 /** A socket the test opens, answers and closes by hand. */
 class FakeSocket implements SocketLike {
   readyState = 0;
-  sent: WireCall[] = [];
+  sent: Array<WireCall | WireCancel> = [];
   onopen: SocketLike['onopen'] = null;
   onmessage: SocketLike['onmessage'] = null;
   onclose: SocketLike['onclose'] = null;
@@ -15,7 +15,7 @@ class FakeSocket implements SocketLike {
   constructor(readonly url: string) {}
 
   send(data: string) {
-    this.sent.push(JSON.parse(data) as WireCall);
+    this.sent.push(JSON.parse(data) as WireCall | WireCancel);
   }
 
   open() {
@@ -91,7 +91,7 @@ describe('createWsTransport', () => {
     expect(latest().sent).toHaveLength(0);
     latest().open();
     expect(onFirstOpen).toHaveBeenCalledTimes(1);
-    expect(latest().sent.map((m) => m.method)).toEqual(['app.getInfo']);
+    expect(latest().sent.map((m) => (m.type === 'call' ? m.method : m.type))).toEqual(['app.getInfo']);
     latest().receive({ type: 'result', id: latest().sent[0]!.id, ok: true, value: { version: '1' } });
     await expect(call).resolves.toEqual({ version: '1' });
   });
@@ -150,11 +150,32 @@ describe('createWsTransport', () => {
     latest().open();
     const seen: [string, unknown][] = [];
     const unsubscribe = transport.onEvent((event: string, payload: unknown) => seen.push([event, payload]));
-    const payload = { requestId: 'r', text: 'hi', tokenCount: 1 };
-    latest().receive({ type: 'event', event: 'inference.tokensGenerated', payload });
+    const payload = { modelId: 'm', progress: 0.5 };
+    latest().receive({ type: 'event', event: 'inference.loadProgressed', payload });
     unsubscribe();
-    latest().receive({ type: 'event', event: 'inference.tokensGenerated', payload });
-    expect(seen).toEqual([['inference.tokensGenerated', payload]]);
+    latest().receive({ type: 'event', event: 'inference.loadProgressed', payload });
+    expect(seen).toEqual([['inference.loadProgressed', payload]]);
+  });
+
+  it("hands a call's chunks to that call only, and sends a cancel when its signal aborts", async () => {
+    const { transport, latest } = setup();
+    latest().open();
+    const mine: unknown[] = [];
+    const other: unknown[] = [];
+    const controller = new AbortController();
+    const call = transport.call('inference.chat', { requestId: 'a' }, { onChunk: (c) => mine.push(c), signal: controller.signal });
+    const second = transport.call('inference.chat', { requestId: 'b' }, { onChunk: (c) => other.push(c) });
+    const [first, next] = latest().sent;
+    latest().receive({ type: 'chunk', id: first!.id, chunk: { type: 'tokens', text: 'x', tokenCount: 1 } });
+    latest().receive({ type: 'chunk', id: next!.id, chunk: { type: 'tokens', text: 'y', tokenCount: 1 } });
+    controller.abort();
+    expect(latest().sent.at(-1)).toEqual({ type: 'cancel', id: first!.id });
+    latest().receive({ type: 'result', id: first!.id, ok: true, value: 'done' });
+    latest().receive({ type: 'result', id: next!.id, ok: true, value: 'done too' });
+    await expect(call).resolves.toBe('done');
+    await expect(second).resolves.toBe('done too');
+    expect(mine).toEqual([{ type: 'tokens', text: 'x', tokenCount: 1 }]);
+    expect(other).toEqual([{ type: 'tokens', text: 'y', tokenCount: 1 }]);
   });
 
   it('ignores malformed messages and results for unknown ids', async () => {

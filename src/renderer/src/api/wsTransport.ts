@@ -1,5 +1,6 @@
 import type { AppEvents, EventName } from '../../../shared/events';
-import { RPC_PATH, type ServerMessage, type WireCall } from '../../../shared/wire';
+import type { CallOptions } from '../../../shared/contract';
+import { RPC_PATH, type ClientMessage, type ServerMessage, type WireCall } from '../../../shared/wire';
 import { RpcError } from './errors';
 import type { ConnectionState, RendererTransport } from './types';
 
@@ -15,6 +16,7 @@ const UNREACHABLE_MESSAGE = 'Cannot reach Hearth: not connected. Check that `hea
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  options: CallOptions;
 }
 
 interface Queued extends Pending {
@@ -70,11 +72,23 @@ export function createWsTransport(url: string, options: WsTransportOptions = {})
   const send = (ws: SocketLike, call: { method: string; args: unknown } & Pending) => {
     const id = nextId++;
     const message: WireCall = { type: 'call', id, method: call.method, args: call.args };
-    pending.set(id, { resolve: call.resolve, reject: call.reject });
+    const { signal } = call.options;
+    // Cancelling tells the server (the reply stops there); the call still settles with its result.
+    const cancel = () => {
+      const cancelMessage: ClientMessage = { type: 'cancel', id };
+      if (socket === ws && ws.readyState === OPEN) ws.send(JSON.stringify(cancelMessage));
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    const settle = <T>(fn: (value: T) => void) => (value: T) => {
+      signal?.removeEventListener('abort', cancel);
+      fn(value);
+    };
+    pending.set(id, { resolve: settle(call.resolve), reject: settle(call.reject), options: call.options });
     try {
       ws.send(JSON.stringify(message));
     } catch (error) {
       pending.delete(id);
+      signal?.removeEventListener('abort', cancel);
       call.reject(new RpcError('BAD_REQUEST', `Could not send ${call.method}: ${String(error)}`));
     }
   };
@@ -87,7 +101,9 @@ export function createWsTransport(url: string, options: WsTransportOptions = {})
     } catch {
       return;
     }
-    if (message.type === 'result') {
+    if (message.type === 'chunk') {
+      pending.get(message.id)?.options.onChunk?.(message.chunk);
+    } else if (message.type === 'result') {
       const call = pending.get(message.id);
       if (!call) return;
       pending.delete(message.id);
@@ -138,10 +154,10 @@ export function createWsTransport(url: string, options: WsTransportOptions = {})
     get connection() {
       return connection;
     },
-    call(method, args) {
+    call(method, args, options = {}) {
       return new Promise((resolve, reject) => {
         if (socket && socket.readyState === OPEN) {
-          send(socket, { method, args, resolve, reject });
+          send(socket, { method, args, resolve, reject, options });
           return;
         }
         const queued: Queued = {
@@ -149,6 +165,7 @@ export function createWsTransport(url: string, options: WsTransportOptions = {})
           args,
           resolve,
           reject,
+          options,
           timer: setTimeout(() => {
             const index = queue.indexOf(queued);
             if (index !== -1) queue.splice(index, 1);

@@ -1,0 +1,70 @@
+import { expect, test, type Page } from '@playwright/test';
+import type { InferenceState } from '../src/shared/dto';
+import { startHearth, type HearthServer } from './support/hearthServer';
+import { MODELS, populateE2eModels } from './support/models';
+import { RpcClient } from './support/rpcClient';
+
+// Several callers on one engine: two browser tabs chatting at once, a tab that reloads mid-reply.
+let server: HearthServer;
+let rpc: RpcClient;
+
+test.beforeAll(async () => {
+  server = await startHearth({ populate: populateE2eModels });
+  rpc = await RpcClient.connect(server.origin, server.token);
+  await rpc.call('inference.loadModel', { modelId: MODELS.small.id, contextSize: 1024, parallel: 2 });
+});
+test.afterAll(async () => {
+  rpc.close();
+  expect(await server.stop()).toBe(0);
+});
+
+async function openChat(page: Page) {
+  await page.goto(server.url);
+  await page.getByRole('navigation').getByRole('link', { name: 'Chat' }).click();
+  await expect(page.getByLabel('Message')).toBeEnabled();
+}
+
+const lastReply = (page: Page) => page.getByRole('article', { name: 'assistant message' }).last();
+
+test('two tabs chat at the same time; each sees only its own reply', async ({ browser }) => {
+  const [first, second] = await Promise.all([browser.newPage(), browser.newPage()]);
+  await Promise.all([openChat(first), openChat(second)]);
+  await first.getByLabel('Message').fill('first tab asks about rivers');
+  await second.getByLabel('Message').fill('second tab asks about mountains');
+  await Promise.all([first.keyboard.press('Enter'), second.keyboard.press('Enter')]);
+  // Both replies are generating at the same moment (two sequences of one context).
+  await expect.poll(async () => (await rpc.call<InferenceState>('inference.getState')).activeRequests.length).toBe(2);
+  for (const page of [first, second]) {
+    await expect(lastReply(page).getByTestId('reply-stats')).toBeVisible({ timeout: 60_000 });
+  }
+  // The article reads "Assistant", then the reply, then its stats.
+  const texts = await Promise.all([first, second].map(async (page) => ((await lastReply(page).textContent()) ?? '').replace(/^Assistant/, '')));
+  expect(texts[0]!.length).toBeGreaterThan(20);
+  expect(texts[1]!.length).toBeGreaterThan(20);
+  expect(texts[0]).not.toBe(texts[1]);
+  // Each tab holds one user message and one reply: nothing of the other tab's conversation.
+  for (const page of [first, second]) {
+    await expect(page.getByRole('article', { name: 'assistant message' })).toHaveCount(1);
+    await expect(page.getByRole('article', { name: 'user message' })).toHaveCount(1);
+  }
+  await expect(first.getByRole('main')).not.toContainText(texts[1]!.slice(0, 30));
+  await expect(second.getByRole('main')).not.toContainText(texts[0]!.slice(0, 30));
+  await Promise.all([first.close(), second.close()]);
+});
+
+test('reloading the page mid-reply stops that reply, and the next message works at once', async ({ page }) => {
+  await openChat(page);
+  await page.getByLabel('Message').fill('Write a very long answer');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await lastReply(page).textContent())?.length ?? 0).toBeGreaterThan(20);
+  expect((await rpc.call<InferenceState>('inference.getState')).activeRequests).toHaveLength(1);
+  await page.reload();
+  // The closed socket cancelled the generation in the engine.
+  await expect.poll(async () => (await rpc.call<InferenceState>('inference.getState')).activeRequests.length, { timeout: 5_000 }).toBe(0);
+  await page.getByRole('navigation').getByRole('link', { name: 'Chat' }).click();
+  await page.getByLabel('Message').fill('Are you free again?');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await lastReply(page).textContent())?.length ?? 0).toBeGreaterThan(20);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(lastReply(page).getByTestId('reply-stats')).toContainText('abort');
+});

@@ -1,0 +1,7 @@
+// Lint fixture for scripts/lintLayering.test.ts: never compiled (excluded in tsconfig.json) and
+// ignored by `eslint .`; the test lints it as if it lived at the `lint-as` path.
+// lint-as: src/shared/fixture.ts
+// expect: allowed
+import { z } from 'zod';
+import type { AppApi } from './contract';
+import { toAppError } from './errors';

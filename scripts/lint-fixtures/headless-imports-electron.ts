@@ -1,0 +1,5 @@
+// Lint fixture for scripts/lintLayering.test.ts: never compiled (excluded in tsconfig.json) and
+// ignored by `eslint .`; the test lints it as if it lived at the `lint-as` path.
+// lint-as: src/main/headless.ts
+// expect: The headless host and the CLI never import electron
+import { app } from 'electron';

@@ -1,0 +1,5 @@
+// Lint fixture for scripts/lintLayering.test.ts: never compiled (excluded in tsconfig.json) and
+// ignored by `eslint .`; the test lints it as if it lived at the `lint-as` path.
+// lint-as: src/main/hosts/fixture.ts
+// expect: Hosts never import the renderer
+import { api } from '../../renderer/src/api/api';

@@ -1,0 +1,5 @@
+// Lint fixture for scripts/lintLayering.test.ts: never compiled (excluded in tsconfig.json) and
+// ignored by `eslint .`; the test lints it as if it lived at the `lint-as` path.
+// lint-as: src/renderer/src/app/fixture.ts
+// expect: The renderer never imports main-process code
+import type { Core } from '../../../main/core/createCore';

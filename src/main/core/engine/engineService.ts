@@ -1,0 +1,291 @@
+import { AppError } from '../../../shared/errors';
+import type { ChatArgs, ChatChunk, ChatResult, InferenceState, LoadedModel } from '../../../shared/dto';
+import type { EventBus } from '../events/eventBus';
+import type { Logger } from '../logging/logger';
+import { EngineClient, type EngineClientOptions } from './engineClient';
+import type { EngineLauncher } from './engineProcess';
+import type { EngineStatusResult, GenerateResult } from './protocol';
+import { RequestQueue } from './requestQueue';
+
+export interface EngineServiceOptions {
+  launchEngine: EngineLauncher;
+  events: EventBus;
+  logger: Logger;
+  /** Requests that may wait for a free sequence; one more gets BUSY with a retry hint. */
+  maxQueue?: number;
+  /** How long a request may wait in the queue before it gives up with BUSY, in ms. */
+  queueTimeoutMs?: number;
+  /** Watchdog settings of the engine process (tests shorten them). */
+  watchdog?: Pick<EngineClientOptions, 'hangTimeoutMs' | 'stallTimeoutMs' | 'deadlines'>;
+}
+
+/** What to load: a resolved file and the settings for it. */
+export interface LoadSpec {
+  modelId: string;
+  modelPath: string;
+  contextSize: number;
+  threads: number;
+  parallel: number | 'auto';
+}
+
+/** Who is asking for a reply: where its chunks go and when it gives up. */
+export interface GenerationCaller {
+  signal: AbortSignal;
+  emit(chunk: ChatChunk): void;
+}
+
+export const DEFAULT_MAX_QUEUE = 32;
+export const DEFAULT_QUEUE_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * The engine as a shared service: the one owner of the engine process and of what is loaded in
+ * it, handed by `createCore` to every service that needs inference.
+ *
+ * Policy (documented in the README, tested in engineService.test.ts):
+ * - load and unload are serialised: a second load waits for the first, then replaces it (last
+ *   wins; exactly one model is ever resident);
+ * - loading while replies are running or queued is refused with BUSY (stop them or wait) — a
+ *   model switch must never cut someone else's reply short; an explicit unload stops them all
+ *   (stop reason `abort`), fails the queued ones, waits for the generation loop, then frees memory;
+ * - replies run in parallel up to the loaded model's `parallel` sequences, then wait in a fair
+ *   FIFO queue of at most `maxQueue`; beyond that BUSY with `retryAfterMs`;
+ * - each reply streams to its own caller only; the event bus carries state changes only.
+ */
+export class EngineService {
+  private readonly client: EngineClient;
+  private loaded: LoadedModel | null = null;
+  private loading: InferenceState['loading'] = null;
+  private readonly active = new Map<string, GenerationCaller>();
+  /** Every request id queued or running, claimed synchronously so a duplicate id is refused. */
+  private readonly claimed = new Set<string>();
+  private readonly queue: RequestQueue;
+  /** Tail of the load/unload chain: each lifecycle operation starts after the previous one settled. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: EngineServiceOptions) {
+    this.client = new EngineClient({
+      launch: options.launchEngine,
+      logger: options.logger,
+      ...options.watchdog,
+      onStatus: (status) => {
+        if (status.state === 'crashed') {
+          this.loaded = null;
+          this.loading = null;
+          this.queue.rejectAll(new AppError('ENGINE_CRASHED', status.lastError ?? 'The inference engine stopped.'));
+        }
+        this.publish();
+      },
+      onLoadProgress: (progress) => {
+        if (!this.loading) return;
+        this.loading = { ...this.loading, progress };
+        options.events.emit('inference.loadProgressed', { modelId: this.loading.modelId, progress });
+      },
+    });
+    this.queue = new RequestQueue({
+      maxLength: options.maxQueue ?? DEFAULT_MAX_QUEUE,
+      timeoutMs: options.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
+      parallel: () => this.loaded?.settings.parallel ?? 1,
+      onChange: () => this.publish(),
+    });
+  }
+
+  getState(): InferenceState {
+    return {
+      engine: this.client.status,
+      loaded: this.loaded,
+      loading: this.loading,
+      activeRequests: [...this.active.keys()],
+      queuedRequests: this.queue.length,
+    };
+  }
+
+  get loadedModel(): LoadedModel | null {
+    return this.loaded;
+  }
+
+  /**
+   * Loads a model, replacing the current one. Serialised with other loads and unloads in call
+   * order: `spec` may be a function (resolving a model id needs a folder scan), run once this
+   * load's turn has come, so two loads started in order finish in that order.
+   */
+  load(spec: LoadSpec | (() => Promise<LoadSpec>)): Promise<LoadedModel> {
+    return this.serialise(async () => {
+      const resolved = typeof spec === 'function' ? await spec() : spec;
+      const busy = this.queue.running + this.queue.length;
+      if (busy) {
+        throw new AppError(
+          'BUSY',
+          `${busy} ${busy === 1 ? 'reply is' : 'replies are'} being generated or waiting. Stop them or wait for them to finish, then load the model.`,
+        );
+      }
+      this.loading = { modelId: resolved.modelId, progress: 0 };
+      this.loaded = null;
+      this.publish();
+      const started = performance.now();
+      try {
+        const result = await this.client.call({
+          op: 'load',
+          modelPath: resolved.modelPath,
+          contextSize: resolved.contextSize,
+          threads: resolved.threads,
+          parallel: resolved.parallel,
+        });
+        this.loaded = {
+          modelId: resolved.modelId,
+          name: result.name,
+          settings: { contextSize: result.contextSize, threads: result.threads, parallel: result.parallel },
+          loadMs: Math.round(performance.now() - started),
+          loadedAt: new Date().toISOString(),
+          modelBytes: result.modelBytes,
+        };
+        this.options.logger.info('model loaded', { modelId: resolved.modelId, loadMs: this.loaded.loadMs, parallel: result.parallel });
+        return this.loaded;
+      } finally {
+        this.loading = null;
+        this.publish();
+      }
+    });
+  }
+
+  /** Stops every reply (stop reason `abort`), fails the queued ones, waits, then frees the model. */
+  unload(): Promise<{ unloaded: boolean }> {
+    return this.serialise(async () => {
+      if (!this.loaded) return { unloaded: false };
+      this.loaded = null;
+      this.queue.rejectAll(new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.'));
+      this.publish();
+      await this.client.call({ op: 'unload' });
+      return { unloaded: true };
+    });
+  }
+
+  /**
+   * Generates a reply for `caller`: now when a sequence is free, else after the requests queued
+   * before it. Chunks (queue position, prompt progress, text) go to `caller.emit` only.
+   */
+  async generate(args: ChatArgs, caller: GenerationCaller): Promise<ChatResult> {
+    const requested = performance.now();
+    if (!this.loaded) {
+      throw new AppError(
+        'MODEL_NOT_LOADED',
+        this.loading ? `"${this.loading.modelId}" is still loading; send the message when it is ready.` : 'No model is loaded. Load a model first.',
+      );
+    }
+    if (this.claimed.has(args.requestId)) {
+      throw new AppError('BAD_REQUEST', `Request "${args.requestId}" is already running.`);
+    }
+    this.claimed.add(args.requestId);
+    try {
+      return await this.run(args, caller, requested);
+    } finally {
+      this.claimed.delete(args.requestId);
+    }
+  }
+
+  private async run(args: ChatArgs, caller: GenerationCaller, requested: number): Promise<ChatResult> {
+    const admitted = await this.queue.acquire(args.requestId, caller);
+    if (!admitted) return abortedBeforeStart(args.requestId, performance.now() - requested);
+    const queuedMs = performance.now() - requested;
+    this.active.set(args.requestId, caller);
+    this.publish();
+    const onAbort = () => void this.stop(args.requestId).catch(() => {});
+    caller.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (!this.loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.');
+      if (caller.signal.aborted) return abortedBeforeStart(args.requestId, queuedMs);
+      const result = await this.client.call(
+        { op: 'generate', requestId: args.requestId, messages: args.messages, params: args.params ?? {} },
+        (event) =>
+          caller.emit(
+            event.kind === 'tokens'
+              ? { type: 'tokens', text: event.text, tokenCount: event.tokenCount }
+              : { type: 'prompt', processed: event.processed, total: event.total },
+          ),
+      );
+      this.queue.recordDuration(performance.now() - requested - queuedMs);
+      return toChatResult(args.requestId, result, queuedMs);
+    } finally {
+      caller.signal.removeEventListener('abort', onAbort);
+      this.active.delete(args.requestId);
+      this.queue.release();
+      this.publish();
+    }
+  }
+
+  /** Stops a running or queued reply. True when there was one. */
+  async stop(requestId: string): Promise<boolean> {
+    if (this.queue.cancel(requestId)) return true;
+    if (!this.active.has(requestId)) return false;
+    const result = await this.client.call({ op: 'abort', requestId });
+    return result.aborted;
+  }
+
+  /** The engine process's own view: resident models, running generations (leak checks, diagnostics). */
+  engineStatus(): Promise<EngineStatusResult> {
+    return this.client.call({ op: 'status' });
+  }
+
+  /** Test only: makes the engine block its event loop for `ms` (the worker refuses unless test ops are on). */
+  hangForTest(ms: number): Promise<unknown> {
+    return this.client.call({ op: 'hang', ms });
+  }
+
+  get enginePid(): number | undefined {
+    return this.client.status.pid;
+  }
+
+  /** Kills the engine process (tests; a future "force stop"). */
+  kill(): void {
+    this.client.kill();
+  }
+
+  /** Ends queued requests with a clear error, then stops the engine process. */
+  async dispose(reason = 'Hearth is shutting down.'): Promise<void> {
+    this.queue.rejectAll(new AppError('ENGINE_ERROR', reason));
+    await this.client.dispose(reason);
+  }
+
+  private serialise<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(operation, operation);
+    this.lifecycle = run.catch(() => {});
+    return run;
+  }
+
+  private publish(): void {
+    this.options.events.emit('inference.stateChanged', this.getState());
+  }
+}
+
+function toChatResult(requestId: string, result: GenerateResult, queuedMs: number): ChatResult {
+  const waited = Math.round(queuedMs * 10) / 10;
+  return {
+    requestId,
+    text: result.text,
+    stats: {
+      ...result.stats,
+      queuedMs: waited,
+      timeToFirstTokenMs: result.stats.timeToFirstTokenMs + waited,
+      totalMs: result.stats.totalMs + waited,
+    },
+  };
+}
+
+/** A request its caller gave up on before it reached the engine. */
+function abortedBeforeStart(requestId: string, queuedMs: number): ChatResult {
+  const waited = Math.round(queuedMs * 10) / 10;
+  return {
+    requestId,
+    text: '',
+    stats: {
+      promptTokens: 0,
+      cachedPromptTokens: 0,
+      completionTokens: 0,
+      queuedMs: waited,
+      timeToFirstTokenMs: waited,
+      totalMs: waited,
+      tokensPerSecond: 0,
+      promptTokensPerSecond: 0,
+      stopReason: 'abort',
+    },
+  };
+}

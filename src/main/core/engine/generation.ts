@@ -1,0 +1,207 @@
+import type { LlamaModel, SequenceEvaluateOptions, Token } from 'node-llama-cpp';
+import type { GenerationStats, SamplingParams, StopReason } from '../../../shared/dto';
+import type { GenerateResult } from './protocol';
+import type { SequenceSlot } from './sequencePool';
+import { TokenTextStream } from './textStream';
+
+/** Default sampling: what LM Studio and llama.cpp's server ship with. */
+export const SAMPLING_DEFAULTS = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1 } as const;
+/** Generated tokens the repeat penalty looks back over. */
+const REPEAT_WINDOW = 64;
+
+/**
+ * Prompt evaluation is cut into chunks so Stop works within a fraction of a second and progress
+ * can be shown. The chunk size adapts so one chunk takes about {@link CHUNK_TARGET_MS}.
+ */
+const FIRST_CHUNK = 64;
+const MIN_CHUNK = 16;
+const MAX_CHUNK = 512;
+const CHUNK_TARGET_MS = 200;
+
+export interface GenerationSink {
+  onText(text: string, tokenCount: number): void;
+  onPromptProgress(processed: number, total: number): void;
+}
+
+export interface GenerationInput {
+  requestId: string;
+  model: LlamaModel;
+  slot: SequenceSlot;
+  /** The whole rendered prompt. */
+  promptTokens: Token[];
+  /** Leading prompt tokens already in the sequence's KV cache. */
+  cachedTokens: number;
+  /** Single tokens that end the reply (the chat template's end-of-turn markers). */
+  stopTokens: ReadonlySet<Token>;
+  params: SamplingParams;
+  /** Tokens the sequence can still hold after the prompt. */
+  room: number;
+  startedAt: number;
+  sink: GenerationSink;
+}
+
+/**
+ * One reply in progress on one sequence. The scheduler calls {@link step} once per round for
+ * every active generation; each step does one unit of native work — a prompt chunk, or one
+ * generated token — and starts it synchronously, so llama.cpp decodes all sequences' work of a
+ * round in one batch.
+ */
+export class Generation {
+  readonly requestId: string;
+  readonly slot: SequenceSlot;
+  /** Resolves with the reply, or rejects with what went wrong. Settled exactly once. */
+  readonly result: Promise<GenerateResult>;
+  finished = false;
+  private resolve!: (result: GenerateResult) => void;
+  private reject!: (error: unknown) => void;
+  private aborted = false;
+  private remainingPrompt: Token[];
+  private processed: number;
+  private chunkSize = FIRST_CHUNK;
+  private iterator: AsyncGenerator<Token, void, void | Token | Token[]> | undefined;
+  private readonly generated: Token[] = [];
+  private readonly stream: TokenTextStream;
+  private readonly maxTokens: number;
+  private pendingTokens = 0;
+  private firstTokenAt = 0;
+
+  constructor(private readonly input: GenerationInput) {
+    this.requestId = input.requestId;
+    this.slot = input.slot;
+    this.remainingPrompt = input.promptTokens.slice(input.cachedTokens);
+    this.processed = input.cachedTokens;
+    this.maxTokens = Math.min(input.params.maxTokens ?? Infinity, input.room);
+    this.stream = new TokenTextStream(
+      (tokens, last) => input.model.detokenize(tokens as Token[], false, last as Token[]),
+      input.params.stop ?? [],
+    );
+    this.result = new Promise<GenerateResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // The scheduler also observes the promise; an unobserved rejection must not crash the process.
+    this.result.catch(() => {});
+  }
+
+  /** Asks the generation to end at its next step with stop reason `abort`. */
+  abort(): void {
+    this.aborted = true;
+  }
+
+  /** One unit of work. The native call is issued before this returns (lockstep batching relies on it). */
+  step(): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    if (this.aborted) return this.finish('abort');
+    // Leave the last chunk to `evaluate`, which also samples the first token.
+    if (this.remainingPrompt.length > this.chunkSize) {
+      const chunk = this.remainingPrompt.slice(0, this.chunkSize);
+      this.remainingPrompt = this.remainingPrompt.slice(this.chunkSize);
+      const started = performance.now();
+      return this.slot.sequence.evaluateWithoutGeneratingNewTokens(chunk).then(() => {
+        this.processed += chunk.length;
+        this.adaptChunk(chunk.length, performance.now() - started);
+        this.input.sink.onPromptProgress(this.processed, this.input.promptTokens.length);
+      });
+    }
+    this.iterator ??= this.startEvaluation();
+    return this.iterator.next().then((next) => (next.done ? this.finish('eos') : this.onToken(next.value)));
+  }
+
+  /** Ends the generation with an error (a failed native call). */
+  fail(error: unknown): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    this.finished = true;
+    this.reject(error);
+    return this.closeIterator();
+  }
+
+  private startEvaluation(): AsyncGenerator<Token, void, void | Token | Token[]> {
+    const { params } = this.input;
+    const penalty = params.repeatPenalty ?? SAMPLING_DEFAULTS.repeatPenalty;
+    const options: SequenceEvaluateOptions = {
+      temperature: params.temperature ?? SAMPLING_DEFAULTS.temperature,
+      topK: params.topK ?? SAMPLING_DEFAULTS.topK,
+      topP: params.topP ?? SAMPLING_DEFAULTS.topP,
+      minP: params.minP ?? SAMPLING_DEFAULTS.minP,
+      seed: params.seed,
+      repeatPenalty:
+        penalty === 1 ? undefined : { punishTokens: () => this.generated.slice(-REPEAT_WINDOW), penalty },
+    };
+    const rest = this.remainingPrompt;
+    this.remainingPrompt = [];
+    return this.slot.sequence.evaluate(rest, options);
+  }
+
+  private onToken(token: Token): Promise<void> {
+    if (this.firstTokenAt === 0) {
+      this.firstTokenAt = performance.now();
+      this.input.sink.onPromptProgress(this.input.promptTokens.length, this.input.promptTokens.length);
+    }
+    if (this.aborted) return this.finish('abort');
+    if (this.input.stopTokens.has(token) || this.input.model.isEogToken(token)) return this.finish('eos');
+    this.generated.push(token);
+    this.pendingTokens++;
+    const text = this.stream.push(token);
+    if (text) {
+      this.input.sink.onText(text, this.pendingTokens);
+      this.pendingTokens = 0;
+    }
+    if (this.stream.stopped) return this.finish('stop');
+    if (this.generated.length >= this.maxTokens) return this.finish('length');
+    return Promise.resolve();
+  }
+
+  private finish(stopReason: StopReason): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    this.finished = true;
+    const tail = this.stream.finish();
+    if (tail || this.pendingTokens) this.input.sink.onText(tail, this.pendingTokens);
+    const { promptTokens, cachedTokens, startedAt } = this.input;
+    this.resolve({
+      text: this.stream.fullText,
+      stats: buildStats(startedAt, this.firstTokenAt, performance.now(), promptTokens.length, cachedTokens, this.generated.length, stopReason),
+      sequenceId: this.slot.id,
+    });
+    return this.closeIterator();
+  }
+
+  private async closeIterator(): Promise<void> {
+    const iterator = this.iterator;
+    this.iterator = undefined;
+    await iterator?.return();
+  }
+
+  private adaptChunk(tokens: number, elapsedMs: number): void {
+    if (elapsedMs <= 0) return;
+    const ideal = (tokens * CHUNK_TARGET_MS) / elapsedMs;
+    this.chunkSize = Math.round(Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, ideal)));
+  }
+}
+
+function buildStats(
+  started: number,
+  firstTokenAt: number,
+  ended: number,
+  promptTokens: number,
+  cachedPromptTokens: number,
+  completionTokens: number,
+  stopReason: StopReason,
+): Omit<GenerationStats, 'queuedMs'> {
+  const first = firstTokenAt || ended;
+  const genSeconds = (ended - first) / 1000;
+  const promptSeconds = (first - started) / 1000;
+  return {
+    promptTokens,
+    cachedPromptTokens,
+    completionTokens,
+    timeToFirstTokenMs: round(first - started),
+    totalMs: round(ended - started),
+    tokensPerSecond: completionTokens > 1 && genSeconds > 0 ? round((completionTokens - 1) / genSeconds) : 0,
+    promptTokensPerSecond: promptSeconds > 0 ? round((promptTokens - cachedPromptTokens) / promptSeconds) : 0,
+    stopReason,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

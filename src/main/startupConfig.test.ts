@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { resolveStartupConfig } from './startupConfig';
+
+describe('resolveStartupConfig', () => {
+  it('takes dirs, threads, GPU and log level from the environment', () => {
+    const config = resolveStartupConfig(
+      {},
+      { HEARTH_DATA_DIR: '/env/d', HEARTH_MODELS_DIR: '/env/m', HEARTH_THREADS: '3', HEARTH_GPU: 'off', HEARTH_LOG_LEVEL: 'debug' },
+      { cores: 2 },
+    );
+    expect(config).toEqual({ dataDir: '/env/d', modelsDir: '/env/m', threads: 3, gpu: false, maxThreads: 3, logLevel: 'debug' });
+  });
+
+  it('lets flags win over the environment, and a host default (Electron userData) fill the gap', () => {
+    const config = resolveStartupConfig({ threads: 1, modelsDir: '/flag/m' }, { HEARTH_THREADS: '4', HEARTH_MODELS_DIR: '/env/m' }, { dataDir: '/userData', cores: 8 });
+    expect(config).toMatchObject({ threads: 1, modelsDir: '/flag/m', dataDir: '/userData', gpu: 'auto', maxThreads: 8 });
+  });
+
+  it('defaults threads to 1 on 2 cores and cores - 1 (at most 8) above', () => {
+    expect(resolveStartupConfig({}, {}, { cores: 2 }).threads).toBe(1);
+    expect(resolveStartupConfig({}, {}, { cores: 6 }).threads).toBe(5);
+    expect(resolveStartupConfig({}, {}, { cores: 32 }).threads).toBe(8);
+  });
+
+  it('refuses a bad HEARTH_THREADS with the variable named', () => {
+    expect(() => resolveStartupConfig({}, { HEARTH_THREADS: 'many' })).toThrow(/HEARTH_THREADS must be a whole number/);
+  });
+});

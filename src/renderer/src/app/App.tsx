@@ -1,0 +1,28 @@
+import { NavRail } from './NavRail';
+import { StatusBar } from './StatusBar';
+import { useHashRoute } from './router';
+import { ChatView } from '../features/chat/ChatView';
+import { ModelsView } from '../features/models/ModelsView';
+import { mutedText } from '../shared/components/ui';
+
+/**
+ * App shell: navigation rail, the current view, and the status bar that is always visible.
+ * Before the first state arrives there is no route yet (the default depends on whether a model
+ * is loaded), so the main area says what it is waiting for.
+ */
+export function App() {
+  const route = useHashRoute();
+  return (
+    <div className="flex h-full flex-col">
+      <div className="flex min-h-0 flex-1">
+        <NavRail route={route} />
+        <main className="min-w-0 flex-1">
+          {route === 'chat' && <ChatView />}
+          {route === 'models' && <ModelsView />}
+          {route === null && <p className={`p-6 ${mutedText}`}>Connecting to Hearth…</p>}
+        </main>
+      </div>
+      <StatusBar />
+    </div>
+  );
+}

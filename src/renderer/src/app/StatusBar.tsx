@@ -1,0 +1,52 @@
+import { useAppInfoStore } from './appInfo';
+import { useConnectionStore } from './connection';
+import { selectEngineError, selectEngineState, selectLoaded, selectLoadingModelId, useInferenceStore } from '../features/inference/inference';
+import { modelDisplayName, selectModelById, useModelsStore } from '../features/models/models';
+import { cx, errorText } from '../shared/components/ui';
+
+/** Bottom bar, always visible: engine state, loaded model, threads, and the connection when lost. */
+export function StatusBar() {
+  const engine = useInferenceStore(selectEngineState);
+  const engineError = useInferenceStore(selectEngineError);
+  const loaded = useInferenceStore(selectLoaded);
+  const loadingId = useInferenceStore(selectLoadingModelId);
+  const loadingModel = useModelsStore(selectModelById(loadingId ?? undefined));
+  const defaultThreads = useAppInfoStore((s) => s.info?.threads);
+  const connection = useConnectionStore((s) => s.state);
+  const everConnected = useConnectionStore((s) => s.everOpen);
+
+  const threads = loaded?.settings.threads ?? defaultThreads;
+  let model = 'no model loaded';
+  if (loaded) model = loaded.name;
+  else if (loadingId) model = `loading ${loadingModel ? modelDisplayName(loadingModel) : loadingId}…`;
+
+  return (
+    <footer
+      role="status"
+      aria-label="Status bar"
+      className="flex h-7 shrink-0 items-center gap-2 border-t border-zinc-200 bg-zinc-50 px-3 font-mono text-xs text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400"
+    >
+      <span data-testid="status-engine" className={cx(engine === 'crashed' && errorText)} title={engineError}>
+        engine: {engine ?? 'unknown'}
+      </span>
+      <Dot />
+      <span data-testid="status-model" className="truncate">
+        {model}
+      </span>
+      <Dot />
+      <span data-testid="status-threads">threads: {threads ?? '–'}</span>
+      {connection !== 'open' && (
+        <>
+          <Dot />
+          <span data-testid="status-connection" className={errorText}>
+            {everConnected ? 'connection lost, reconnecting…' : 'connecting…'}
+          </span>
+        </>
+      )}
+    </footer>
+  );
+}
+
+function Dot() {
+  return <span aria-hidden="true">·</span>;
+}

@@ -1,0 +1,61 @@
+import { connectionState, onConnectionChange, onEvent } from '../api/api';
+import { parseHash, replaceRoute } from './router';
+import { useAppInfoStore } from './appInfo';
+import { useConnectionStore } from './connection';
+import { useInferenceStore } from '../features/inference/inference';
+import { useModelsStore } from '../features/models/models';
+
+/**
+ * The one place pushed state events become store updates. (Reply text is not an event: it
+ * streams to the call that asked for it, see `features/chat/chat.ts`.)
+ */
+
+let started = false;
+/** Outcome of the startup fetch; a failed one is retried when the connection opens. */
+let initial: 'pending' | 'done' | 'failed' = 'pending';
+
+/** Subscribes to every event and fetches the initial state. Call once, before rendering. */
+export function startSubscriptions(): void {
+  if (started) return;
+  started = true;
+
+  onEvent('inference.stateChanged', (state) => useInferenceStore.getState().applyState(state));
+  onEvent('inference.loadProgressed', (progress) => useInferenceStore.getState().applyProgress(progress));
+  onEvent('library.changed', () => void useModelsStore.getState().refresh());
+
+  let wasOpen = connectionState() === 'open';
+  useConnectionStore.getState().set(connectionState());
+  onConnectionChange((state) => {
+    useConnectionStore.getState().set(state);
+    if (state !== 'open') return;
+    // Events sent while disconnected are gone: re-read what they would have told us. (Calls
+    // queued during the first connect are sent now anyway, unless they already gave up.)
+    if (wasOpen || initial === 'failed') void refetchAll();
+    wasOpen = true;
+  });
+
+  void initialLoad();
+}
+
+async function initialLoad(): Promise<void> {
+  const inference = useInferenceStore.getState();
+  const stateLoaded = inference.fetchState().then(
+    () => true,
+    () => false,
+  );
+  void useModelsStore.getState().refresh();
+  void useAppInfoStore.getState().fetch();
+  initial = (await stateLoaded) ? 'done' : 'failed';
+  // Default view: Chat when a model is loaded (e.g. after a reload), else Models to pick one.
+  if (parseHash(window.location.hash) === null) {
+    replaceRoute(useInferenceStore.getState().state?.loaded ? 'chat' : 'models');
+  }
+}
+
+async function refetchAll(): Promise<void> {
+  await Promise.allSettled([
+    useInferenceStore.getState().fetchState(),
+    useModelsStore.getState().refresh(),
+    useAppInfoStore.getState().info ? Promise.resolve() : useAppInfoStore.getState().fetch(),
+  ]);
+}

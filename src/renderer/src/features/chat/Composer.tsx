@@ -1,0 +1,66 @@
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { selectIsGenerating, useChatStore } from './chat';
+import { selectLoaded, useInferenceStore } from '../inference/inference';
+import { cx, errorText, primaryButton, secondaryButton } from '../../shared/components/ui';
+
+/** Message input: Enter sends, Shift+Enter is a new line; Stop replaces Send while generating. */
+export function Composer() {
+  const [text, setText] = useState('');
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const modelLoaded = useInferenceStore((s) => selectLoaded(s) !== null);
+  const generating = useChatStore(selectIsGenerating);
+  const stopError = useChatStore((s) => s.stopError);
+  const send = useChatStore((s) => s.send);
+  const stop = useChatStore((s) => s.stop);
+
+  const canSend = modelLoaded && !generating && text.trim() !== '';
+
+  const submit = (event?: FormEvent) => {
+    event?.preventDefault();
+    if (!canSend) return;
+    void send(text);
+    setText('');
+    // The Send button is about to become Stop; keep focus where the next message is typed.
+    textarea.current?.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    submit();
+  };
+
+  return (
+    <form onSubmit={submit} className="border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
+      <div className="mx-auto flex max-w-3xl items-end gap-2">
+        <textarea
+          ref={textarea}
+          aria-label="Message"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={onKeyDown}
+          rows={1}
+          placeholder={modelLoaded ? 'Message… (Enter to send, Shift+Enter for a new line)' : 'Load a model to chat'}
+          className={cx(
+            'field-sizing-content max-h-48 min-h-9 flex-1 resize-none rounded-md border border-zinc-300 bg-white px-3 py-1.5 leading-relaxed',
+            'placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-500',
+          )}
+        />
+        {generating ? (
+          <button type="button" className={secondaryButton} onClick={() => void stop()}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" className={primaryButton} disabled={!canSend}>
+            Send
+          </button>
+        )}
+      </div>
+      {stopError && (
+        <p role="alert" className={cx('mx-auto mt-1 max-w-3xl text-xs', errorText)}>
+          Could not stop the reply: {stopError}
+        </p>
+      )}
+    </form>
+  );
+}

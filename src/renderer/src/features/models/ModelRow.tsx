@@ -1,0 +1,123 @@
+import type { ModelInfo } from '../../../../shared/dto';
+import { formatBytes, formatCtx, formatParams } from '../../shared/lib/format';
+import {
+  selectActionErrorFor,
+  selectBusy,
+  selectLoadProgress,
+  selectLoaded,
+  useInferenceStore,
+} from '../inference/inference';
+import { modelDisplayName } from './models';
+import { LoadProgress } from '../inference/LoadProgress';
+import { badge, cx, errorText, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
+
+const numberCell = 'px-3 py-2 text-right font-mono text-xs tabular-nums whitespace-nowrap';
+const textCell = 'px-3 py-2';
+const codeCell = 'px-3 py-2 font-mono text-xs whitespace-nowrap';
+
+/**
+ * One local model: its facts, and Load / Unload / progress / error where the action is.
+ * `label` names the model in button names; unique in the list (see `distinctModelLabels`).
+ */
+export function ModelRow({ model, label }: { model: ModelInfo; label: string }) {
+  const name = modelDisplayName(model);
+  const meta = model.metadata;
+  const readable = model.status === 'ok';
+  return (
+    <tr className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800/70" data-model-id={model.id}>
+      <td className={textCell}>
+        <div className="font-medium break-all">{name}</div>
+        <ModelSource model={model} name={name} />
+      </td>
+      <td className={cx(textCell, 'whitespace-nowrap')}>{meta?.architecture ?? '–'}</td>
+      <td className={numberCell}>{meta ? formatParams(meta.parameterCount) : '–'}</td>
+      <td className={codeCell}>{meta?.quantization ?? '–'}</td>
+      <td className={numberCell}>{formatBytes(model.sizeBytes)}</td>
+      <td className={numberCell}>{meta ? formatCtx(meta.trainedContextLength) : '–'}</td>
+      <td className={cx(textCell, 'w-64')}>
+        {readable ? (
+          <ModelActions modelId={model.id} label={label} />
+        ) : (
+          <div>
+            <span className={cx(badge, 'bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300')}>Unreadable</span>
+            <p className={cx('mt-1 text-xs', errorText)}>{model.error ?? 'Not a GGUF file llama.cpp can read.'}</p>
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * Where the model comes from: `publisher / repo` and the file name. The file name is left out
+ * when it already is the display name (files without `general.name`, unreadable files).
+ */
+function ModelSource({ model, name }: { model: ModelInfo; name: string }) {
+  const origin = [model.publisher, model.repo].filter(Boolean).join(' / ');
+  const file = model.fileName === name ? '' : model.fileName;
+  if (!origin && !file) return null;
+  return (
+    <div className={cx('mt-0.5 font-mono text-xs break-all', mutedText)}>
+      {origin && <span>{origin}</span>}
+      {origin && file && <span aria-hidden="true"> · </span>}
+      {file && <span>{file}</span>}
+    </div>
+  );
+}
+
+function ModelActions({ modelId, label }: { modelId: string; label: string }) {
+  const loaded = useInferenceStore(selectLoaded);
+  const progress = useInferenceStore(selectLoadProgress(modelId));
+  const busy = useInferenceStore(selectBusy);
+  const unloading = useInferenceStore((s) => s.pending?.action === 'unload');
+  const error = useInferenceStore(selectActionErrorFor(modelId));
+  const load = useInferenceStore((s) => s.load);
+  const unload = useInferenceStore((s) => s.unload);
+  const isLoaded = loaded?.modelId === modelId;
+
+  let control;
+  if (progress !== null) {
+    control = <LoadProgress name={label} progress={progress} />;
+  } else if (isLoaded) {
+    control = (
+      <span className="inline-flex items-center gap-2">
+        <span className={cx(badge, 'bg-accent-soft text-accent-text')}>
+          <span aria-hidden="true">●</span> Loaded
+        </span>
+        <button
+          type="button"
+          className={secondaryButton}
+          aria-label={`Unload ${label}`}
+          disabled={unloading}
+          onClick={() => void unload()}
+        >
+          {unloading ? 'Unloading…' : 'Unload'}
+        </button>
+      </span>
+    );
+  } else {
+    control = (
+      <button
+        type="button"
+        className={primaryButton}
+        aria-label={`Load ${label}`}
+        disabled={busy}
+        onClick={() => void load(modelId)}
+      >
+        Load
+      </button>
+    );
+  }
+
+  return (
+    <div>
+      {control}
+      {error && (
+        <p role="alert" className={cx('mt-1 text-xs', errorText)}>
+          {error.action === 'load' ? 'Could not load: ' : 'Could not unload: '}
+          {error.message}
+        </p>
+      )}
+    </div>
+  );
+}

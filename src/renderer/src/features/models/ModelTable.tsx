@@ -1,0 +1,38 @@
+import { useMemo } from 'react';
+import type { ModelInfo } from '../../../../shared/dto';
+import { distinctModelLabels } from './models';
+import { ModelRow } from './ModelRow';
+import { mutedText } from '../../shared/components/ui';
+
+const COLUMNS: { label: string; numeric?: boolean }[] = [
+  { label: 'Model' },
+  { label: 'Architecture' },
+  { label: 'Params', numeric: true },
+  { label: 'Quant' },
+  { label: 'Size', numeric: true },
+  { label: 'Context', numeric: true },
+  { label: 'Status' },
+];
+
+/** The local models, one row each. */
+export function ModelTable({ models }: { models: ModelInfo[] }) {
+  const labels = useMemo(() => distinctModelLabels(models), [models]);
+  return (
+    <table aria-label="Local models" className="mt-4 w-full border-collapse text-sm">
+      <thead>
+        <tr className={`border-b border-zinc-200 text-left text-xs uppercase tracking-wide dark:border-zinc-800 ${mutedText}`}>
+          {COLUMNS.map((column) => (
+            <th key={column.label} scope="col" className={`px-3 py-2 font-medium ${column.numeric ? 'text-right' : ''}`}>
+              {column.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {models.map((model) => (
+          <ModelRow key={model.id} model={model} label={labels.get(model.id) ?? model.id} />
+        ))}
+      </tbody>
+    </table>
+  );
+}

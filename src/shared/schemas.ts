@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * Zod schemas for everything a caller sends in. The TypeScript types of these inputs are inferred
+ * from the schemas (`z.infer`), so each shape is written once. Output DTOs, which Hearth builds
+ * itself and never validates, are plain interfaces in `dto.ts`.
+ */
+
+export const noArgsSchema = z.object({}).strict();
+export const idSchema = z.string().min(1).max(512);
+/** Client-chosen request id: matches streamed chunks and `inference.stop` to one reply. */
+export const requestIdSchema = z.string().min(1).max(128);
+
+export const chatMessageSchema = z
+  .object({
+    role: z.enum(['system', 'user', 'assistant']),
+    content: z.string().max(1_000_000),
+  })
+  .strict();
+
+export const samplingParamsSchema = z
+  .object({
+    /** 0 = greedy. */
+    temperature: z.number().min(0).max(5),
+    topK: z.number().int().min(0).max(100_000),
+    topP: z.number().min(0).max(1),
+    minP: z.number().min(0).max(1),
+    /** 1 = off. Applied over the last 64 generated tokens. */
+    repeatPenalty: z.number().min(0.5).max(3),
+    /** Fixed seed for reproducible sampling at temperature > 0. */
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
+    /** Upper bound on generated tokens. */
+    maxTokens: z.number().int().min(1).max(1_000_000),
+    /** Generation stops before any of these strings; they are not included in the reply. */
+    stop: z.array(z.string().min(1).max(200)).max(16),
+  })
+  .partial()
+  .strict();
+
+export const loadOptionsSchema = z
+  .object({
+    modelId: idSchema,
+    /** Context window per conversation, in tokens; default min(4096, trained length). */
+    contextSize: z.number().int().min(64).max(1_048_576).optional(),
+    /** CPU threads; default the app setting. */
+    threads: z.number().int().min(1).max(256).optional(),
+    /**
+     * Replies generated at once (parallel sequences of one context); default: as many as fit
+     * (up to 4), see `parallelSequences.ts`. Each costs one context's KV cache.
+     */
+    parallel: z.number().int().min(1).max(16).optional(),
+  })
+  .strict();
+
+export const chatArgsSchema = z
+  .object({
+    requestId: requestIdSchema,
+    messages: z.array(chatMessageSchema).min(1).max(10_000),
+    params: samplingParamsSchema.optional(),
+  })
+  .strict();
+
+export const stopArgsSchema = z.object({ requestId: requestIdSchema }).strict();
+
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+export type ChatRole = ChatMessage['role'];
+/** Sampling parameters; any left out use Hearth's defaults. */
+export type SamplingParams = z.infer<typeof samplingParamsSchema>;
+export type LoadOptions = z.infer<typeof loadOptionsSchema>;
+export type ChatArgs = z.infer<typeof chatArgsSchema>;
