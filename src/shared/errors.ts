@@ -3,20 +3,25 @@
  * `code` is stable and machine-readable; `message` is for people: it says what happened and,
  * where there is one, what to do next.
  */
-export type ErrorCode =
-  | 'BAD_REQUEST'
-  | 'UNKNOWN_METHOD'
-  | 'NOT_FOUND'
-  | 'MODEL_UNREADABLE'
-  | 'MODEL_NOT_LOADED'
-  | 'BUSY'
-  | 'CONTEXT_OVERFLOW'
-  | 'ENGINE_CRASHED'
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNKNOWN_METHOD',
+  'NOT_FOUND',
+  'MODEL_UNREADABLE',
+  'MODEL_NOT_LOADED',
+  'BUSY',
+  'CONTEXT_OVERFLOW',
+  'ENGINE_CRASHED',
   /** The engine stopped answering within its deadline; it was stopped and will be restarted. */
-  | 'ENGINE_HUNG'
-  | 'ENGINE_ERROR'
-  | 'UNAUTHORIZED'
-  | 'INTERNAL';
+  'ENGINE_HUNG',
+  'ENGINE_ERROR',
+  'UNAUTHORIZED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const knownCodes = new Set<string>(ERROR_CODES);
 
 /** Serializable error: what every host returns instead of a thrown exception. */
 export interface ErrorShape {
@@ -69,6 +74,8 @@ export function isErrorShape(value: unknown): value is ErrorShape {
     typeof value === 'object' &&
     value !== null &&
     typeof (value as ErrorShape).code === 'string' &&
+    // A Node system error also has a string `code` (ENOENT…): only Hearth's codes make a shape.
+    knownCodes.has((value as ErrorShape).code) &&
     typeof (value as ErrorShape).message === 'string'
   );
 }

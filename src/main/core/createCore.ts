@@ -33,6 +33,7 @@ export interface Core {
   engine: EngineService;
   inference: InferenceService;
   library: LibraryService;
+  logger: Logger;
   /** Ends queued and running replies with `reason`, then stops the engine. */
   dispose(reason?: string): Promise<void>;
 }
@@ -70,6 +71,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     engine,
     inference,
     library,
+    logger: options.logger,
     dispose: (reason) => engine.dispose(reason),
   };
 }

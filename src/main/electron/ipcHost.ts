@@ -1,7 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { toErrorShape } from '../../shared/errors';
 import { CALL_CHANNEL, CANCEL_CHANNEL, CHUNK_CHANNEL, EVENT_CHANNEL } from '../../shared/ipc';
 import type { Core } from '../core/createCore';
+import { toPublicError } from '../core/errors/publicError';
 
 /**
  * Electron host: one invoke channel into the shared dispatcher, chunks back to the window that
@@ -43,7 +43,7 @@ export function attachIpcHost(core: Core, isTrustedSender: (event: IpcMainInvoke
       });
       return { ok: true, value };
     } catch (error) {
-      return { ok: false, error: toErrorShape(error) };
+      return { ok: false, error: toPublicError(error, core.logger, String(method).slice(0, 64)) };
     } finally {
       inFlight.delete(id);
     }

@@ -39,4 +39,15 @@ describe('AccessGuard', () => {
     expect(guard.authenticate(request({}), url('/?token=secret-tokem')).ok).toBe(false);
     expect(guard.authenticate(request({}), url('/')).ok).toBe(false);
   });
+
+  it('accepts path targets and absolute-form targets naming this server only', () => {
+    const guard = new AccessGuard('t', '127.0.0.1', 8317);
+    expect(guard.targetAllowed('/rpc')).toBe(true);
+    expect(guard.targetAllowed('http://127.0.0.1:8317/rpc')).toBe(true);
+    expect(guard.targetAllowed('http://other.host/')).toBe(false);
+    expect(guard.targetAllowed('http://127.0.0.1:9999/')).toBe(false);
+    expect(guard.targetAllowed('//[')).toBe(false);
+    expect(guard.targetAllowed('*')).toBe(false);
+    expect(guard.targetAllowed(undefined)).toBe(false);
+  });
 });

@@ -41,6 +41,22 @@ export class AccessGuard {
     return this.anyIpHost && isIP(stripBrackets(name)) !== 0;
   }
 
+  /**
+   * True when the request target is a path (`/x`), or an absolute URL that names this server
+   * (`GET http://127.0.0.1:8317/ HTTP/1.1`, which HTTP/1.1 allows): a request line naming another
+   * host must not slip past the `Host` check. `*` and authority forms are refused.
+   */
+  targetAllowed(target: string | undefined): boolean {
+    if (!target) return false;
+    if (target.startsWith('/')) return !target.startsWith('//');
+    try {
+      const url = new URL(target);
+      return (url.protocol === 'http:' || url.protocol === 'ws:') && this.hostAllowed(url.host);
+    } catch {
+      return false;
+    }
+  }
+
   /** True when an `Origin` header, if present, is this server (browsers send it on WebSocket upgrades). */
   originAllowed(origin: string | undefined): boolean {
     if (!origin) return true;

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
-import { toErrorShape } from '../../shared/errors';
 import type { ClientMessage, ServerMessage } from '../../shared/wire';
 import type { Core } from '../core/createCore';
+import { toPublicError } from '../core/errors/publicError';
 
 /** Calls one connection may have in flight; more are refused rather than queued without bound. */
 const MAX_IN_FLIGHT = 64;
@@ -53,7 +53,7 @@ export function attachRpc(socket: WebSocket, core: Core): void {
       })
       .then(
         (value) => send({ type: 'result', id, ok: true, value: value ?? null }),
-        (error: unknown) => send({ type: 'result', id, ok: false, error: toErrorShape(error) }),
+        (error: unknown) => send({ type: 'result', id, ok: false, error: toPublicError(error, core.logger, message.method.slice(0, 64)) }),
       )
       .finally(() => calls.delete(id));
   });

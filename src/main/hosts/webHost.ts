@@ -52,6 +52,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const port = (server.address() as AddressInfo).port;
   const guard = new AccessGuard(token, options.host, port);
 
+  // A malformed request line or header never reaches a handler: Node answers 400 and we stay up.
+  server.on('clientError', (error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
   server.on('request', (request, response) => {
     handleHttp(request, response, guard, options).catch((error: unknown) => {
       options.logger.error('http handler failed', { error: String(error) });
@@ -69,6 +74,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     try {
       // Checks that need no parsing come first; the URL is parsed only for a request that passed them.
       if (!guard.hostAllowed(request.headers.host)) return refuse(421, 'Misdirected Request');
+      if (!guard.targetAllowed(request.url)) return refuse(400, 'Bad Request');
       if (!guard.originAllowed(request.headers.origin)) return refuse(403, 'Forbidden');
       const url = parseRequestUrl(request.url);
       if (!url) return refuse(400, 'Bad Request');
@@ -112,6 +118,7 @@ async function handleHttp(
   if (!guard.hostAllowed(request.headers.host)) {
     return plain(421, 'This Hearth server does not answer to that host name.\n');
   }
+  if (!guard.targetAllowed(request.url)) return plain(400, 'Bad request: the request line must name this server.\n');
   const url = parseRequestUrl(request.url);
   if (!url) return plain(400, 'Bad request.\n');
   const auth = guard.authenticate(request, url);

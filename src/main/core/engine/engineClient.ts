@@ -65,6 +65,8 @@ export class EngineClient {
   private disposed = false;
   private currentStatus: EngineStatus = { state: 'idle' };
   private lastAliveAt = 0;
+  /** When the watchdog last ran: a late run means this process itself was paused (system sleep). */
+  private lastCheckAt = 0;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   /** Set when the watchdog killed the process, so the exit is reported as a hang, not a crash. */
   private hangReason: string | undefined;
@@ -87,7 +89,6 @@ export class EngineClient {
     const proc = await this.ensureProcess();
     const id = this.nextId++;
     const now = Date.now();
-    if (this.pending.size === 0) this.lastAliveAt = now;
     return new Promise<EngineResultOf<R>>((resolve, reject) => {
       this.pending.set(id, {
         op: request.op,
@@ -97,7 +98,6 @@ export class EngineClient {
         resolve: resolve as (value: unknown) => void,
         reject,
       });
-      this.startWatchdog();
       proc.send({ kind: 'call', id, request });
     });
   }
@@ -145,6 +145,7 @@ export class EngineClient {
           clearTimeout(timer);
           this.process = proc;
           this.setStatus({ state: 'ready', pid: message.pid });
+          this.startWatchdog();
           resolve(proc);
           return;
         }
@@ -167,7 +168,6 @@ export class EngineClient {
         const pending = this.pending.get(message.id);
         if (!pending) return;
         this.pending.delete(message.id);
-        if (this.pending.size === 0) this.stopWatchdog();
         if (message.ok) pending.resolve(message.value);
         else pending.reject(fromErrorShape(message.error));
         return;
@@ -198,7 +198,9 @@ export class EngineClient {
     return undefined;
   }
 
+  /** Runs while a process is up, busy or idle: a frozen engine is found before anyone needs it. */
   private startWatchdog(): void {
+    this.lastAliveAt = this.lastCheckAt = Date.now();
     this.watchdog ??= setInterval(() => this.checkAlive(), WATCHDOG_INTERVAL_MS);
     this.watchdog.unref?.();
   }
@@ -210,8 +212,11 @@ export class EngineClient {
 
   /** Kills a process that went silent, missed a deadline, or whose generation stopped progressing. */
   private checkAlive(): void {
-    if (!this.process || this.pending.size === 0 || this.hangReason) return;
     const now = Date.now();
+    // This process was paused too (laptop asleep, debugger): silence since then proves nothing.
+    if (now - this.lastCheckAt > WATCHDOG_INTERVAL_MS * 8) this.lastAliveAt = now;
+    this.lastCheckAt = now;
+    if (!this.process || this.hangReason) return;
     let reason: string | undefined;
     if (now - this.lastAliveAt > this.hangTimeoutMs) {
       reason = `it stopped responding for ${seconds(now - this.lastAliveAt)}`;

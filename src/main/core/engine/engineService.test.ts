@@ -120,4 +120,24 @@ describe('EngineService', () => {
     expect(core.engine.enginePid).not.toBe(pid);
     await expect(chat({ temperature: 0, maxTokens: 5 }).result).resolves.toMatchObject({ stats: { completionTokens: 5 } });
   });
+
+  it('finds a frozen engine (SIGSTOP): chat, stop and unload answer, and the state stops saying ready', async () => {
+    await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
+    const pid = core.engine.enginePid!;
+    const reply = chat({ temperature: 0.8, seed: 4, maxTokens: 400 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    process.kill(pid, 'SIGSTOP');
+    const stop = core.engine.stop(core.engine.getState().activeRequests[0]!);
+    await expect(reply.result).rejects.toMatchObject({ code: 'ENGINE_HUNG' });
+    await expect(stop).rejects.toMatchObject({ code: 'ENGINE_HUNG' });
+    await expect(core.inference.unloadModel()).resolves.toEqual({ unloaded: false });
+    expect(core.engine.getState().engine.state).toBe('crashed');
+
+    // Idle and frozen: found by the watchdog without any call.
+    await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
+    process.kill(core.engine.enginePid!, 'SIGSTOP');
+    await expect.poll(() => core.engine.getState().engine.state, { timeout: 10_000 }).toBe('crashed');
+    await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
+    await expect(chat({ temperature: 0, maxTokens: 3 }).result).resolves.toMatchObject({ stats: { completionTokens: 3 } });
+  });
 });

@@ -78,10 +78,18 @@ async function handle(request: EngineRequest): Promise<unknown> {
   }
 }
 
+/** Hearth's own errors as they are; anything else is logged here and summarised for people. */
+function engineError(error: unknown, op: string) {
+  if (error instanceof AppError) return toErrorShape(error);
+  const raw = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`[engine] ${op} failed: ${raw}\n`);
+  return { code: 'ENGINE_ERROR' as const, message: `The inference engine could not ${op === 'generate' ? 'generate the reply' : `do "${op}"`}; the details are in Hearth's log.` };
+}
+
 onCall((call) => {
   handle(call.request).then(
     (value) => post({ kind: 'result', id: call.id, ok: true, value }),
-    (error: unknown) => post({ kind: 'result', id: call.id, ok: false, error: toErrorShape(error) }),
+    (error: unknown) => post({ kind: 'result', id: call.id, ok: false, error: engineError(error, call.request.op) }),
   );
 });
 

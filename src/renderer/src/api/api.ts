@@ -13,7 +13,7 @@ function getTransport(): RendererTransport {
 }
 
 /** The whole app API, grouped: `api.inference.chat({...})`. Rejections are `RpcError`s. */
-export const api: GroupedApi = createApiClient((method, args) => getTransport().call(method, args));
+export const api: GroupedApi = createApiClient((method, args, options) => getTransport().call(method, args, options));
 
 /** Subscribes to one pushed event. Returns an unsubscribe function. */
 export function onEvent<E extends EventName>(event: E, handler: (payload: AppEvents[E]) => void): () => void {
