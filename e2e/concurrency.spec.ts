@@ -68,3 +68,24 @@ test('reloading the page mid-reply stops that reply, and the next message works 
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(lastReply(page).getByTestId('reply-stats')).toContainText('abort');
 });
+
+test('with one sequence, a second tab waits in line, says so, and runs when the first is stopped', async ({ browser }) => {
+  await rpc.call('inference.loadModel', { modelId: MODELS.small.id, contextSize: 1024, parallel: 1 });
+  const [first, second] = await Promise.all([browser.newPage(), browser.newPage()]);
+  await Promise.all([openChat(first), openChat(second)]);
+  await first.getByLabel('Message').fill('Write a very long answer');
+  await first.keyboard.press('Enter');
+  await expect.poll(async () => (await lastReply(first).textContent())?.length ?? 0).toBeGreaterThan(20);
+  await second.getByLabel('Message').fill('My turn?');
+  await second.keyboard.press('Enter');
+  await expect(lastReply(second).getByRole('status')).toHaveText('Waiting for a free slot: next in line…');
+  expect((await rpc.call<InferenceState>('inference.getState')).queuedRequests).toBe(1);
+  await expect(first.getByTestId('status-replies')).toHaveText('replies: 1/1 · 1 waiting');
+  await first.getByRole('button', { name: 'Stop' }).click();
+  await expect(lastReply(first).getByTestId('reply-stats')).toContainText('abort');
+  await expect.poll(async () => (await lastReply(second).textContent())?.length ?? 0).toBeGreaterThan(30);
+  await expect(lastReply(second).getByRole('status')).toHaveCount(0);
+  await second.getByRole('button', { name: 'Stop' }).click();
+  await expect(lastReply(second).getByTestId('reply-stats')).toContainText('abort');
+  await Promise.all([first.close(), second.close()]);
+});

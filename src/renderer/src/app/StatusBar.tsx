@@ -4,7 +4,7 @@ import { selectEngineError, selectEngineState, selectLoaded, selectLoadingModelI
 import { modelDisplayName, selectModelById, useModelsStore } from '../features/models/models';
 import { cx, errorText } from '../shared/components/ui';
 
-/** Bottom bar, always visible: engine state, loaded model, threads, and the connection when lost. */
+/** Bottom bar, always visible: engine state, loaded model, threads, replies running / waiting, and the connection when lost. */
 export function StatusBar() {
   const engine = useInferenceStore(selectEngineState);
   const engineError = useInferenceStore(selectEngineError);
@@ -12,6 +12,8 @@ export function StatusBar() {
   const loadingId = useInferenceStore(selectLoadingModelId);
   const loadingModel = useModelsStore(selectModelById(loadingId ?? undefined));
   const defaultThreads = useAppInfoStore((s) => s.info?.threads);
+  const running = useInferenceStore((s) => s.state?.activeRequests.length ?? 0);
+  const waiting = useInferenceStore((s) => s.state?.queuedRequests ?? 0);
   const connection = useConnectionStore((s) => s.state);
   const everConnected = useConnectionStore((s) => s.everOpen);
 
@@ -35,6 +37,15 @@ export function StatusBar() {
       </span>
       <Dot />
       <span data-testid="status-threads">threads: {threads ?? '–'}</span>
+      {loaded && (
+        <>
+          <Dot />
+          <span data-testid="status-replies" title={`Up to ${loaded.settings.parallel} replies are generated at once; more wait in line.`}>
+            replies: {running}/{loaded.settings.parallel}
+            {waiting > 0 && ` · ${waiting} waiting`}
+          </span>
+        </>
+      )}
       {connection !== 'open' && (
         <>
           <Dot />
