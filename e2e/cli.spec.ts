@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { InferenceState } from '../src/shared/dto';
+import { damageCases } from '../src/main/fixtures/gguf/damage';
+import { defaultFixtureCacheDir, ensureFixtureModel } from '../src/main/fixtures/gguf/generateModel';
 import { startHearth } from './support/hearthServer';
 import { MODELS, populateE2eModels } from './support/models';
 import { RpcClient } from './support/rpcClient';
@@ -32,6 +34,27 @@ test('hearth ls lists the models folder, unreadable files with their reason', as
     expect(ls.stdout).toMatch(new RegExp(`${MODELS.small.id}\\s+Q4_0\\s+7\\d\\.\\d MB\\s+llama 8192 ctx`));
     expect(ls.stdout).toContain(MODELS.tiny.id);
     expect(ls.stdout).toMatch(/garbage\.gguf\s+-\s+\S+ \S+\s+unreadable: \S+/);
+  } finally {
+    await rm(modelsDir, { recursive: true, force: true });
+  }
+});
+
+test('hearth ls lists a folder of damaged GGUF files, one line each, and exits 0', async () => {
+  const modelsDir = await mkdtemp(join(tmpdir(), 'hearth-ls-damaged-'));
+  try {
+    const valid = await readFile(await ensureFixtureModel(defaultFixtureCacheDir(), { preset: 'tiny', type: 'Q4_0' }));
+    const names: string[] = [];
+    for (const damage of damageCases(valid, { seed: 9, randomFlipCases: 20 })) {
+      const name = `${String(names.length).padStart(3, '0')}-${damage.className}.gguf`;
+      await writeFile(join(modelsDir, name), damage.bytes);
+      names.push(name);
+    }
+    const ls = hearth('ls', '--models-dir', modelsDir);
+    expect(ls.signal).toBeNull();
+    expect(ls.status).toBe(0);
+    const lines = ls.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + names.length);
+    for (const name of names) expect(lines.filter((line) => line.startsWith(`${name} `)), name).toHaveLength(1);
   } finally {
     await rm(modelsDir, { recursive: true, force: true });
   }

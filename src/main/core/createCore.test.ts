@@ -105,17 +105,27 @@ describe('core with a forked engine', () => {
     expect(again.stats.completionTokens).toBe(8);
   });
 
-  it('reports why llama.cpp cannot load a truncated model, and the engine stays usable', async () => {
-    const source = join(modelsDir, ids.tinyId);
-    const bytes = await readFile(source);
+  it('lists a truncated model as unreadable with the reason, and refuses to load it', async () => {
+    const bytes = await readFile(join(modelsDir, ids.tinyId));
     await writeFile(join(modelsDir, 'truncated.gguf'), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    // The header is intact, so the library lists it as readable; only loading reveals the damage.
     const listed = (await call<ModelInfo[]>('library.listModels')).find((m) => m.id === 'truncated.gguf');
+    expect(listed).toMatchObject({ status: 'unreadable', error: expect.stringMatching(/the file ends inside the data of tensor .* \(cut short\?/) });
+    await expect(call('inference.loadModel', { modelId: 'truncated.gguf' })).rejects.toMatchObject({ code: 'MODEL_UNREADABLE' });
+  });
+
+  it("reports llama.cpp's own reason when only loading reveals the damage, and the engine stays usable", async () => {
+    const bytes = Buffer.from(await readFile(join(modelsDir, ids.tinyId)));
+    // Rename one tensor (same length): the header is well-formed, but the model lacks a tensor llama.cpp needs.
+    const at = bytes.indexOf('blk.1.attn_norm.weight');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('blk.1.attn_xorm.weight', at, 'latin1');
+    await writeFile(join(modelsDir, 'renamed.gguf'), bytes);
+    const listed = (await call<ModelInfo[]>('library.listModels')).find((m) => m.id === 'renamed.gguf');
     expect(listed?.status).toBe('ok');
     const pid = core.engine.enginePid;
-    await expect(call('inference.loadModel', { modelId: 'truncated.gguf' })).rejects.toMatchObject({
+    await expect(call('inference.loadModel', { modelId: 'renamed.gguf' })).rejects.toMatchObject({
       code: 'MODEL_UNREADABLE',
-      message: expect.stringContaining('not within the file bounds'),
+      message: expect.stringContaining("missing tensor 'blk.1.attn_norm.weight'"),
     });
     const state = await call<InferenceState>('inference.getState');
     expect(state.loading).toBeNull();

@@ -4,11 +4,16 @@ import { AppError } from '../../../shared/errors';
 import type { ModelInfo, ModelMetadata } from '../../../shared/dto';
 import type { Logger } from '../logging/logger';
 import { readModelMetadata } from './ggufMetadata';
+import { mapConcurrent } from './mapConcurrent';
 
 /** How deep below the models folder to look: `publisher/repo/file.gguf` is depth 3. */
 const MAX_DEPTH = 4;
 /** `name-00002-of-00003.gguf`: split parts after the first are listed as part of the first. */
 const SPLIT_PART = /-(\d{5})-of-(\d{5})\.gguf$/i;
+/** Headers read at once: bounds open files and read buffers (64 KiB each) for any folder size. */
+const READ_CONCURRENCY = 4;
+/** Shown instead of an unexpected internal error, which goes to the log. */
+const INTERNAL_READ_ERROR = 'could not be read (an internal error; see the log)';
 
 interface CacheEntry {
   sizeBytes: number;
@@ -21,7 +26,8 @@ interface CacheEntry {
  * The models on disk. Scans the models folder (LM Studio's `publisher/repo/file.gguf` layout and
  * loose files) and reads each file's GGUF header. Headers are cached by size and mtime, so a
  * rescan only reads new or changed files. A file that is not a readable GGUF is listed as
- * `unreadable` with the reason, never hidden and never fatal.
+ * `unreadable` with the reason, never hidden and never fatal. At most {@link READ_CONCURRENCY}
+ * headers are read at a time.
  */
 export class LibraryService {
   private readonly cache = new Map<string, CacheEntry>();
@@ -33,7 +39,11 @@ export class LibraryService {
 
   async listModels(): Promise<ModelInfo[]> {
     const files = await this.findGgufFiles(this.modelsDir, 0);
-    const models = await Promise.all(files.map((file) => this.describe(file)));
+    const described = await mapConcurrent(files, READ_CONCURRENCY, (file) => this.describe(file));
+    // Forget files that are gone, so the cache stays as small as the folder.
+    const present = new Set(files);
+    for (const path of this.cache.keys()) if (!present.has(path)) this.cache.delete(path);
+    const models = described.filter((model): model is ModelInfo => model !== undefined);
     return models.sort((a, b) => a.id.localeCompare(b.id));
   }
 
@@ -65,11 +75,20 @@ export class LibraryService {
     return found;
   }
 
-  private async describe(path: string): Promise<ModelInfo> {
+  /** The entry for one file; undefined when the file vanished between the scan and now. */
+  private async describe(path: string): Promise<ModelInfo | undefined> {
     const id = relative(this.modelsDir, path).split(sep).join('/');
     const parts = id.split('/');
     const fileName = parts[parts.length - 1]!;
-    const info = await stat(path);
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      // Listed rather than thrown: one odd file must not hide the whole library.
+      return { id, path, fileName, sizeBytes: 0, modifiedAt: new Date(0).toISOString(), status: 'unreadable', error: `cannot be read (${code ?? 'unknown error'})` };
+    }
     const sizeBytes = info.size + (await this.otherPartsSize(path));
     let entry = this.cache.get(path);
     if (!entry || entry.sizeBytes !== sizeBytes || entry.mtimeMs !== info.mtimeMs) {
@@ -77,8 +96,13 @@ export class LibraryService {
       try {
         entry.metadata = await readModelMetadata(path, fileName.replace(/\.gguf$/i, ''));
       } catch (error) {
-        entry.error = error instanceof Error ? error.message : String(error);
-        this.logger.warn('unreadable model file', { path, error: entry.error });
+        if (error instanceof AppError) {
+          entry.error = error.message;
+          this.logger.warn('unreadable model file', { path, error: entry.error });
+        } else {
+          entry.error = INTERNAL_READ_ERROR;
+          this.logger.error('reading a model header failed', { path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        }
       }
       this.cache.set(path, entry);
     }
