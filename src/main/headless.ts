@@ -30,6 +30,8 @@ function readVersion(): string {
 export async function serve(options: ServeOptions): Promise<void> {
   const config = resolveStartupConfig(options);
   const logger = createConsoleLogger(config.logLevel);
+  // Last line of defence for a long-running server: a promise nobody awaited must not end it.
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason).slice(0, 2_000) }));
   const core = await createCore({
     dataDir: config.dataDir,
     modelsDir: config.modelsDir,

@@ -14,7 +14,16 @@ const MAX_IN_FLIGHT = 64;
 export function attachRpc(socket: WebSocket, core: Core): void {
   const calls = new Map<number, AbortController>();
   const send = (message: ServerMessage) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    if (socket.readyState !== socket.OPEN) return;
+    try {
+      socket.send(JSON.stringify(message));
+    } catch (error) {
+      // A value that cannot be serialised must not become an unhandled rejection that ends the process.
+      core.logger.error('could not send an RPC message', { error: String(error) });
+      if (message.type === 'result') {
+        socket.send(JSON.stringify({ type: 'result', id: message.id, ok: false, error: { code: 'INTERNAL', message: 'The answer could not be sent; the details are in Hearth\'s log.' } }));
+      }
+    }
   };
   const unsubscribe = core.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
   const closed = () => {
