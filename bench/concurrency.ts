@@ -18,6 +18,7 @@ import { startHearth } from '../e2e/support/hearthServer';
 import { RpcClient } from '../e2e/support/rpcClient';
 import { defaultFixtureCacheDir, ensureFixtureModel } from '../src/main/fixtures/gguf/generateModel';
 import type { ChatChunk, ChatResult } from '../src/shared/dto';
+import { startLlamaServer } from './llamaServer';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const NEW_TOKENS = 128;
@@ -25,6 +26,7 @@ const STREAMS = [1, 2, 4, 8];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 interface Row {
+  engine: 'hearth' | 'llama-server';
   threads: number;
   streams: number;
   /** Sum of completion tokens over the wall time from first request to last result. */
@@ -88,7 +90,7 @@ async function main() {
         for (let rep = 0; rep < REPS; rep++) runs.push(await measure(rpcs, threads, streams, rep));
         const tps = median(runs.map((r) => r.tps));
         if (streams === 1) single = tps;
-        rows.push({ threads, streams, aggregateTokensPerSecond: tps, ratioToOneStream: tps / single, ttftMs: median(runs.map((r) => r.ttft)) });
+        rows.push({ engine: 'hearth', threads, streams, aggregateTokensPerSecond: tps, ratioToOneStream: tps / single, ttftMs: median(runs.map((r) => r.ttft)) });
         console.error(`threads ${threads}, ${streams} streams: ${tps.toFixed(1)} tok/s`);
       }
       if (threads === 1) stop = await stopDuringPrompt(rpcs[0]!);
@@ -98,15 +100,17 @@ async function main() {
     }
   }
   await rm(modelsDir, { recursive: true, force: true });
+  if (process.env.LLAMA_SERVER) rows.push(...(await referenceRows(process.env.LLAMA_SERVER, modelPath)));
 
   console.log(`\nHearth concurrency bench — SmolLM2-135M-shaped Q4_0, greedy, ${NEW_TOKENS} new tokens per stream, median of ${REPS}, ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}`);
   console.table(
     rows.map((r) => ({
+      engine: r.engine,
       threads: r.threads,
       streams: r.streams,
       'aggregate tok/s': r.aggregateTokensPerSecond.toFixed(1),
       'vs 1 stream': r.ratioToOneStream.toFixed(2),
-      'median TTFT ms': r.ttftMs.toFixed(0),
+      'median TTFT ms': Number.isNaN(r.ttftMs) ? '' : r.ttftMs.toFixed(0),
     })),
   );
   if (stop) console.log(`Stop during prompt processing: a ${stop.promptTokens}-token prompt ended ${stop.stopMs.toFixed(0)} ms after Stop.`);
@@ -115,6 +119,29 @@ async function main() {
   const file = new URL(`concurrency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, outDir);
   await writeFile(file, JSON.stringify({ date: new Date().toISOString(), reps: REPS, newTokens: NEW_TOKENS, cores: availableParallelism(), rows, stop }, null, 2));
   console.log(`written ${file.pathname}`);
+}
+
+/** The same loads on llama.cpp's own server (`-np streams`), when LLAMA_SERVER names its binary. */
+async function referenceRows(binary: string, modelPath: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const threads of [...new Set([1, availableParallelism()])]) {
+    let single = 0;
+    for (const streams of STREAMS) {
+      const server = await startLlamaServer(binary, modelPath, { parallel: streams, threads, contextPerSlot: 1024 });
+      try {
+        await server.measure(streams, NEW_TOKENS, -1);
+        const runs = [];
+        for (let rep = 0; rep < REPS; rep++) runs.push((await server.measure(streams, NEW_TOKENS, rep)).tokensPerSecond);
+        const tps = median(runs);
+        if (streams === 1) single = tps;
+        rows.push({ engine: 'llama-server', threads, streams, aggregateTokensPerSecond: tps, ratioToOneStream: tps / single, ttftMs: Number.NaN });
+        console.error(`llama-server threads ${threads}, ${streams} streams: ${tps.toFixed(1)} tok/s`);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return rows;
 }
 
 await main();

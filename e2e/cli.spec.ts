@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import type { InferenceState } from '../src/shared/dto';
+import type { HardwareSnapshot, InferenceState, ModelFit } from '../src/shared/dto';
+import { fitLabelText } from '../src/shared/format';
 import { damageCases } from '../src/main/fixtures/gguf/damage';
 import { defaultFixtureCacheDir, ensureFixtureModel } from '../src/main/fixtures/gguf/generateModel';
 import { startHearth } from './support/hearthServer';
@@ -57,6 +58,47 @@ test('hearth ls lists a folder of damaged GGUF files, one line each, and exits 0
     for (const name of names) expect(lines.filter((line) => line.startsWith(`${name} `)), name).toHaveLength(1);
   } finally {
     await rm(modelsDir, { recursive: true, force: true });
+  }
+});
+
+test('hearth hardware --json: this machine as one JSON object, and the fit of every readable model', async () => {
+  const modelsDir = await mkdtemp(join(tmpdir(), 'hearth-hw-models-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'hearth-hw-data-'));
+  // The engine process starts to ask llama.cpp what it sees: give it more than the default 30 s.
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, 'hardware', '--models-dir', modelsDir, '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 90_000 });
+  try {
+    await populateE2eModels(modelsDir);
+    const json = run('--json', '--context', '2048');
+    expect(json.stderr).toBe('');
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as { hardware: HardwareSnapshot; models: ModelFit[] };
+    const { cpu, ram, llama } = report.hardware;
+    expect(cpu.logicalCores).toBeGreaterThanOrEqual(1);
+    expect(cpu.model.length).toBeGreaterThan(0);
+    expect(ram.totalBytes).toBeGreaterThan(1e9);
+    expect(ram.freeBytes).toBeLessThanOrEqual(ram.totalBytes);
+    expect(llama).not.toBeNull();
+    expect(['cuda', 'vulkan', 'metal', 'cpu']).toContain(llama!.backend);
+    expect(report.hardware.errors).toEqual([]);
+    expect(Array.isArray(report.models)).toBe(true);
+    // The two fixture models, not the garbage file (unreadable files are not estimated).
+    expect(report.models.map((m) => m.modelId).sort()).toEqual([MODELS.small.id, MODELS.tiny.id].sort());
+    for (const fit of report.models) {
+      expect(fit.estimate, fit.error).not.toBeNull();
+      expect(Object.keys(fitLabelText)).toContain(fit.estimate!.label);
+      expect(fit.estimate!.contextSize).toBeLessThanOrEqual(2048);
+    }
+
+    const text = run();
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^CPU +\S/m);
+    expect(text.stdout).toMatch(/^RAM +\d+\.\d [KMGT]B free of \d+\.\d [KMGT]B$/m);
+    const tinyLine = text.stdout.split('\n').find((line) => line.startsWith(`${MODELS.tiny.id} `));
+    expect(Object.values(fitLabelText).some((label) => tinyLine?.includes(label))).toBe(true);
+  } finally {
+    await rm(modelsDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
 

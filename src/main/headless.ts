@@ -6,9 +6,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../shared/errors';
-import { parseArgs, USAGE, type ServeOptions } from './cli/args';
+import type { HardwareSnapshot, ModelFit } from '../shared/dto';
+import { parseArgs, USAGE, type HardwareOptions, type ServeOptions } from './cli/args';
+import { formatHardwareReport } from './cli/formatHardware';
 import { createCore } from './core/createCore';
 import { nodeEngineLauncher } from './core/engine/engineProcess';
+import { DEFAULT_FIT_CONTEXT } from './core/hardware/fitService';
 import { LibraryService } from './core/library/libraryService';
 import { createConsoleLogger } from './core/logging/logger';
 import { startWebHost } from './hosts/webHost';
@@ -65,6 +68,47 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+/**
+ * `hearth hardware`: the hardware snapshot, then the fit of every local model, on a core made
+ * like `serve`'s (the engine process is started to ask llama.cpp what it sees, then stopped).
+ */
+export async function hardware(options: HardwareOptions): Promise<void> {
+  const config = resolveStartupConfig({ dataDir: options.dataDir, modelsDir: options.modelsDir });
+  // The report carries what went wrong; the log only adds detail when asked for.
+  const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
+  const core = await createCore({
+    dataDir: config.dataDir,
+    modelsDir: config.modelsDir,
+    threads: config.threads,
+    logger,
+    host: 'headless',
+    version: VERSION,
+    launchEngine: nodeEngineLauncher({ workerPath: join(here, 'engineWorker.js'), gpu: config.gpu, maxThreads: config.maxThreads }),
+  });
+  let output: string;
+  try {
+    const snapshot = (await core.dispatch('hardware.getSnapshot', {})) as HardwareSnapshot;
+    const contextSize = options.contextSize ?? DEFAULT_FIT_CONTEXT;
+    let models: ModelFit[] = [];
+    let modelsError: string | undefined;
+    try {
+      models = (await core.dispatch('library.estimateFits', options.contextSize !== undefined ? { contextSize } : {})) as ModelFit[];
+    } catch (error) {
+      modelsError = error instanceof Error ? error.message : String(error);
+      process.exitCode = 1;
+    }
+    output = options.json
+      ? `${JSON.stringify({ hardware: snapshot, models, ...(modelsError !== undefined ? { modelsError } : {}) }, null, 2)}\n`
+      : formatHardwareReport({ hardware: snapshot, models, modelsError, modelsDir: config.modelsDir, contextSize });
+  } finally {
+    await core.dispose('hearth hardware is done.');
+  }
+  await new Promise<void>((resolve) => process.stdout.write(output, () => resolve()));
+  // A systeminformation call that timed out may leave a child process (lspci, nvidia-smi) running
+  // that would keep Node alive; the report is out, so do not wait for it longer than a moment.
+  setTimeout(() => process.exit(), 1_000).unref();
+}
+
 export async function main(argv: string[]): Promise<void> {
   const command = parseArgs(argv);
   switch (command.name) {
@@ -79,6 +123,9 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(formatModelTable(await library.listModels()));
       return;
     }
+    case 'hardware':
+      await hardware(command.options);
+      return;
     case 'serve':
       await serve(command.options);
       return;

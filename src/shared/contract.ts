@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { AppInfo, ChatChunk, ChatResult, InferenceState, LoadedModel, ModelInfo } from './dto';
-import { chatArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema } from './schemas';
+import type { AppInfo, ChatChunk, ChatResult, HardwareSnapshot, InferenceState, LoadedModel, ModelFit, ModelInfo } from './dto';
+import { chatArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema } from './schemas';
 
 /**
  * The whole API of Hearth, one line per method: `group.verbNoun: method<Result>()(argsSchema)`,
@@ -33,6 +33,11 @@ export const contract = {
   'app.getInfo': method<AppInfo>()(noArgsSchema),
 
   'library.listModels': method<ModelInfo[]>()(noArgsSchema),
+  /** Fit label, memory split and Recommended tag of every readable local model, for the given settings. */
+  'library.estimateFits': method<ModelFit[]>()(fitArgsSchema),
+
+  /** This machine as the OS and llama.cpp see it; cached, `refresh` reads it again. */
+  'hardware.getSnapshot': method<HardwareSnapshot>()(hardwareArgsSchema),
 
   'inference.getState': method<InferenceState>()(noArgsSchema),
   'inference.loadModel': method<LoadedModel>()(loadOptionsSchema),

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'MODEL_NOT_LOADED',
   'BUSY',
   'CONTEXT_OVERFLOW',
+  /** The fit estimate says the model will not fit with these settings; `force` loads anyway. */
+  'WONT_FIT',
   'ENGINE_CRASHED',
   /** The engine stopped answering within its deadline; it was stopped and will be restarted. */
   'ENGINE_HUNG',

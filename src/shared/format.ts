@@ -1,3 +1,4 @@
+import type { FitLabel } from './dto';
 /**
  * Formatting shared by the UI and the CLI. Sizes use decimal units (1 MB = 1,000,000 bytes), like
  * the Hugging Face Hub, so the same file shows the same size everywhere.
@@ -19,3 +20,11 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(1)} ${unit}`;
 }
+
+/** Fit labels in LM Studio's words, so its users recognise them (UI and CLI use these). */
+export const fitLabelText: Record<FitLabel, string> = {
+  'full-gpu': 'Full GPU offload',
+  'partial-gpu': 'Partial GPU offload',
+  cpu: 'Fits in RAM (CPU)',
+  'too-large': 'Too large',
+};

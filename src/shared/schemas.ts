@@ -49,6 +49,30 @@ export const loadOptionsSchema = z
      * (up to 4), see `parallelSequences.ts`. Each costs one context's KV cache.
      */
     parallel: z.number().int().min(1).max(16).optional(),
+    /** Layers to offload to the GPU: a number, `max`, or `auto` (as many as fit; the default). */
+    gpuLayers: z.union([z.number().int().min(0).max(1_000), z.enum(['auto', 'max'])]).optional(),
+    /** Load even when the estimate says it will not fit (the user was warned). */
+    force: z.boolean().optional(),
+  })
+  .strict();
+
+export const kvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']);
+
+export const fitArgsSchema = z
+  .object({
+    /** Context per sequence to estimate for, in tokens; default 8192 capped by each model's trained length. */
+    contextSize: z.number().int().min(256).max(1_048_576).optional(),
+    /** KV cache element type; default f16. */
+    kvCacheType: kvCacheTypeSchema.optional(),
+    /** Flash attention; default off (llama.cpp's CPU default). */
+    flashAttention: z.boolean().optional(),
+  })
+  .strict();
+
+export const hardwareArgsSchema = z
+  .object({
+    /** Read the slow parts again (GPU list, VRAM) instead of the cached snapshot. */
+    refresh: z.boolean().optional(),
   })
   .strict();
 
@@ -68,3 +92,5 @@ export type ChatRole = ChatMessage['role'];
 export type SamplingParams = z.infer<typeof samplingParamsSchema>;
 export type LoadOptions = z.infer<typeof loadOptionsSchema>;
 export type ChatArgs = z.infer<typeof chatArgsSchema>;
+export type KvCacheType = z.infer<typeof kvCacheTypeSchema>;
+export type FitArgs = z.infer<typeof fitArgsSchema>;

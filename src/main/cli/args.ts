@@ -8,9 +8,20 @@ export interface ServeOptions {
   threads?: number;
 }
 
+/** `hearth hardware`: this machine, and how each local model would run on it. */
+export interface HardwareOptions {
+  /** One JSON object `{hardware, models}` on stdout instead of text. */
+  json: boolean;
+  /** Context per sequence the fits are estimated for, in tokens (default: the fit service's). */
+  contextSize?: number;
+  dataDir?: string;
+  modelsDir?: string;
+}
+
 export type Command =
   | { name: 'serve'; options: ServeOptions }
   | { name: 'ls'; options: Pick<ServeOptions, 'modelsDir'> }
+  | { name: 'hardware'; options: HardwareOptions }
   | { name: 'help' }
   | { name: 'version' };
 
@@ -19,6 +30,7 @@ export const USAGE = `Usage: hearth <command> [options]
 Commands:
   serve     Run Hearth without a window: the UI in any browser, the API for other apps
   ls        List the models in the models folder
+  hardware  This machine (CPU, RAM, GPUs, what llama.cpp sees) and how each model would run on it
   help      Show this help
 
 serve options:
@@ -27,6 +39,13 @@ serve options:
   --data-dir D      Settings and chats (env HEARTH_DATA_DIR)
   --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
   --threads N       Generation threads (env HEARTH_THREADS)
+
+hardware options:
+  --json            One JSON object {hardware, models} on stdout, for scripts
+  --context N       Context to estimate the fits for, in tokens (256 to 1048576; default 8192,
+                    capped by each model's trained length)
+  --data-dir D      Settings (env HEARTH_DATA_DIR)
+  --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
 `;
 
 export const DEFAULT_PORT = 8317;
@@ -39,15 +58,23 @@ export function parseArgs(argv: string[]): Command {
   const [name = 'help', ...rest] = argv;
   if (name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
   if (name === 'version' || name === '--version' || name === '-v') return { name: 'version' };
-  if (name !== 'serve' && name !== 'ls') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);
+  if (name !== 'serve' && name !== 'ls' && name !== 'hardware') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);
 
-  const flags = readFlags(rest);
+  const flags = readFlags(rest, name === 'hardware' ? HARDWARE_FLAGS : SERVE_FLAGS);
+  const dataDir = flags.get('data-dir');
+  const modelsDir = flags.get('models-dir');
+  if (name === 'hardware') {
+    const options: HardwareOptions = { json: flags.has('json') };
+    const context = flags.get('context');
+    if (context !== undefined) options.contextSize = parseInteger('context', context, 256, 1_048_576);
+    if (dataDir !== undefined) options.dataDir = dataDir;
+    if (modelsDir !== undefined) options.modelsDir = modelsDir;
+    return { name: 'hardware', options };
+  }
   const options: ServeOptions = {
     host: flags.get('host') ?? '127.0.0.1',
     port: parseInteger('port', flags.get('port') ?? String(DEFAULT_PORT), 0, 65535),
   };
-  const dataDir = flags.get('data-dir');
-  const modelsDir = flags.get('models-dir');
   if (dataDir !== undefined) options.dataDir = dataDir;
   if (modelsDir !== undefined) options.modelsDir = modelsDir;
   const threads = flags.get('threads');
@@ -56,16 +83,30 @@ export function parseArgs(argv: string[]): Command {
   return { name: 'serve', options };
 }
 
-const KNOWN_FLAGS = new Set(['host', 'port', 'data-dir', 'models-dir', 'threads']);
+/** Options a command accepts: `true` for switches (no value), `false` for options with a value. */
+type FlagSet = ReadonlyMap<string, boolean>;
+const SERVE_FLAGS: FlagSet = new Map(['host', 'port', 'data-dir', 'models-dir', 'threads'].map((key) => [key, false]));
+const HARDWARE_FLAGS: FlagSet = new Map([
+  ['json', true],
+  ['context', false],
+  ['data-dir', false],
+  ['models-dir', false],
+]);
 
-function readFlags(args: string[]): Map<string, string> {
+function readFlags(args: string[], known: FlagSet): Map<string, string> {
   const flags = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('--')) throw new AppError('BAD_REQUEST', `Unexpected argument "${arg}".`);
     const eq = arg.indexOf('=');
     const key = arg.slice(2, eq === -1 ? undefined : eq);
-    if (!KNOWN_FLAGS.has(key)) throw new AppError('BAD_REQUEST', `Unknown option "--${key}".`);
+    const isSwitch = known.get(key);
+    if (isSwitch === undefined) throw new AppError('BAD_REQUEST', `Unknown option "--${key}".`);
+    if (isSwitch) {
+      if (eq !== -1) throw new AppError('BAD_REQUEST', `Option "--${key}" takes no value.`);
+      flags.set(key, 'true');
+      continue;
+    }
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') throw new AppError('BAD_REQUEST', `Option "--${key}" needs a value.`);
     flags.set(key, value);

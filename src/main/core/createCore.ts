@@ -1,10 +1,14 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatcher';
 import type { Handlers } from '../../shared/contract';
 import type { AppInfo } from '../../shared/dto';
 import { EventBus } from './events/eventBus';
 import type { EngineLauncher } from './engine/engineProcess';
 import { EngineService, type EngineServiceOptions } from './engine/engineService';
+import { FitService } from './hardware/fitService';
+import { HardwareService } from './hardware/hardwareService';
+import { LoadMemoryLog } from './hardware/loadMemoryLog';
 import { InferenceService } from './inference/inferenceService';
 import { LibraryService } from './library/libraryService';
 import type { Logger } from './logging/logger';
@@ -33,6 +37,10 @@ export interface Core {
   engine: EngineService;
   inference: InferenceService;
   library: LibraryService;
+  hardware: HardwareService;
+  fit: FitService;
+  /** Predicted vs measured memory of every load. */
+  loadMemory: LoadMemoryLog;
   logger: Logger;
   /** Ends queued and running replies with `reason`, then stops the engine. */
   dispose(reason?: string): Promise<void>;
@@ -45,7 +53,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const events = new EventBus();
   const library = new LibraryService(options.modelsDir, options.logger);
   const engine = new EngineService({ launchEngine: options.launchEngine, events, logger: options.logger, ...options.engine });
-  const inference = new InferenceService({ engine, library, defaultThreads: options.threads });
+  const hardware = new HardwareService({ llamaView: () => engine.hardwareView(), logger: options.logger });
+  const fit = new FitService({ library, hardware, logger: options.logger });
+  const loadMemory = new LoadMemoryLog(join(options.dataDir, 'diagnostics', 'load-memory.jsonl'), options.logger);
+  const inference = new InferenceService({ engine, library, fit, loadMemory, logger: options.logger, defaultThreads: options.threads });
   const info: AppInfo = {
     version: options.version,
     host: options.host,
@@ -57,6 +68,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     'app.getInfo': async () => info,
     'library.listModels': () => library.listModels(),
+    'library.estimateFits': (args) => fit.estimateFits(args),
+    'hardware.getSnapshot': (args) => hardware.getSnapshot(args),
     'inference.getState': async () => inference.getState(),
     'inference.loadModel': (args) => inference.loadModel(args),
     'inference.unloadModel': () => inference.unloadModel(),
@@ -71,6 +84,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     engine,
     inference,
     library,
+    hardware,
+    fit,
+    loadMemory,
     logger: options.logger,
     dispose: (reason) => engine.dispose(reason),
   };

@@ -34,6 +34,7 @@ export const DEFAULT_DEADLINES: Record<EngineRequest['op'], number> = {
   generate: Number.POSITIVE_INFINITY,
   abort: 10_000,
   status: 10_000,
+  hardware: 30_000,
   hang: 60_000,
 };
 const DEFAULT_HANG_TIMEOUT_MS = 15_000;

@@ -7,11 +7,12 @@ import {
   type ChatWrapper,
   type Llama,
   type LlamaContext,
+  type LlamaContextSequence,
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
-import type { ChatMessage } from '../../../shared/dto';
+import type { ChatMessage, LlamaHardwareView } from '../../../shared/dto';
 import { Generation, type GenerationSink } from './generation';
 import { LockstepScheduler } from './lockstepScheduler';
 import { chooseParallel } from './parallelSequences';
@@ -73,10 +74,11 @@ export class EngineRuntime {
     await this.unload();
     const llama = await this.llama();
     this.recentLlamaErrors.length = 0;
+    const before = await memoryNow(llama);
     const model = await llama
       .loadModel({
         modelPath: request.modelPath,
-        gpuLayers: this.options.gpu === false ? 0 : 'auto',
+        gpuLayers: this.options.gpu === false || !llama.supportsGpuOffloading ? 0 : request.gpuLayers,
         onLoadProgress: onProgress,
       })
       .catch(async (error: unknown) => {
@@ -101,6 +103,10 @@ export class EngineRuntime {
       const context = await model.createContext({ contextSize, sequences: parallel, threads: request.threads });
       const sequences = Array.from({ length: parallel }, () => context.getSequence());
       this.loaded = { model, context, pool: new SequencePool(sequences), chatWrapper: resolveChatWrapper(model), contextSize };
+      // One decode touches every weight page and the compute buffers, so the measurement is what
+      // running costs (memory-mapped weights count only once read), and the first reply starts warm.
+      await warmUp(model, sequences[0]!);
+      const after = await memoryNow(llama);
       return {
         name: model.fileInfo.metadata.general?.name ?? model.filename ?? 'model',
         contextSize,
@@ -108,6 +114,8 @@ export class EngineRuntime {
         parallel,
         modelBytes: model.size,
         trainContextSize: model.trainContextSize,
+        gpuLayers: model.gpuLayers,
+        measured: { ramBytes: Math.max(0, after.ram - before.ram), vramBytes: Math.max(0, after.vram - before.vram) },
       };
     } catch (error) {
       await model.dispose();
@@ -145,11 +153,27 @@ export class EngineRuntime {
     return generation !== undefined;
   }
 
+  /** What llama.cpp sees: the backend of this build, its GPUs and their memory. */
+  async hardware(): Promise<LlamaHardwareView> {
+    const llama = await this.llama();
+    const [vram, gpuNames] = await Promise.all([llama.getVramState(), llama.getGpuDeviceNames()]);
+    return {
+      backend: llama.gpu === false ? 'cpu' : llama.gpu,
+      gpuNames,
+      vram: { totalBytes: vram.total, usedBytes: vram.used, freeBytes: vram.free },
+      unifiedBytes: vram.unifiedSize,
+      cpuMathCores: llama.cpuMathCores,
+    };
+  }
+
   status(): EngineStatusResult {
     return {
       residentModels: this.loaded ? 1 : 0,
       activeGenerations: this.scheduler.size,
       parallel: this.loaded?.pool.slots.length ?? 0,
+      rssBytes: process.memoryUsage().rss,
+      // maxRSS is in KiB on every platform Node supports.
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   }
 
@@ -219,4 +243,20 @@ function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   // An empty model turn at the end makes the wrapper render the assistant prefix to generate into.
   history.push({ type: 'model', response: [] });
   return history;
+}
+
+/**
+ * Memory in use now: this process's resident set (weights are memory-mapped, so their pages count
+ * once touched, as loading does) and llama.cpp's used VRAM, in bytes.
+ */
+async function memoryNow(llama: Llama): Promise<{ ram: number; vram: number }> {
+  const vram = llama.gpu === false ? 0 : (await llama.getVramState()).used;
+  return { ram: process.memoryUsage().rss, vram };
+}
+
+async function warmUp(model: LlamaModel, sequence: LlamaContextSequence): Promise<void> {
+  const token = model.tokens.bos ?? model.tokenize(' ')[0];
+  if (token === undefined) return;
+  await sequence.evaluateWithoutGeneratingNewTokens([token]);
+  await sequence.eraseContextTokenRanges([{ start: 0, end: sequence.nextTokenIndex }]);
 }

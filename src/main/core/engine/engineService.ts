@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors';
-import type { ChatArgs, ChatChunk, ChatResult, InferenceState, LoadedModel } from '../../../shared/dto';
+import type { ChatArgs, ChatChunk, ChatResult, InferenceState, LlamaHardwareView, LoadedModel, LoadMemoryCheck } from '../../../shared/dto';
 import type { EventBus } from '../events/eventBus';
 import type { Logger } from '../logging/logger';
 import { EngineClient, type EngineClientOptions } from './engineClient';
@@ -26,6 +26,9 @@ export interface LoadSpec {
   contextSize: number;
   threads: number;
   parallel: number | 'auto';
+  gpuLayers: number | 'auto' | 'max';
+  /** What the fit estimate expects this load to take, for the predicted-vs-measured check. */
+  predicted?: { ramBytes: number; vramBytes: number };
 }
 
 /** Who is asking for a reply: where its chunks go and when it gives up. */
@@ -129,14 +132,16 @@ export class EngineService {
           contextSize: resolved.contextSize,
           threads: resolved.threads,
           parallel: resolved.parallel,
+          gpuLayers: resolved.gpuLayers,
         });
         this.loaded = {
           modelId: resolved.modelId,
           name: result.name,
-          settings: { contextSize: result.contextSize, threads: result.threads, parallel: result.parallel },
+          settings: { contextSize: result.contextSize, threads: result.threads, parallel: result.parallel, gpuLayers: result.gpuLayers },
           loadMs: Math.round(performance.now() - started),
           loadedAt: new Date().toISOString(),
           modelBytes: result.modelBytes,
+          ...(resolved.predicted ? { memory: memoryCheck(resolved.predicted, result.measured) } : {}),
         };
         this.options.logger.info('model loaded', { modelId: resolved.modelId, loadMs: this.loaded.loadMs, parallel: result.parallel });
         return this.loaded;
@@ -220,6 +225,11 @@ export class EngineService {
     return result.aborted;
   }
 
+  /** What llama.cpp sees of this machine (starts the engine if needed). */
+  hardwareView(): Promise<LlamaHardwareView> {
+    return this.client.call({ op: 'hardware' });
+  }
+
   /** The engine process's own view: resident models, running generations (leak checks, diagnostics). */
   engineStatus(): Promise<EngineStatusResult> {
     return this.client.call({ op: 'status' });
@@ -288,4 +298,10 @@ function abortedBeforeStart(requestId: string, queuedMs: number): ChatResult {
       stopReason: 'abort',
     },
   };
+}
+
+function memoryCheck(predicted: LoadMemoryCheck['predicted'], measured: LoadMemoryCheck['measured']): LoadMemoryCheck {
+  const expected = predicted.ramBytes + predicted.vramBytes;
+  const actual = measured.ramBytes + measured.vramBytes;
+  return { predicted, measured, errorPercent: expected > 0 ? Math.round(((actual - expected) / expected) * 1000) / 10 : 0 };
 }

@@ -57,6 +57,8 @@ async function handle(request: EngineRequest): Promise<unknown> {
       return { aborted: runtime.abort(request.requestId) };
     case 'status':
       return runtime.status();
+    case 'hardware':
+      return runtime.hardware();
     case 'hang': {
       if (!testOps) throw new AppError('BAD_REQUEST', 'Unknown engine operation.');
       // Blocks the event loop the way a deadlocked native call would: no heartbeat, no answers.

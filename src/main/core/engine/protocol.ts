@@ -1,5 +1,5 @@
 import type { ErrorShape } from '../../../shared/errors';
-import type { ChatMessage, GenerationStats, SamplingParams } from '../../../shared/dto';
+import type { ChatMessage, GenerationStats, LlamaHardwareView, SamplingParams } from '../../../shared/dto';
 
 /**
  * Messages between the host and the engine process. Plain JSON-serializable objects only, so
@@ -14,6 +14,8 @@ export interface LoadRequest {
   threads: number;
   /** Parallel sequences; `auto` picks as many as fit (see parallelSequences.ts). */
   parallel: number | 'auto';
+  /** Layers to offload; `auto` lets llama.cpp's fit decide, `max` offloads all. Ignored on CPU. */
+  gpuLayers: number | 'auto' | 'max';
 }
 export interface UnloadRequest {
   op: 'unload';
@@ -32,13 +34,17 @@ export interface AbortRequest {
 export interface StatusRequest {
   op: 'status';
 }
+/** What llama.cpp sees of this machine: backend, GPUs, VRAM (the fit estimate decides with it). */
+export interface HardwareRequest {
+  op: 'hardware';
+}
 /** Test only (the worker accepts it only with HEARTH_ENGINE_TEST_OPS=1): block the event loop for `ms`. */
 export interface HangRequest {
   op: 'hang';
   ms: number;
 }
 
-export type EngineRequest = LoadRequest | UnloadRequest | GenerateRequest | AbortRequest | StatusRequest | HangRequest;
+export type EngineRequest = LoadRequest | UnloadRequest | GenerateRequest | AbortRequest | StatusRequest | HardwareRequest | HangRequest;
 
 export interface LoadResult {
   name: string;
@@ -47,6 +53,9 @@ export interface LoadResult {
   parallel: number;
   modelBytes: number;
   trainContextSize: number;
+  gpuLayers: number;
+  /** Growth of the engine process's RSS and of used VRAM over the load, in bytes. */
+  measured: { ramBytes: number; vramBytes: number };
 }
 export interface GenerateResult {
   text: string;
@@ -59,6 +68,9 @@ export interface EngineStatusResult {
   residentModels: number;
   activeGenerations: number;
   parallel: number;
+  /** The engine process's resident memory now, and its peak since it started, in bytes. */
+  rssBytes: number;
+  peakRssBytes: number;
 }
 
 export type EngineResultOf<R extends EngineRequest> = R extends LoadRequest
@@ -71,6 +83,8 @@ export type EngineResultOf<R extends EngineRequest> = R extends LoadRequest
         ? EngineStatusResult
         : R extends HangRequest
           ? { hung: number }
+          : R extends HardwareRequest
+            ? LlamaHardwareView
           : { unloaded: boolean };
 
 /** Host → engine. */

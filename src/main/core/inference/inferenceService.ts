@@ -1,13 +1,25 @@
-import type { ChatArgs, ChatResult, InferenceState, LoadedModel, LoadOptions } from '../../../shared/dto';
-import type { EngineService, GenerationCaller } from '../engine/engineService';
+import type { ChatArgs, ChatResult, FitEstimate, InferenceState, LoadedModel, LoadOptions, ModelInfo } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+import type { EngineService, GenerationCaller, LoadSpec } from '../engine/engineService';
+import { MAX_AUTO_PARALLEL, MEMORY_SHARE } from '../engine/parallelSequences';
+import type { FitService } from '../hardware/fitService';
+import type { LoadMemoryLog } from '../hardware/loadMemoryLog';
 import type { LibraryService } from '../library/libraryService';
+import type { Logger } from '../logging/logger';
 
-/** Context window when the caller does not ask for one: long enough to chat, small enough to fit. */
-export const DEFAULT_CONTEXT_SIZE = 4096;
+/**
+ * Contexts tried, largest first, when the caller does not choose one: the first that fits wins.
+ * Never node-llama-cpp's unbounded "auto", which fills all free memory (its issue #435).
+ */
+export const CONTEXT_CANDIDATES = [8192, 4096, 2048, 1024, 512] as const;
 
 export interface InferenceServiceOptions {
   engine: EngineService;
   library: LibraryService;
+  fit: FitService;
+  /** Where each load's predicted vs measured memory is kept. */
+  loadMemory?: LoadMemoryLog;
+  logger: Logger;
   /** Generation threads when a load does not say. */
   defaultThreads: number;
 }
@@ -23,19 +35,71 @@ export class InferenceService {
     return this.options.engine.getState();
   }
 
-  loadModel(args: LoadOptions): Promise<LoadedModel> {
+  async loadModel(args: LoadOptions): Promise<LoadedModel> {
     // The file is looked up when this load's turn comes, so concurrent loads keep their call order.
-    return this.options.engine.load(async () => {
+    const loaded = await this.options.engine.load(async () => {
       const model = await this.options.library.getModel(args.modelId);
-      const trained = model.metadata?.trainedContextLength || DEFAULT_CONTEXT_SIZE;
-      return {
-        modelId: model.id,
-        modelPath: model.path,
-        contextSize: Math.min(args.contextSize ?? DEFAULT_CONTEXT_SIZE, trained),
-        threads: args.threads ?? this.options.defaultThreads,
-        parallel: args.parallel ?? 'auto',
-      };
+      return this.planLoad(model, args);
     });
+    await this.options.loadMemory?.record(loaded);
+    return loaded;
+  }
+
+  /**
+   * Load-time configuration from the fit estimate: the context (the caller's, else the largest
+   * candidate that fits) and the GPU layers that fit. A choice that will not fit is refused with
+   * WONT_FIT and the reason, unless `force`.
+   */
+  private async planLoad(model: ModelInfo, args: LoadOptions): Promise<LoadSpec> {
+    const trained = model.metadata?.trainedContextLength || CONTEXT_CANDIDATES[0];
+    const estimateAt = (contextSize: number, parallel: number) =>
+      this.options.fit.estimateForLoad(model, { contextSize, parallel, gpuLayers: args.gpuLayers ?? 'auto' });
+    let contextSize = Math.min(args.contextSize ?? CONTEXT_CANDIDATES[0], trained);
+    let parallel: number | 'auto' = args.parallel ?? 'auto';
+    let estimate: FitEstimate | undefined;
+    try {
+      estimate = await estimateAt(contextSize, typeof parallel === 'number' ? parallel : 1);
+      if (args.contextSize === undefined) {
+        for (const candidate of CONTEXT_CANDIDATES) {
+          if (estimate.label !== 'too-large' || candidate >= contextSize) continue;
+          contextSize = Math.min(candidate, trained);
+          estimate = await estimateAt(contextSize, typeof parallel === 'number' ? parallel : 1);
+        }
+      }
+      if (parallel === 'auto') ({ parallel, estimate } = await this.chooseParallel(estimate, (n) => estimateAt(contextSize, n)));
+    } catch (error) {
+      // No estimate (e.g. an architecture the estimator does not know): load as asked, without a check.
+      this.options.logger.warn('no fit estimate for this load', { modelId: model.id, error: error instanceof Error ? error.message : String(error) });
+    }
+    if (estimate?.label === 'too-large' && !args.force) {
+      throw new AppError('WONT_FIT', `${model.fileName} will not fit: ${estimate.reason}. Choose a smaller quantization or context, or load anyway.`);
+    }
+    return {
+      modelId: model.id,
+      modelPath: model.path,
+      contextSize,
+      threads: args.threads ?? this.options.defaultThreads,
+      parallel,
+      gpuLayers: args.gpuLayers ?? estimate?.gpuLayers ?? 'auto',
+      ...(estimate ? { predicted: { ramBytes: estimate.ram.totalBytes, vramBytes: estimate.vram.totalBytes } } : {}),
+    };
+  }
+
+  /**
+   * Parallel sequences by memory: the most (of 4, 2) that keep the same fit label and whose KV
+   * caches together take at most a quarter of the free memory they live in; else 1.
+   */
+  private async chooseParallel(single: FitEstimate, estimate: (parallel: number) => Promise<FitEstimate>): Promise<{ parallel: number; estimate: FitEstimate }> {
+    for (const parallel of [MAX_AUTO_PARALLEL, 2]) {
+      const candidate = await estimate(parallel);
+      // Each pool on its own (on unified memory adding them would count the same memory twice).
+      const fitsIn = (kv: number, used: number, headroom: number) => kv === 0 || kv <= (used + headroom) * MEMORY_SHARE;
+      const { vram, ram, headroom } = candidate;
+      if (candidate.label === single.label && fitsIn(vram.kvCacheBytes, vram.totalBytes, headroom.vramBytes) && fitsIn(ram.kvCacheBytes, ram.totalBytes, headroom.ramBytes)) {
+        return { parallel, estimate: candidate };
+      }
+    }
+    return { parallel: 1, estimate: single };
   }
 
   unloadModel(): Promise<{ unloaded: boolean }> {

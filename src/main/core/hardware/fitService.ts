@@ -1,0 +1,117 @@
+import { stat } from 'node:fs/promises';
+import { readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp';
+import type { FitArgs, FitEstimate, HardwareSnapshot, ModelFit, ModelInfo } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+import type { LibraryService } from '../library/libraryService';
+import type { Logger } from '../logging/logger';
+import { estimateFit, recommend, type FitHardware, type FitInput } from './fitEstimate';
+import type { HardwareService } from './hardwareService';
+
+/** Context the badges are computed for when the caller does not say (capped by each model's trained length). */
+export const DEFAULT_FIT_CONTEXT = 8192;
+/** Headers parsed with node-llama-cpp at once: each holds a model's metadata in memory. */
+const PARSE_CONCURRENCY = 2;
+
+interface CachedInfo {
+  sizeBytes: number;
+  mtimeMs: number;
+  info: Promise<GgufFileInfo>;
+}
+
+/**
+ * Fit estimates of local models: reads each file's full header with node-llama-cpp (only files
+ * Hearth's own bounded reader already found sound, so its reader meets no hostile lengths), takes
+ * the hardware snapshot, and asks the pure estimator. Parsed headers are cached by size and mtime.
+ */
+export class FitService {
+  private readonly infos = new Map<string, CachedInfo>();
+
+  constructor(
+    private readonly options: { library: LibraryService; hardware: Pick<HardwareService, 'getSnapshot'>; logger: Logger },
+  ) {}
+
+  /** Fit of every readable local model, and the Recommended file of each model. */
+  async estimateFits(args: FitArgs): Promise<ModelFit[]> {
+    const models = (await this.options.library.listModels()).filter((m) => m.status === 'ok' && m.metadata);
+    const hardware = toFitHardware(await this.options.hardware.getSnapshot());
+    const fits: ModelFit[] = [];
+    for (let i = 0; i < models.length; i += PARSE_CONCURRENCY) {
+      const batch = models.slice(i, i + PARSE_CONCURRENCY);
+      fits.push(...(await Promise.all(batch.map((model) => this.fitOf(model, hardware, args)))));
+    }
+    const reasons = recommend(
+      fits.map((fit, i) => ({
+        modelId: fit.modelId,
+        group: groupOf(models[i]!),
+        bitsPerWeight: fit.bitsPerWeight,
+        quantization: models[i]!.metadata!.quantization,
+        estimate: fit.estimate,
+      })),
+    );
+    return fits.map((fit) => {
+      const recommendation = reasons.get(fit.modelId);
+      return recommendation ? { ...fit, recommended: true, recommendation } : fit;
+    });
+  }
+
+  /** The estimate for loading `model` with these settings (load-time configuration). */
+  async estimateForLoad(model: ModelInfo, settings: Omit<FitInput, 'fileInfo' | 'hardware'>): Promise<FitEstimate> {
+    const hardware = toFitHardware(await this.options.hardware.getSnapshot());
+    return estimateFit({ ...settings, fileInfo: await this.fileInfo(model), hardware });
+  }
+
+  private async fitOf(model: ModelInfo, hardware: FitHardware, args: FitArgs): Promise<ModelFit> {
+    const trained = model.metadata!.trainedContextLength || DEFAULT_FIT_CONTEXT;
+    const bitsPerWeight = model.metadata!.parameterCount > 0 ? Math.round(((model.sizeBytes * 8) / model.metadata!.parameterCount) * 100) / 100 : 0;
+    try {
+      const estimate = await estimateFit({
+        fileInfo: await this.fileInfo(model),
+        hardware,
+        contextSize: Math.min(args.contextSize ?? DEFAULT_FIT_CONTEXT, trained),
+        kvCacheType: args.kvCacheType,
+        flashAttention: args.flashAttention,
+      });
+      return { modelId: model.id, estimate, recommended: false, bitsPerWeight };
+    } catch (error) {
+      const message = error instanceof AppError ? error.message : 'the estimate failed (see the log)';
+      if (!(error instanceof AppError)) this.options.logger.error('fit estimate failed', { modelId: model.id, error: String(error) });
+      return { modelId: model.id, estimate: null, error: message, recommended: false, bitsPerWeight };
+    }
+  }
+
+  private async fileInfo(model: ModelInfo): Promise<GgufFileInfo> {
+    const info = await stat(model.path);
+    const cached = this.infos.get(model.path);
+    if (cached && cached.sizeBytes === info.size && cached.mtimeMs === info.mtimeMs) return cached.info;
+    // The vocabulary is by far the largest part of a header and no estimate needs it.
+    const parsed = readGgufFileInfo(model.path, {
+      sourceType: 'filesystem',
+      readTensorInfo: true,
+      logWarnings: false,
+      ignoreKeys: ['tokenizer.ggml.tokens', 'tokenizer.ggml.scores', 'tokenizer.ggml.token_type', 'tokenizer.ggml.merges'],
+    });
+    this.infos.set(model.path, { sizeBytes: info.size, mtimeMs: info.mtimeMs, info: parsed });
+    parsed.catch(() => this.infos.delete(model.path));
+    return parsed;
+  }
+}
+
+/** Files of one model: the same publisher/repo folder (LM Studio layout), else the same model name. */
+function groupOf(model: ModelInfo): string {
+  if (model.publisher && model.repo) return `${model.publisher}/${model.repo}`;
+  return `name:${model.metadata?.name ?? model.fileName}`;
+}
+
+/** Decisions use llama.cpp's view of memory; the OS view only when the engine could not be asked. */
+export function toFitHardware(snapshot: HardwareSnapshot): FitHardware {
+  const llama = snapshot.llama;
+  const gpu = llama !== null && llama.backend !== 'cpu' && llama.vram.totalBytes > 0;
+  return {
+    gpu,
+    vramTotalBytes: gpu ? llama.vram.totalBytes : 0,
+    vramFreeBytes: gpu ? llama.vram.freeBytes : 0,
+    unifiedBytes: gpu ? llama.unifiedBytes : 0,
+    ramTotalBytes: snapshot.ram.totalBytes,
+    ramFreeBytes: snapshot.ram.freeBytes,
+  };
+}
