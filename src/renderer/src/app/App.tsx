@@ -2,6 +2,7 @@ import { NavRail } from './NavRail';
 import { StatusBar } from './StatusBar';
 import { useHashRoute } from './router';
 import { ChatView } from '../features/chat/ChatView';
+import { HardwareView } from '../features/hardware/HardwareView';
 import { ModelsView } from '../features/models/ModelsView';
 import { mutedText } from '../shared/components/ui';
 
@@ -19,6 +20,7 @@ export function App() {
         <main className="min-w-0 flex-1">
           {route === 'chat' && <ChatView />}
           {route === 'models' && <ModelsView />}
+          {route === 'hardware' && <HardwareView />}
           {route === null && <p className={`p-6 ${mutedText}`}>Connecting to Hearth…</p>}
         </main>
       </div>

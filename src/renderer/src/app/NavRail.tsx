@@ -4,6 +4,7 @@ import { cx } from '../shared/components/ui';
 const ITEMS: { route: Route; label: string }[] = [
   { route: 'chat', label: 'Chat' },
   { route: 'models', label: 'Models' },
+  { route: 'hardware', label: 'Hardware' },
 ];
 
 /** Left navigation: only the views that work so far. */

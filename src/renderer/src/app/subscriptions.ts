@@ -3,6 +3,7 @@ import { parseHash, replaceRoute } from './router';
 import { useAppInfoStore } from './appInfo';
 import { useConnectionStore } from './connection';
 import { useInferenceStore } from '../features/inference/inference';
+import { useFitsStore } from '../features/models/fits';
 import { useModelsStore } from '../features/models/models';
 
 /**
@@ -22,6 +23,10 @@ export function startSubscriptions(): void {
   onEvent('inference.stateChanged', (state) => useInferenceStore.getState().applyState(state));
   onEvent('inference.loadProgressed', (progress) => useInferenceStore.getState().applyProgress(progress));
   onEvent('library.changed', () => void useModelsStore.getState().refresh());
+  // Fit badges follow the models list: every listing (startup, a library change, Refresh) estimates again.
+  useModelsStore.subscribe((state, previous) => {
+    if (state.models !== previous.models) void useFitsStore.getState().refresh();
+  });
 
   let wasOpen = connectionState() === 'open';
   useConnectionStore.getState().set(connectionState());

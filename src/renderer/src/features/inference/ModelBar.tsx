@@ -1,3 +1,4 @@
+import type { LoadMemoryCheck } from '../../../../shared/dto';
 import { formatBytes, formatCtxExact } from '../../shared/lib/format';
 import { routeHref } from '../../app/router';
 import {
@@ -10,6 +11,7 @@ import {
 } from './inference';
 import { modelDisplayName, selectModelById, useModelsStore } from '../models/models';
 import { LoadProgress } from './LoadProgress';
+import { describeMemoryCheck } from './memoryCheck';
 import { badge, cx, link, mutedText } from '../../shared/components/ui';
 
 /** Top of the chat: which model answers, whether it is loaded, its size and context. */
@@ -35,6 +37,7 @@ export function ModelBar() {
         </span>
         <span className={cx('font-mono text-xs tabular-nums', mutedText)}>{formatBytes(loaded.modelBytes)}</span>
         <span className={cx('font-mono text-xs tabular-nums', mutedText)}>{formatCtxExact(loaded.settings.contextSize)}</span>
+        {loaded.memory && <MemoryCheck memory={loaded.memory} />}
       </>
     );
   } else if (loadingId) {
@@ -60,6 +63,16 @@ export function ModelBar() {
     <section aria-label="Model bar" className="flex min-w-0 flex-1 items-center gap-3">
       {content}
     </section>
+  );
+}
+
+/** Predicted vs measured memory of the load, small and muted; the whole story on hover. */
+function MemoryCheck({ memory }: { memory: LoadMemoryCheck }) {
+  const { text, title } = describeMemoryCheck(memory);
+  return (
+    <span className={cx('min-w-0 truncate font-mono text-xs tabular-nums', mutedText)} title={title} data-testid="model-bar-memory">
+      {text}
+    </span>
   );
 }
 

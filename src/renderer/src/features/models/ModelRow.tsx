@@ -1,3 +1,4 @@
+import { useId, useState } from 'react';
 import type { ModelInfo } from '../../../../shared/dto';
 import { formatBytes, formatCtx, formatParams } from '../../shared/lib/format';
 import {
@@ -9,6 +10,7 @@ import {
 } from '../inference/inference';
 import { modelDisplayName } from './models';
 import { LoadProgress } from '../inference/LoadProgress';
+import { FitCell, FitDetails } from './FitBadge';
 import { badge, cx, errorText, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
 
 const numberCell = 'px-3 py-2 text-right font-mono text-xs tabular-nums whitespace-nowrap';
@@ -16,35 +18,54 @@ const textCell = 'px-3 py-2';
 const codeCell = 'px-3 py-2 font-mono text-xs whitespace-nowrap';
 
 /**
- * One local model: its facts, and Load / Unload / progress / error where the action is.
- * `label` names the model in button names; unique in the list (see `distinctModelLabels`).
+ * One local model: its facts, its fit on this machine, and Load / Unload / progress / error where
+ * the action is. "Why?" opens a second row below with the reasoning of the fit. `label` names the
+ * model in button names; unique in the list (see `distinctModelLabels`). `columns`: the table's.
  */
-export function ModelRow({ model, label }: { model: ModelInfo; label: string }) {
+export function ModelRow({ model, label, columns }: { model: ModelInfo; label: string; columns: number }) {
   const name = modelDisplayName(model);
   const meta = model.metadata;
   const readable = model.status === 'ok';
+  const [expanded, setExpanded] = useState(false);
+  const detailsId = useId();
   return (
-    <tr className="border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800/70" data-model-id={model.id}>
-      <td className={textCell}>
-        <div className="font-medium break-all">{name}</div>
-        <ModelSource model={model} name={name} />
-      </td>
-      <td className={cx(textCell, 'whitespace-nowrap')}>{meta?.architecture ?? '–'}</td>
-      <td className={numberCell}>{meta ? formatParams(meta.parameterCount) : '–'}</td>
-      <td className={codeCell}>{meta?.quantization ?? '–'}</td>
-      <td className={numberCell}>{formatBytes(model.sizeBytes)}</td>
-      <td className={numberCell}>{meta ? formatCtx(meta.trainedContextLength) : '–'}</td>
-      <td className={cx(textCell, 'w-64')}>
-        {readable ? (
-          <ModelActions modelId={model.id} label={label} />
-        ) : (
-          <div>
-            <span className={cx(badge, 'bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300')}>Unreadable</span>
-            <p className={cx('mt-1 text-xs', errorText)}>{model.error ?? 'Not a GGUF file llama.cpp can read.'}</p>
-          </div>
-        )}
-      </td>
-    </tr>
+    <>
+      <tr className={cx('align-top', !expanded && 'border-b border-zinc-100 last:border-0 dark:border-zinc-800/70')} data-model-id={model.id}>
+        <td className={textCell}>
+          <div className="font-medium break-all">{name}</div>
+          <ModelSource model={model} name={name} />
+        </td>
+        <td className={cx(textCell, 'whitespace-nowrap')}>{meta?.architecture ?? '–'}</td>
+        <td className={numberCell}>{meta ? formatParams(meta.parameterCount) : '–'}</td>
+        <td className={codeCell}>{meta?.quantization ?? '–'}</td>
+        <td className={numberCell}>{formatBytes(model.sizeBytes)}</td>
+        <td className={numberCell}>{meta ? formatCtx(meta.trainedContextLength) : '–'}</td>
+        <td className={cx(textCell, 'min-w-40')}>
+          {readable ? (
+            <FitCell modelId={model.id} label={label} expanded={expanded} detailsId={detailsId} onToggle={() => setExpanded((open) => !open)} />
+          ) : (
+            <span className={cx('text-xs', mutedText)}>–</span>
+          )}
+        </td>
+        <td className={cx(textCell, 'w-64')}>
+          {readable ? (
+            <ModelActions modelId={model.id} label={label} />
+          ) : (
+            <div>
+              <span className={cx(badge, 'bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300')}>Unreadable</span>
+              <p className={cx('mt-1 text-xs', errorText)}>{model.error ?? 'Not a GGUF file llama.cpp can read.'}</p>
+            </div>
+          )}
+        </td>
+      </tr>
+      {expanded && (
+        <tr className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/70">
+          <td colSpan={columns} className="px-3 pb-3">
+            <FitDetails modelId={model.id} label={label} id={detailsId} />
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 

@@ -11,6 +11,7 @@ const COLUMNS: { label: string; numeric?: boolean }[] = [
   { label: 'Quant' },
   { label: 'Size', numeric: true },
   { label: 'Context', numeric: true },
+  { label: 'Fit' },
   { label: 'Status' },
 ];
 
@@ -30,7 +31,7 @@ export function ModelTable({ models }: { models: ModelInfo[] }) {
       </thead>
       <tbody>
         {models.map((model) => (
-          <ModelRow key={model.id} model={model} label={labels.get(model.id) ?? model.id} />
+          <ModelRow key={model.id} model={model} label={labels.get(model.id) ?? model.id} columns={COLUMNS.length} />
         ))}
       </tbody>
     </table>

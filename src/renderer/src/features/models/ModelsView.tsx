@@ -1,9 +1,10 @@
 import { ModelsEmptyState } from './ModelsEmptyState';
 import { ModelTable } from './ModelTable';
+import { FitContextControl } from './FitContextControl';
 import { errorText, mutedText, secondaryButton } from '../../shared/components/ui';
 import { useModelsStore } from './models';
 
-/** `#/models`: the GGUF files in the models folder, with Load / Unload. */
+/** `#/models`: the GGUF files in the models folder, with their fit on this machine and Load / Unload. */
 export function ModelsView() {
   const models = useModelsStore((s) => s.models);
   const listing = useModelsStore((s) => s.loading);
@@ -26,7 +27,12 @@ export function ModelsView() {
       )}
       {!listed && listing && <p className={`mt-4 ${mutedText}`}>Reading the models folder…</p>}
       {listed && models.length === 0 && <ModelsEmptyState />}
-      {models.length > 0 && <ModelTable models={models} />}
+      {models.length > 0 && (
+        <>
+          <FitContextControl />
+          <ModelTable models={models} />
+        </>
+      )}
     </div>
   );
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { describeMemoryCheck, formatErrorPercent } from './memoryCheck';
+
+describe('formatErrorPercent', () => {
+  it('signs the error with one decimal and a unit', () => {
+    expect(formatErrorPercent(3.84)).toBe('+3.8 %');
+    expect(formatErrorPercent(-2.06)).toBe('−2.1 %');
+    expect(formatErrorPercent(0.01)).toBe('±0.0 %');
+    expect(formatErrorPercent(Number.NaN)).toBe('–');
+  });
+});
+
+describe('describeMemoryCheck', () => {
+  it('shows RAM alone for a CPU load', () => {
+    const { text, title } = describeMemoryCheck({
+      predicted: { ramBytes: 79_000_000, vramBytes: 0 },
+      measured: { ramBytes: 82_000_000, vramBytes: 0 },
+      errorPercent: 3.8,
+    });
+    expect(text).toBe('RAM 82.0 MB measured · 79.0 MB predicted (+3.8 %)');
+    expect(title).toContain('RAM 82.0 MB measured, 79.0 MB predicted');
+    expect(title).not.toContain('VRAM 0');
+  });
+
+  it('adds VRAM when the load used the GPU', () => {
+    const { text, title } = describeMemoryCheck({
+      predicted: { ramBytes: 1e9, vramBytes: 4e9 },
+      measured: { ramBytes: 0.9e9, vramBytes: 4.2e9 },
+      errorPercent: 2,
+    });
+    expect(text).toBe('RAM+VRAM 5.1 GB measured · 5.0 GB predicted (+2.0 %)');
+    expect(title).toContain('VRAM 4.2 GB measured, 4.0 GB predicted');
+  });
+});
