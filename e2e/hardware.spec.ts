@@ -129,3 +129,38 @@ test('the model bar shows predicted against measured memory of the load', async 
     await rpc.call('inference.unloadModel');
   }
 });
+
+test('with a memory limit, the badge of a model changes when the context length changes', async ({ browser }) => {
+  // 950 MB for models: the small model fits with 2048 tokens of context but not with 8192.
+  const limited = await startHearth({ populate: populateE2eModels, env: { HEARTH_MEMORY_LIMIT: '950MB' } });
+  const page = await browser.newPage();
+  try {
+    await page.goto(limited.url);
+    await page.getByRole('navigation').getByRole('link', { name: 'Models' }).click();
+    const table = page.getByRole('table', { name: 'Local models' });
+    const row = table.getByRole('row').filter({ has: page.getByRole('button', { name: `Load ${MODELS.small.name}` }) });
+    const badge = row.getByTestId('fit-badge');
+    await expect(badge).toHaveText(fitLabelText['too-large']);
+    await page.getByLabel('Context length').selectOption('2048');
+    await expect(badge).toHaveText(fitLabelText.cpu);
+    await page.getByLabel('Context length').selectOption('8192');
+    await expect(badge).toHaveText(fitLabelText['too-large']);
+    await expect(badge).toHaveAttribute('title', /RAM/);
+    // One click still loads it: the load picks the largest context that fits instead of failing.
+    await row.getByRole('button', { name: `Load ${MODELS.small.name}` }).click();
+    await expect(row.getByRole('button', { name: `Unload ${MODELS.small.name}` })).toBeVisible();
+    const client = await RpcClient.connect(limited.origin, limited.token);
+    const state = await client.call<{ loaded: LoadedModel | null }>('inference.getState');
+    expect(state.loaded?.settings.contextSize).toBeLessThan(8192);
+    expect(state.loaded?.settings.contextSize).toBeGreaterThanOrEqual(2048);
+    // Asking for 8192 explicitly is refused with the reason, unless forced.
+    await expect(client.call('inference.loadModel', { modelId: MODELS.small.id, contextSize: 8192 })).rejects.toMatchObject({
+      code: 'WONT_FIT',
+      message: expect.stringContaining('will not fit'),
+    });
+    client.close();
+  } finally {
+    await page.close();
+    await limited.stop();
+  }
+});

@@ -29,14 +29,14 @@ export interface HearthServer {
  * thread, CPU only. Resolves on the one "Hearth ready at" line, like a user or script would.
  */
 export async function startHearth(
-  options: { modelsDir?: string; threads?: number; populate?: (modelsDir: string) => Promise<unknown> } = {},
+  options: { modelsDir?: string; threads?: number; populate?: (modelsDir: string) => Promise<unknown>; env?: Record<string, string> } = {},
 ): Promise<HearthServer> {
   const root = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
   const dataDir = join(root, 'data');
   const modelsDir = options.modelsDir ?? join(root, 'models');
   await options.populate?.(modelsDir);
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--threads', String(options.threads ?? 1), '--data-dir', dataDir, '--models-dir', modelsDir], {
-    env: { ...process.env, HEARTH_GPU: 'off' },
+    env: { ...process.env, HEARTH_GPU: 'off', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -39,6 +39,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     dataDir: config.dataDir,
     modelsDir: config.modelsDir,
     threads: config.threads,
+    memoryLimitBytes: config.memoryLimitBytes,
     logger,
     host: 'headless',
     version: VERSION,
@@ -73,13 +74,14 @@ export async function serve(options: ServeOptions): Promise<void> {
  * like `serve`'s (the engine process is started to ask llama.cpp what it sees, then stopped).
  */
 export async function hardware(options: HardwareOptions): Promise<void> {
-  const config = resolveStartupConfig({ dataDir: options.dataDir, modelsDir: options.modelsDir });
+  const config = resolveStartupConfig({ dataDir: options.dataDir, modelsDir: options.modelsDir, memoryLimit: options.memoryLimit });
   // The report carries what went wrong; the log only adds detail when asked for.
   const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
   const core = await createCore({
     dataDir: config.dataDir,
     modelsDir: config.modelsDir,
     threads: config.threads,
+    memoryLimitBytes: config.memoryLimitBytes,
     logger,
     host: 'headless',
     version: VERSION,

@@ -36,6 +36,7 @@ async function start(): Promise<void> {
     dataDir: config.dataDir,
     modelsDir: config.modelsDir,
     threads: config.threads,
+    memoryLimitBytes: config.memoryLimitBytes,
     logger,
     host: 'electron',
     version: app.getVersion(),

@@ -25,4 +25,12 @@ describe('resolveStartupConfig', () => {
   it('refuses a bad HEARTH_THREADS with the variable named', () => {
     expect(() => resolveStartupConfig({}, { HEARTH_THREADS: 'many' })).toThrow(/HEARTH_THREADS must be a whole number/);
   });
+
+  it('reads a memory limit as a size, and refuses one it cannot read', () => {
+    expect(resolveStartupConfig({}, { HEARTH_MEMORY_LIMIT: '8GB' }).memoryLimitBytes).toBe(8e9);
+    expect(resolveStartupConfig({ memoryLimit: '1.5GiB' }, { HEARTH_MEMORY_LIMIT: '8GB' }).memoryLimitBytes).toBe(1.5 * 2 ** 30);
+    expect(resolveStartupConfig({}, {}).memoryLimitBytes).toBeUndefined();
+    expect(() => resolveStartupConfig({}, { HEARTH_MEMORY_LIMIT: 'lots' })).toThrow(/HEARTH_MEMORY_LIMIT must be a size/);
+    expect(() => resolveStartupConfig({ memoryLimit: '10MB' }, {})).toThrow(/--memory-limit must be a size of at least 64MB/);
+  });
 });

@@ -19,6 +19,11 @@ export interface StartupConfig {
   /** Upper bound of llama.cpp threads in the engine process. */
   maxThreads: number;
   logLevel: 'debug' | 'info';
+  /**
+   * Most RAM Hearth may plan to use for a model, in bytes (`HEARTH_MEMORY_LIMIT`, `--memory-limit`):
+   * fit labels and load-time choices treat it as the machine's RAM. For shared machines.
+   */
+  memoryLimitBytes?: number;
 }
 
 /** What a host may set explicitly (CLI flags; the Electron entry passes none). */
@@ -26,6 +31,8 @@ export interface StartupOverrides {
   dataDir?: string;
   modelsDir?: string;
   threads?: number;
+  /** A size like `8GB`, `512MB`, `1.5GiB` or a byte count. */
+  memoryLimit?: string;
 }
 
 export const ENV_VARS = {
@@ -34,6 +41,7 @@ export const ENV_VARS = {
   threads: 'HEARTH_THREADS',
   gpu: 'HEARTH_GPU',
   logLevel: 'HEARTH_LOG_LEVEL',
+  memoryLimit: 'HEARTH_MEMORY_LIMIT',
 } as const;
 
 export function resolveStartupConfig(
@@ -45,7 +53,10 @@ export function resolveStartupConfig(
   const envThreads = env[ENV_VARS.threads] ? parseThreads(env[ENV_VARS.threads]!, ENV_VARS.threads) : undefined;
   const threads = overrides.threads ?? envThreads ?? defaultThreads(cores);
   const gpu = (env[ENV_VARS.gpu] ?? '').toLowerCase();
+  const limitText = overrides.memoryLimit ?? env[ENV_VARS.memoryLimit];
+  const memoryLimitBytes = limitText ? parseByteSize(limitText, overrides.memoryLimit !== undefined ? '--memory-limit' : ENV_VARS.memoryLimit) : undefined;
   return {
+    ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
     dataDir: resolve(overrides.dataDir ?? (env[ENV_VARS.dataDir] || defaults.dataDir || defaultDataDir(env))),
     modelsDir: resolve(overrides.modelsDir ?? (env[ENV_VARS.modelsDir] || defaults.modelsDir || defaultModelsDir())),
     threads,
@@ -61,4 +72,17 @@ function parseThreads(value: string, name: string): number {
     throw new AppError('BAD_REQUEST', `${name} must be a whole number from 1 to 256, got "${value.slice(0, 20)}".`);
   }
   return number;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** `8GB` → 8e9, `1.5GiB` → 1610612736, `512mb` → 5.12e8; at least 64 MB. */
+export function parseByteSize(value: string, name: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  const bytes = match && unit ? Math.round(Number(match[1]) * unit) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 64e6) {
+    throw new AppError('BAD_REQUEST', `${name} must be a size of at least 64MB, like 8GB or 1.5GiB; got "${value.slice(0, 20)}".`);
+  }
+  return bytes;
 }

@@ -48,4 +48,9 @@ describe('parseArgs', () => {
     expect(USAGE).toContain('--json');
     expect(USAGE).toContain('--context N');
   });
+
+  it('passes --memory-limit through to the start-up configuration', () => {
+    expect(parseArgs(['serve', '--memory-limit', '8GB'])).toMatchObject({ name: 'serve', options: { memoryLimit: '8GB' } });
+    expect(parseArgs(['hardware', '--memory-limit=2GiB'])).toMatchObject({ name: 'hardware', options: { memoryLimit: '2GiB' } });
+  });
 });

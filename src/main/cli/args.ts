@@ -6,6 +6,7 @@ export interface ServeOptions {
   dataDir?: string;
   modelsDir?: string;
   threads?: number;
+  memoryLimit?: string;
 }
 
 /** `hearth hardware`: this machine, and how each local model would run on it. */
@@ -16,6 +17,7 @@ export interface HardwareOptions {
   contextSize?: number;
   dataDir?: string;
   modelsDir?: string;
+  memoryLimit?: string;
 }
 
 export type Command =
@@ -39,6 +41,7 @@ serve options:
   --data-dir D      Settings and chats (env HEARTH_DATA_DIR)
   --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
   --threads N       Generation threads (env HEARTH_THREADS)
+  --memory-limit S  Most RAM a model may plan to use, e.g. 8GB (env HEARTH_MEMORY_LIMIT)
 
 hardware options:
   --json            One JSON object {hardware, models} on stdout, for scripts
@@ -46,6 +49,7 @@ hardware options:
                     capped by each model's trained length)
   --data-dir D      Settings (env HEARTH_DATA_DIR)
   --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
+  --memory-limit S  Most RAM a model may plan to use, e.g. 8GB (env HEARTH_MEMORY_LIMIT)
 `;
 
 export const DEFAULT_PORT = 8317;
@@ -63,12 +67,14 @@ export function parseArgs(argv: string[]): Command {
   const flags = readFlags(rest, name === 'hardware' ? HARDWARE_FLAGS : SERVE_FLAGS);
   const dataDir = flags.get('data-dir');
   const modelsDir = flags.get('models-dir');
+  const memoryLimit = flags.get('memory-limit');
   if (name === 'hardware') {
     const options: HardwareOptions = { json: flags.has('json') };
     const context = flags.get('context');
     if (context !== undefined) options.contextSize = parseInteger('context', context, 256, 1_048_576);
     if (dataDir !== undefined) options.dataDir = dataDir;
     if (modelsDir !== undefined) options.modelsDir = modelsDir;
+    if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
     return { name: 'hardware', options };
   }
   const options: ServeOptions = {
@@ -79,18 +85,20 @@ export function parseArgs(argv: string[]): Command {
   if (modelsDir !== undefined) options.modelsDir = modelsDir;
   const threads = flags.get('threads');
   if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
+  if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
   if (name === 'ls') return { name: 'ls', options: modelsDir !== undefined ? { modelsDir } : {} };
   return { name: 'serve', options };
 }
 
 /** Options a command accepts: `true` for switches (no value), `false` for options with a value. */
 type FlagSet = ReadonlyMap<string, boolean>;
-const SERVE_FLAGS: FlagSet = new Map(['host', 'port', 'data-dir', 'models-dir', 'threads'].map((key) => [key, false]));
+const SERVE_FLAGS: FlagSet = new Map(['host', 'port', 'data-dir', 'models-dir', 'threads', 'memory-limit'].map((key) => [key, false]));
 const HARDWARE_FLAGS: FlagSet = new Map([
   ['json', true],
   ['context', false],
   ['data-dir', false],
   ['models-dir', false],
+  ['memory-limit', false],
 ]);
 
 function readFlags(args: string[], known: FlagSet): Map<string, string> {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatcher';
 import type { Handlers } from '../../shared/contract';
-import type { AppInfo } from '../../shared/dto';
+import type { AppInfo, LoadedModel } from '../../shared/dto';
 import { EventBus } from './events/eventBus';
 import type { EngineLauncher } from './engine/engineProcess';
 import { EngineService, type EngineServiceOptions } from './engine/engineService';
@@ -20,6 +20,8 @@ export interface CoreOptions {
   modelsDir: string;
   /** Default generation threads. */
   threads: number;
+  /** Most RAM a model may plan to use (fit labels, load-time choices); the machine's when absent. */
+  memoryLimitBytes?: number | undefined;
   logger: Logger;
   launchEngine: EngineLauncher;
   host: AppInfo['host'];
@@ -54,7 +56,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const library = new LibraryService(options.modelsDir, options.logger);
   const engine = new EngineService({ launchEngine: options.launchEngine, events, logger: options.logger, ...options.engine });
   const hardware = new HardwareService({ llamaView: () => engine.hardwareView(), logger: options.logger });
-  const fit = new FitService({ library, hardware, logger: options.logger });
+  const fit = new FitService({
+    library,
+    hardware,
+    logger: options.logger,
+    memoryLimitBytes: options.memoryLimitBytes,
+    // A new load replaces the loaded model, so its memory counts as free for the others.
+    reclaimable: () => reclaimableMemory(engine.loadedModel),
+  });
   const loadMemory = new LoadMemoryLog(join(options.dataDir, 'diagnostics', 'load-memory.jsonl'), options.logger);
   const inference = new InferenceService({ engine, library, fit, loadMemory, logger: options.logger, defaultThreads: options.threads });
   const info: AppInfo = {
@@ -90,4 +99,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger: options.logger,
     dispose: (reason) => engine.dispose(reason),
   };
+}
+
+/** Memory the loaded model holds and would give back when another is loaded, in bytes. */
+function reclaimableMemory(loaded: LoadedModel | null): { ramBytes: number; vramBytes: number } {
+  if (!loaded) return { ramBytes: 0, vramBytes: 0 };
+  return loaded.memory?.measured ?? { ramBytes: loaded.modelBytes, vramBytes: 0 };
 }

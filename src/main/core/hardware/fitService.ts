@@ -27,13 +27,21 @@ export class FitService {
   private readonly infos = new Map<string, CachedInfo>();
 
   constructor(
-    private readonly options: { library: LibraryService; hardware: Pick<HardwareService, 'getSnapshot'>; logger: Logger },
+    private readonly options: {
+      library: LibraryService;
+      hardware: Pick<HardwareService, 'getSnapshot'>;
+      logger: Logger;
+      /** Most RAM a model may plan to use, in bytes; the machine's when absent. */
+      memoryLimitBytes?: number | undefined;
+      /** Memory the loaded model would give back if another were loaded, in bytes. */
+      reclaimable?: () => { ramBytes: number; vramBytes: number };
+    },
   ) {}
 
   /** Fit of every readable local model, and the Recommended file of each model. */
   async estimateFits(args: FitArgs): Promise<ModelFit[]> {
     const models = (await this.options.library.listModels()).filter((m) => m.status === 'ok' && m.metadata);
-    const hardware = toFitHardware(await this.options.hardware.getSnapshot());
+    const hardware = await this.fitHardware();
     const fits: ModelFit[] = [];
     for (let i = 0; i < models.length; i += PARSE_CONCURRENCY) {
       const batch = models.slice(i, i + PARSE_CONCURRENCY);
@@ -56,8 +64,15 @@ export class FitService {
 
   /** The estimate for loading `model` with these settings (load-time configuration). */
   async estimateForLoad(model: ModelInfo, settings: Omit<FitInput, 'fileInfo' | 'hardware'>): Promise<FitEstimate> {
-    const hardware = toFitHardware(await this.options.hardware.getSnapshot());
+    const hardware = await this.fitHardware();
     return estimateFit({ ...settings, fileInfo: await this.fileInfo(model), hardware });
+  }
+
+  private async fitHardware(): Promise<FitHardware> {
+    return toFitHardware(await this.options.hardware.getSnapshot(), {
+      memoryLimitBytes: this.options.memoryLimitBytes,
+      reclaimable: this.options.reclaimable?.() ?? { ramBytes: 0, vramBytes: 0 },
+    });
   }
 
   private async fitOf(model: ModelInfo, hardware: FitHardware, args: FitArgs): Promise<ModelFit> {
@@ -102,16 +117,24 @@ function groupOf(model: ModelInfo): string {
   return `name:${model.metadata?.name ?? model.fileName}`;
 }
 
-/** Decisions use llama.cpp's view of memory; the OS view only when the engine could not be asked. */
-export function toFitHardware(snapshot: HardwareSnapshot): FitHardware {
+/**
+ * Decisions use llama.cpp's view of memory (the OS view only when the engine could not be asked),
+ * plus what the loaded model would give back, within the user's memory limit.
+ */
+export function toFitHardware(
+  snapshot: HardwareSnapshot,
+  adjust: { memoryLimitBytes?: number | undefined; reclaimable: { ramBytes: number; vramBytes: number } } = { reclaimable: { ramBytes: 0, vramBytes: 0 } },
+): FitHardware {
   const llama = snapshot.llama;
   const gpu = llama !== null && llama.backend !== 'cpu' && llama.vram.totalBytes > 0;
+  const limit = adjust.memoryLimitBytes ?? Number.POSITIVE_INFINITY;
+  const vramTotal = gpu ? llama.vram.totalBytes : 0;
   return {
     gpu,
-    vramTotalBytes: gpu ? llama.vram.totalBytes : 0,
-    vramFreeBytes: gpu ? llama.vram.freeBytes : 0,
+    vramTotalBytes: vramTotal,
+    vramFreeBytes: gpu ? Math.min(vramTotal, llama.vram.freeBytes + adjust.reclaimable.vramBytes) : 0,
     unifiedBytes: gpu ? llama.unifiedBytes : 0,
-    ramTotalBytes: snapshot.ram.totalBytes,
-    ramFreeBytes: snapshot.ram.freeBytes,
+    ramTotalBytes: Math.min(snapshot.ram.totalBytes, limit),
+    ramFreeBytes: Math.min(snapshot.ram.totalBytes, limit, snapshot.ram.freeBytes + adjust.reclaimable.ramBytes),
   };
 }
