@@ -26,7 +26,8 @@ interface InferenceStoreState {
   fetchState(): Promise<void>;
   applyState(state: InferenceState): void;
   applyProgress(progress: { modelId: string; progress: number }): void;
-  load(modelId: string): Promise<void>;
+  /** Loads a model; without options the server picks the context and GPU layers that fit. */
+  load(modelId: string, options?: { contextSize?: number; force?: boolean }): Promise<void>;
   unload(): Promise<void>;
   dismissError(): void;
 }
@@ -58,11 +59,11 @@ export const useInferenceStore = create<InferenceStoreState>()((set, get) => ({
     set({ progress });
   },
 
-  async load(modelId) {
+  async load(modelId, options = {}) {
     if (get().pending) return;
     set({ pending: { action: 'load', modelId }, actionError: null });
     try {
-      await api.inference.loadModel({ modelId });
+      await api.inference.loadModel({ modelId, ...options });
     } catch (error) {
       set({ actionError: { action: 'load', modelId, code: errorCode(error), message: errorMessage(error) } });
     } finally {

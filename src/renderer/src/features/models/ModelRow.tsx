@@ -11,6 +11,7 @@ import {
 import { modelDisplayName } from './models';
 import { LoadProgress } from '../inference/LoadProgress';
 import { FitCell, FitDetails } from './FitBadge';
+import { selectFit, useFitsStore } from './fits';
 import { badge, cx, errorText, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
 
 const numberCell = 'px-3 py-2 text-right font-mono text-xs tabular-nums whitespace-nowrap';
@@ -95,6 +96,18 @@ function ModelActions({ modelId, label }: { modelId: string; label: string }) {
   const load = useInferenceStore((s) => s.load);
   const unload = useInferenceStore((s) => s.unload);
   const isLoaded = loaded?.modelId === modelId;
+  const fit = useFitsStore(selectFit(modelId));
+  const chosenContext = useFitsStore((s) => (s.chosen ? s.contextSize : undefined));
+  const [warning, setWarning] = useState<string | null>(null);
+  // A context the user picked is honoured; one that will not fit is loaded only after a warning.
+  const startLoad = () => {
+    const estimate = fit?.estimate;
+    if (chosenContext !== undefined && estimate?.label === 'too-large') {
+      setWarning(`Will not fit with ${estimate.contextSize} tokens of context: ${estimate.reason}.`);
+      return;
+    }
+    void load(modelId, chosenContext !== undefined ? { contextSize: Math.min(chosenContext, estimate?.contextSize ?? chosenContext) } : {});
+  };
 
   let control;
   if (progress !== null) {
@@ -123,10 +136,32 @@ function ModelActions({ modelId, label }: { modelId: string; label: string }) {
         className={primaryButton}
         aria-label={`Load ${label}`}
         disabled={busy}
-        onClick={() => void load(modelId)}
+        onClick={startLoad}
       >
         Load
       </button>
+    );
+  }
+  if (warning && !isLoaded && progress === null) {
+    control = (
+      <div role="alertdialog" aria-label={`Load ${label} anyway?`} className="max-w-xs text-xs">
+        <p className={errorText}>{warning}</p>
+        <div className="mt-1 flex gap-2">
+          <button
+            type="button"
+            className={secondaryButton}
+            onClick={() => {
+              setWarning(null);
+              void load(modelId, { contextSize: Math.min(chosenContext ?? 8192, fit?.estimate?.contextSize ?? 8192), force: true });
+            }}
+          >
+            Load anyway
+          </button>
+          <button type="button" className={secondaryButton} autoFocus onClick={() => setWarning(null)}>
+            Cancel
+          </button>
+        </div>
+      </div>
     );
   }
 

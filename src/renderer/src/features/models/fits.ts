@@ -12,6 +12,8 @@ export const DEFAULT_FIT_CONTEXT = 8192;
 interface FitsState {
   /** Context per sequence the fits are asked for, in tokens (the server caps it at each model's trained length). */
   contextSize: number;
+  /** The user picked the context: Load then asks for it (else the server picks what fits). */
+  chosen: boolean;
   /** Fit of every readable local model, by model id. */
   fits: Record<string, ModelFit>;
   /** An estimate is in flight (the badges shown may be for the previous context). */
@@ -31,13 +33,14 @@ let generation = 0;
 
 export const useFitsStore = create<FitsState>()((set, get) => ({
   contextSize: DEFAULT_FIT_CONTEXT,
+  chosen: false,
   fits: {},
   loading: false,
   estimated: false,
   error: null,
   async setContextSize(contextSize) {
     if (contextSize === get().contextSize && get().estimated) return;
-    set({ contextSize });
+    set({ contextSize, chosen: true });
     await get().refresh();
   },
   async refresh() {
