@@ -13,10 +13,10 @@ import { createCore } from './core/createCore';
 import { nodeEngineLauncher } from './core/engine/engineProcess';
 import { DEFAULT_FIT_CONTEXT } from './core/hardware/fitService';
 import { LibraryService } from './core/library/libraryService';
-import { createConsoleLogger } from './core/logging/logger';
+import { createConsoleLogger, type Logger } from './core/logging/logger';
 import { startWebHost } from './hosts/webHost';
 import { formatModelTable } from './cli/formatModels';
-import { resolveStartupConfig } from './startupConfig';
+import { resolveStartupConfig, type StartupConfig } from './startupConfig';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VERSION = readVersion();
@@ -30,12 +30,9 @@ function readVersion(): string {
   }
 }
 
-export async function serve(options: ServeOptions): Promise<void> {
-  const config = resolveStartupConfig(options);
-  const logger = createConsoleLogger(config.logLevel);
-  // Last line of defence for a long-running server: a promise nobody awaited must not end it.
-  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason).slice(0, 2_000) }));
-  const core = await createCore({
+/** The core both headless commands run on, from the one start-up configuration. */
+function createHeadlessCore(config: StartupConfig, logger: Logger) {
+  return createCore({
     dataDir: config.dataDir,
     modelsDir: config.modelsDir,
     threads: config.threads,
@@ -45,6 +42,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     version: VERSION,
     launchEngine: nodeEngineLauncher({ workerPath: join(here, 'engineWorker.js'), gpu: config.gpu, maxThreads: config.maxThreads }),
   });
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const config = resolveStartupConfig(options);
+  const logger = createConsoleLogger(config.logLevel);
+  // Last line of defence for a long-running server: a promise nobody awaited must not end it.
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason).slice(0, 2_000) }));
+  const core = await createHeadlessCore(config, logger);
   const web = await startWebHost({
     core,
     host: options.host,
@@ -77,16 +82,7 @@ export async function hardware(options: HardwareOptions): Promise<void> {
   const config = resolveStartupConfig({ dataDir: options.dataDir, modelsDir: options.modelsDir, memoryLimit: options.memoryLimit });
   // The report carries what went wrong; the log only adds detail when asked for.
   const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
-  const core = await createCore({
-    dataDir: config.dataDir,
-    modelsDir: config.modelsDir,
-    threads: config.threads,
-    memoryLimitBytes: config.memoryLimitBytes,
-    logger,
-    host: 'headless',
-    version: VERSION,
-    launchEngine: nodeEngineLauncher({ workerPath: join(here, 'engineWorker.js'), gpu: config.gpu, maxThreads: config.maxThreads }),
-  });
+  const core = await createHeadlessCore(config, logger);
   let output: string;
   try {
     const snapshot = (await core.dispatch('hardware.getSnapshot', {})) as HardwareSnapshot;

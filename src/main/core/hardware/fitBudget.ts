@@ -6,11 +6,13 @@
  */
 import type { LayerPlacement } from './fitMemory';
 
-/** Hardware numbers as the estimator needs them (same shape as `FitHardware`), in bytes. */
-export interface HardwareView {
+/** The memory a fit decision needs, in bytes (from a HardwareSnapshot's llama view, else the OS view). */
+export interface FitHardware {
+  /** False when llama.cpp has no GPU backend here (CPU build or no device). */
   gpu: boolean;
   vramTotalBytes: number;
   vramFreeBytes: number;
+  /** VRAM shared with RAM (unified memory): counted once. */
   unifiedBytes: number;
   ramTotalBytes: number;
   ramFreeBytes: number;
@@ -56,7 +58,7 @@ function bytesOrZero(value: number): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
-export function budgetOf(hardware: HardwareView): Budget {
+export function budgetOf(hardware: FitHardware): Budget {
   const vramTotal = bytesOrZero(hardware.vramTotalBytes);
   const ramTotal = bytesOrZero(hardware.ramTotalBytes);
   const gpuUsable = hardware.gpu && vramTotal > 0;

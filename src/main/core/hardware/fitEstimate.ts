@@ -13,17 +13,8 @@ import { mostLayersWithin, placeLayers, type ContextSettings, type LayerPlacemen
 import { checkedFileInfo, checkInsights, quantizationName } from './fitModelInfo';
 import { fitReason, recommendationReason } from './fitReason';
 
-/** The memory a fit decision needs, in bytes (from a HardwareSnapshot's llama view, else the OS view). */
-export interface FitHardware {
-  /** False when llama.cpp has no GPU backend here (CPU build or no device). */
-  gpu: boolean;
-  vramTotalBytes: number;
-  vramFreeBytes: number;
-  /** VRAM shared with RAM (unified memory): counted once. */
-  unifiedBytes: number;
-  ramTotalBytes: number;
-  ramFreeBytes: number;
-}
+import type { FitHardware } from './fitBudget';
+export type { FitHardware };
 
 export interface FitInput {
   fileInfo: GgufFileInfo;
