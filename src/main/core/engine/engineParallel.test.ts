@@ -61,6 +61,14 @@ describe('EngineRuntime with parallel sequences', () => {
     expect(other.stats.stopReason).toBe('length');
   });
 
+  it('a stop that arrives before the reply has joined the scheduler still stops it', async () => {
+    const reply = generate(prompts[2]!, { temperature: 0, maxTokens: 200 }, 'early-stop');
+    expect(runtime.abort('early-stop')).toBe(true);
+    const result = await reply;
+    expect(result.stats).toMatchObject({ stopReason: 'abort', completionTokens: 0 });
+    expect(runtime.abort('early-stop')).toBe(false);
+  });
+
   it('unload during replies ends them with stop reason abort, then frees the model', async () => {
     const replies = prompts.map((messages) => generate(messages, { temperature: 0.7, seed: 3, maxTokens: 400 }));
     await new Promise((resolve) => setTimeout(resolve, 30));

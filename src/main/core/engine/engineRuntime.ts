@@ -46,6 +46,8 @@ export class EngineRuntime {
   private llamaPromise: Promise<Llama> | undefined;
   private loaded: Loaded | undefined;
   private readonly scheduler = new LockstepScheduler();
+  /** Requests between arrival and joining the scheduler (tokenising, reusing the prefix), and which of them were stopped meanwhile. */
+  private readonly starting = new Map<string, { aborted: boolean }>();
   /** Last few error lines llama.cpp logged: its thrown errors are generic, the reason is only logged. */
   private readonly recentLlamaErrors: string[] = [];
 
@@ -148,6 +150,12 @@ export class EngineRuntime {
   }
 
   abort(requestId: string): boolean {
+    const starting = this.starting.get(requestId);
+    if (starting) {
+      // Not in the scheduler yet: it will start already stopped.
+      starting.aborted = true;
+      return true;
+    }
     const generation = this.scheduler.has(requestId);
     generation?.abort();
     return generation !== undefined;
@@ -182,7 +190,25 @@ export class EngineRuntime {
     const startedAt = performance.now();
     const loaded = this.loaded;
     if (!loaded) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
-    if (this.scheduler.has(request.requestId)) throw new AppError('BAD_REQUEST', `Request "${request.requestId}" is already running.`);
+    if (this.scheduler.has(request.requestId) || this.starting.has(request.requestId)) {
+      throw new AppError('BAD_REQUEST', `Request "${request.requestId}" is already running.`);
+    }
+    const starting = { aborted: false };
+    this.starting.set(request.requestId, starting);
+    try {
+      return await this.startGeneration(request, loaded, starting, startedAt, sink);
+    } finally {
+      this.starting.delete(request.requestId);
+    }
+  }
+
+  private async startGeneration(
+    request: GenerateRequest,
+    loaded: Loaded,
+    starting: { aborted: boolean },
+    startedAt: number,
+    sink: GenerationSink,
+  ): Promise<GenerateResult> {
     const { model, chatWrapper, contextSize } = loaded;
     const state = chatWrapper.generateContextState({ chatHistory: toChatHistory(request.messages) });
     const promptTokens = state.contextText.tokenize(model.tokenizer);
@@ -215,6 +241,8 @@ export class EngineRuntime {
         startedAt,
         sink,
       });
+      if (starting.aborted) generation.abort();
+      this.starting.delete(request.requestId);
       this.scheduler.add(generation);
       return await generation.result;
     } finally {

@@ -22,9 +22,7 @@ export class LockstepScheduler {
 
   add(generation: Generation): void {
     this.active.push(generation);
-    this.loop ??= this.run().finally(() => {
-      this.loop = undefined;
-    });
+    this.loop ??= this.run();
   }
 
   abortAll(): void {
@@ -37,10 +35,16 @@ export class LockstepScheduler {
   }
 
   private async run(): Promise<void> {
-    while (this.active.length) {
-      const round = [...this.active].sort((a, b) => a.slot.id - b.slot.id);
-      await Promise.all(round.map((generation) => generation.step().catch((error: unknown) => generation.fail(error))));
-      this.active = this.active.filter((generation) => !generation.finished);
+    try {
+      while (this.active.length) {
+        const round = [...this.active].sort((a, b) => a.slot.id - b.slot.id);
+        await Promise.all(round.map((generation) => generation.step().catch((error: unknown) => generation.fail(error))));
+        this.active = this.active.filter((generation) => !generation.finished);
+      }
+    } finally {
+      // Cleared in the same synchronous run as the last emptiness check: a generation added after
+      // it starts a new loop, never joins one that has already ended (that would hang it forever).
+      this.loop = undefined;
     }
   }
 }
