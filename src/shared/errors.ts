@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'ENGINE_HUNG',
   'ENGINE_ERROR',
   'UNAUTHORIZED',
+  /** A remote service (the Hugging Face Hub, a mirror) could not be reached or answered wrongly. */
+  'NETWORK',
   'INTERNAL',
 ] as const;
 
