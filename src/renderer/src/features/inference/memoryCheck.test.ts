@@ -17,7 +17,7 @@ describe('describeMemoryCheck', () => {
       measured: { ramBytes: 82_000_000, vramBytes: 0 },
       errorPercent: 3.8,
     });
-    expect(text).toBe('RAM 82.0 MB measured · 79.0 MB predicted (+3.8 %)');
+    expect(text).toBe('RAM 82.0 MB measured · 79.0 MB predicted at full context (+3.8 %)');
     expect(title).toContain('RAM 82.0 MB measured, 79.0 MB predicted');
     expect(title).not.toContain('VRAM 0');
   });
@@ -28,7 +28,7 @@ describe('describeMemoryCheck', () => {
       measured: { ramBytes: 0.9e9, vramBytes: 4.2e9 },
       errorPercent: 2,
     });
-    expect(text).toBe('RAM+VRAM 5.1 GB measured · 5.0 GB predicted (+2.0 %)');
+    expect(text).toBe('RAM+VRAM 5.1 GB measured · 5.0 GB predicted at full context (+2.0 %)');
     expect(title).toContain('VRAM 4.2 GB measured, 4.0 GB predicted');
   });
 });

@@ -18,12 +18,13 @@ export function describeMemoryCheck(memory: LoadMemoryCheck): { text: string; ti
   const error = formatErrorPercent(memory.errorPercent);
   const usesVram = predicted.vramBytes > 0 || measured.vramBytes > 0;
   const text = usesVram
-    ? `RAM+VRAM ${formatBytes(measured.ramBytes + measured.vramBytes)} measured · ${formatBytes(predicted.ramBytes + predicted.vramBytes)} predicted (${error})`
-    : `RAM ${formatBytes(measured.ramBytes)} measured · ${formatBytes(predicted.ramBytes)} predicted (${error})`;
+    ? `RAM+VRAM ${formatBytes(measured.ramBytes + measured.vramBytes)} measured · ${formatBytes(predicted.ramBytes + predicted.vramBytes)} predicted at full context (${error})`
+    : `RAM ${formatBytes(measured.ramBytes)} measured · ${formatBytes(predicted.ramBytes)} predicted at full context (${error})`;
   const pools = [`RAM ${formatBytes(measured.ramBytes)} measured, ${formatBytes(predicted.ramBytes)} predicted`];
   if (usesVram) pools.push(`VRAM ${formatBytes(measured.vramBytes)} measured, ${formatBytes(predicted.vramBytes)} predicted`);
   const title =
-    `Memory this load took, measured against the fit estimate: ${pools.join('; ')}. ` +
+    `Memory this load took, measured after one warm-up step, against the fit estimate: ${pools.join('; ')}. ` +
+    `The estimate is for every context full; a long conversation grows toward it, so the measurement starts below. ` +
     `${error} is (measured − predicted) / predicted of RAM and VRAM together.`;
   return { text, title };
 }
