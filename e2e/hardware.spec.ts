@@ -131,8 +131,8 @@ test('the model bar shows predicted against measured memory of the load', async 
 });
 
 test('with a memory limit, the badge of a model changes when the context length changes', async ({ browser }) => {
-  // 950 MB for models: the small model fits with 2048 tokens of context but not with 8192.
-  const limited = await startHearth({ populate: populateE2eModels, env: { HEARTH_MEMORY_LIMIT: '950MB' } });
+  // 850 MB for models: the small model fits with 2048 tokens of context but not with 8192.
+  const limited = await startHearth({ populate: populateE2eModels, env: { HEARTH_MEMORY_LIMIT: '850MB' } });
   const page = await browser.newPage();
   try {
     await page.goto(limited.url);

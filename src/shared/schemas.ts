@@ -51,6 +51,8 @@ export const loadOptionsSchema = z
     parallel: z.number().int().min(1).max(16).optional(),
     /** Layers to offload to the GPU: a number, `max`, or `auto` (as many as fit; the default). */
     gpuLayers: z.union([z.number().int().min(0).max(1_000), z.enum(['auto', 'max'])]).optional(),
+    /** Flash attention (less memory for long contexts; ignored by models that cannot use it); default on. */
+    flashAttention: z.boolean().optional(),
     /** Load even when the estimate says it will not fit (the user was warned). */
     force: z.boolean().optional(),
   })
@@ -64,7 +66,7 @@ export const fitArgsSchema = z
     contextSize: z.number().int().min(256).max(1_048_576).optional(),
     /** KV cache element type; default f16. */
     kvCacheType: kvCacheTypeSchema.optional(),
-    /** Flash attention; default off (llama.cpp's CPU default). */
+    /** Flash attention; default on, as loads use it. */
     flashAttention: z.boolean().optional(),
   })
   .strict();

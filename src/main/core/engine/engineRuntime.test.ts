@@ -20,7 +20,7 @@ function generate(messages: ChatMessage[], params: GenerateRequest['params'], on
 beforeAll(async () => {
   const modelPath = await fixtureModel({ preset: 'tiny', type: 'Q4_0' });
   const progress: number[] = [];
-  const loaded = await runtime.load({ op: 'load', modelPath, contextSize: 4096, threads: 1, parallel: 1, gpuLayers: 0 }, (p) => progress.push(p));
+  const loaded = await runtime.load({ op: 'load', modelPath, contextSize: 4096, threads: 1, parallel: 1, gpuLayers: 0, flashAttention: true }, (p) => progress.push(p));
   // The context is capped to what the model was trained with.
   expect(loaded.contextSize).toBe(512);
   expect(loaded.name).toBe('Hearth Tiny');

@@ -102,7 +102,7 @@ export class EngineRuntime {
         freeRamBytes: freemem(),
         freeVramBytes: vram?.free ?? 0,
       });
-      const context = await model.createContext({ contextSize, sequences: parallel, threads: request.threads });
+      const context = await model.createContext({ contextSize, sequences: parallel, threads: request.threads, flashAttention: request.flashAttention });
       const sequences = Array.from({ length: parallel }, () => context.getSequence());
       this.loaded = { model, context, pool: new SequencePool(sequences), chatWrapper: resolveChatWrapper(model), contextSize };
       // One decode touches every weight page and the compute buffers, so the measurement is what

@@ -27,6 +27,7 @@ export interface LoadSpec {
   threads: number;
   parallel: number | 'auto';
   gpuLayers: number | 'auto' | 'max';
+  flashAttention: boolean;
   /** What the fit estimate expects this load to take, for the predicted-vs-measured check. */
   predicted?: { ramBytes: number; vramBytes: number };
 }
@@ -133,6 +134,7 @@ export class EngineService {
           threads: resolved.threads,
           parallel: resolved.parallel,
           gpuLayers: resolved.gpuLayers,
+          flashAttention: resolved.flashAttention,
         });
         this.loaded = {
           modelId: resolved.modelId,

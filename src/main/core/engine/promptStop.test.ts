@@ -8,7 +8,7 @@ const runtime = new EngineRuntime({ gpu: false, maxThreads: 1 });
 
 beforeAll(async () => {
   const modelPath = await fixtureModel({ preset: 'smollm2-135m', type: 'Q4_0' });
-  await runtime.load({ op: 'load', modelPath, contextSize: 4096, threads: 1, parallel: 1, gpuLayers: 0 }, () => {});
+  await runtime.load({ op: 'load', modelPath, contextSize: 4096, threads: 1, parallel: 1, gpuLayers: 0, flashAttention: true }, () => {});
 }, 120_000);
 afterAll(() => runtime.dispose());
 

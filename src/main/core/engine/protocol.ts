@@ -16,6 +16,8 @@ export interface LoadRequest {
   parallel: number | 'auto';
   /** Layers to offload; `auto` lets llama.cpp's fit decide, `max` offloads all. Ignored on CPU. */
   gpuLayers: number | 'auto' | 'max';
+  /** Set explicitly (node-llama-cpp's "auto" would leave the estimate guessing); ignored by models that cannot use it. */
+  flashAttention: boolean;
 }
 export interface UnloadRequest {
   op: 'unload';

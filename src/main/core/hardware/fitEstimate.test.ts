@@ -49,9 +49,16 @@ describe('labels on four machines at 8192 tokens of context', () => {
 });
 
 describe('context length', () => {
-  it('flips Llama 3.1 8B Q4_K_M from full to partial offload on 24 GB as the context grows to 131072', async () => {
-    const short = await fit('llama-3.1-8b', 'Q4_K_M', HARDWARE_PROFILES['gpu-24gb'], { contextSize: 4096 });
-    const long = await fit('llama-3.1-8b', 'Q4_K_M', HARDWARE_PROFILES['gpu-24gb'], { contextSize: 131072 });
+  it('with flash attention (the default), a long context needs less memory for the same model', async () => {
+    const withFa = await fit('llama-3.1-8b', 'Q4_K_M', HARDWARE_PROFILES['gpu-24gb'], { contextSize: 32768 });
+    const withoutFa = await fit('llama-3.1-8b', 'Q4_K_M', HARDWARE_PROFILES['gpu-24gb'], { contextSize: 32768, flashAttention: false });
+    expect(withFa.vram.computeBytes).toBeLessThan(withoutFa.vram.computeBytes);
+    expect(withFa.vram.kvCacheBytes).toBe(withoutFa.vram.kvCacheBytes);
+  });
+
+  it('flips Llama 3.1 8B Q4_K_M from full to partial offload on 24 GB as the context grows to 131072 (no flash attention)', async () => {
+    const short = await fit('llama-3.1-8b', 'Q4_K_M', HARDWARE_PROFILES['gpu-24gb'], { contextSize: 4096, flashAttention: false });
+    const long = await fit('llama-3.1-8b', 'Q4_K_M', HARDWARE_PROFILES['gpu-24gb'], { contextSize: 131072, flashAttention: false });
     expect(short.label).toBe('full-gpu');
     expect(long.label).toBe('partial-gpu');
     // 32 layers × 131072 tokens × 8 KV heads × 128 × 2 (K and V) × 2 bytes = 17.2 GB of KV cache.
@@ -90,7 +97,7 @@ describe('memory accounting', () => {
     expect(e.headroom.vramBytes).toBe(hardware.vramFreeBytes - e.vram.totalBytes);
     expect(e.headroom.ramBytes).toBe(hardware.ramFreeBytes - e.ram.totalBytes);
     expect(e.safetyMarginBytes).toBe(safetyMargin(8 * GIB));
-    expect(e.reason).toMatch(/^Q4_K_M: 4\.9 GB weights \+ [\d.]+ GB context fits in 8\.1 GB of free VRAM with [\d.]+ GB to spare$/);
+    expect(e.reason).toMatch(/^Q4_K_M: 4\.9 GB weights \+ [\d.]+ [MG]B context fits in 8\.1 GB of free VRAM with [\d.]+ GB to spare$/);
   });
 
   it('counts unified memory once: GPU bytes leave RAM too, but the two free figures are not added', async () => {
@@ -108,7 +115,7 @@ describe('memory accounting', () => {
     const e = await fit('llama-3.1-8b', 'Q4_K_M', HARDWARE_PROFILES['cpu-8gb'], { contextSize: 4096 });
     expect(e).toMatchObject({ label: 'cpu', gpuLayers: 0, vram: { totalBytes: 0 } });
     expect(e.ram.weightsBytes).toBeGreaterThan(4.9e9);
-    expect(e.reason).toMatch(/^Q4_K_M: 4\.9 GB weights \+ [\d.]+ GB context fits in 7\.5 GB of free RAM with [\d.]+ [MG]B to spare$/);
+    expect(e.reason).toMatch(/^Q4_K_M: 4\.9 GB weights \+ [\d.]+ [MG]B context fits in 7\.5 GB of free RAM with [\d.]+ [MG]B to spare$/);
   });
 
   it("takes 'max' and a number of layers as asked and says when VRAM is short", async () => {

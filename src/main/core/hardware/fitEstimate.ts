@@ -39,12 +39,14 @@ const KV_CACHE_TYPES: readonly KvCacheType[] = ['f16', 'q8_0', 'q4_0'];
  * `gpuLayers` asks, since llama.cpp then offloads nothing either.
  */
 export async function estimateFit(input: FitInput): Promise<FitEstimate> {
-  const settings = contextSettings(input);
+  const requestedSettings = contextSettings(input);
   const requested = requestedLayers(input.gpuLayers);
   const fileInfo = checkedFileInfo(input.fileInfo);
   try {
     const insights = await GgufInsights.from(fileInfo);
     checkInsights(insights, fileInfo);
+    // llama.cpp ignores flash attention for a model that cannot use it: so does the estimate.
+    const settings = { ...requestedSettings, flashAttention: requestedSettings.flashAttention && insights.flashAttentionSupported };
     const budget = budgetOf(input.hardware);
     const totalLayers = insights.totalLayers;
     const cache = new Map<number, LayerPlacement>();
@@ -72,7 +74,8 @@ export async function estimateFit(input: FitInput): Promise<FitEstimate> {
 }
 
 function contextSettings(input: FitInput): ContextSettings {
-  const { contextSize, parallel = 1, kvCacheType = 'f16', flashAttention = false } = input;
+  // Flash attention on by default, as Hearth loads models (llama.cpp's own "auto" also turns it on where supported).
+  const { contextSize, parallel = 1, kvCacheType = 'f16', flashAttention = true } = input;
   if (!Number.isFinite(contextSize) || contextSize < 1) throw new AppError('BAD_REQUEST', 'The context size must be at least 1 token.');
   if (!Number.isInteger(parallel) || parallel < 1) throw new AppError('BAD_REQUEST', 'Parallel sequences must be a whole number of at least 1.');
   if (!KV_CACHE_TYPES.includes(kvCacheType)) throw new AppError('BAD_REQUEST', `The KV cache type must be one of ${KV_CACHE_TYPES.join(', ')}.`);

@@ -52,8 +52,9 @@ export class InferenceService {
    */
   private async planLoad(model: ModelInfo, args: LoadOptions): Promise<LoadSpec> {
     const trained = model.metadata?.trainedContextLength || CONTEXT_CANDIDATES[0];
+    const flashAttention = args.flashAttention ?? true;
     const estimateAt = (contextSize: number, parallel: number) =>
-      this.options.fit.estimateForLoad(model, { contextSize, parallel, gpuLayers: args.gpuLayers ?? 'auto' });
+      this.options.fit.estimateForLoad(model, { contextSize, parallel, gpuLayers: args.gpuLayers ?? 'auto', flashAttention });
     let contextSize = Math.min(args.contextSize ?? CONTEXT_CANDIDATES[0], trained);
     let parallel: number | 'auto' = args.parallel ?? 'auto';
     let estimate: FitEstimate | undefined;
@@ -81,6 +82,7 @@ export class InferenceService {
       threads: args.threads ?? this.options.defaultThreads,
       parallel,
       gpuLayers: args.gpuLayers ?? estimate?.gpuLayers ?? 'auto',
+      flashAttention,
       ...(estimate ? { predicted: { ramBytes: estimate.ram.totalBytes, vramBytes: estimate.vram.totalBytes } } : {}),
     };
   }
