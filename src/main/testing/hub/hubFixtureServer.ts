@@ -2,7 +2,8 @@
  * A Hugging-Face-shaped HTTP server on 127.0.0.1 for tests: search, model info, tree and
  * `resolve`, which redirects LFS files to a second server (the "CDN", another port) the way
  * the real Hub does, so tests can prove the token does not follow the redirect. Every request
- * is recorded. Faults: 429 for the next N Hub requests.
+ * is recorded. Faults: 429 for the next N Hub requests; on the CDN, a connection dropped after
+ * N bytes, wrong bytes for a file, and a slow link.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,14 @@ export interface HubFixtureServer {
   requests: RecordedRequest[];
   /** The next `times` Hub requests answer 429 with `Retry-After` / `RateLimit` of `retryAfterSeconds`. */
   rateLimitNext(times: number, retryAfterSeconds?: number): void;
+  /** The next `times` CDN file bodies stop after `afterBytes` bytes and the socket is destroyed (a dropped connection). */
+  dropCdnAfter(afterBytes: number, times?: number): void;
+  /** The CDN serves `path` of `repo` with one byte flipped (same size), so its sha256 no longer matches; `false` stops. */
+  corruptFile(repo: string, path: string, corrupt?: boolean): void;
+  /** The next `times` ranged CDN requests are answered 200 with the whole file, as a server without range support would. */
+  ignoreRangeNext(times: number): void;
+  /** CDN bodies are paced to about `bytesPerSecond`; `undefined` or 0 = full speed. */
+  slowCdn(bytesPerSecond: number | undefined): void;
   /** The fixture's file, for comparing bytes and hashes. */
   file(repo: string, path: string): FixtureFile | undefined;
   close(): Promise<void>;
@@ -41,7 +50,18 @@ interface State {
   rateLimit: { remaining: number; seconds: number };
   endpoint: string;
   cdnEndpoint: string;
+  drop: { remaining: number; afterBytes: number };
+  /** sha256 of files served with a flipped byte. */
+  corrupted: Set<string>;
+  /** 0 = full speed. */
+  bytesPerSecond: number;
+  ignoreRange: number;
 }
+
+/** Pacing tick of the slow CDN, in ms: small enough that pause/cancel tests see steady progress. */
+const SLOW_TICK_MS = 50;
+/** Between the last byte sent and the dropped connection, in ms. */
+const DROP_DELAY_MS = 100;
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1_000;
@@ -196,7 +216,9 @@ function handleCdn(state: State, req: IncomingMessage, res: ServerResponse): voi
   let end = size - 1;
   let status = 200;
   const headers: Record<string, string | number> = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', etag: `"${file.sha256}"` };
-  if (range) {
+  if (range && state.ignoreRange > 0) {
+    state.ignoreRange--;
+  } else if (range) {
     start = Number(range[1]);
     end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
     if (start >= size || start > end) {
@@ -209,7 +231,50 @@ function handleCdn(state: State, req: IncomingMessage, res: ServerResponse): voi
   }
   headers['content-length'] = end - start + 1;
   res.writeHead(status, headers);
-  res.end(req.method === 'HEAD' ? undefined : file.bytes.subarray(start, end + 1));
+  if (req.method === 'HEAD') return void res.end();
+  let body = file.bytes.subarray(start, end + 1);
+  if (state.corrupted.has(file.sha256 ?? '') && body.length > 0) {
+    body = Buffer.from(body);
+    body[body.length - 1] = (body[body.length - 1] ?? 0) ^ 0xff;
+  }
+  let dropAt: number | undefined;
+  if (state.drop.remaining > 0) {
+    state.drop.remaining--;
+    dropAt = Math.min(state.drop.afterBytes, body.length);
+  }
+  sendBody(res, body, dropAt, state.bytesPerSecond);
+}
+
+/**
+ * Writes `body`, paced to `bytesPerSecond` when set, and destroys the socket after `dropAt`
+ * bytes when set: the client then sees a body shorter than its Content-Length, as on a real
+ * network loss.
+ */
+function sendBody(res: ServerResponse, body: Buffer, dropAt: number | undefined, bytesPerSecond: number): void {
+  const limit = dropAt ?? body.length;
+  const finish = (): void => {
+    if (dropAt === undefined) return void res.end();
+    // Destroying at once can make the client's fetch error before it hands over the bytes it
+    // already buffered; a short pause models a link that dies after delivering them.
+    setTimeout(() => res.socket?.destroy(), DROP_DELAY_MS);
+  };
+  if (bytesPerSecond <= 0) {
+    res.write(body.subarray(0, limit), () => finish());
+    return;
+  }
+  const perTick = Math.max(1, Math.round((bytesPerSecond * SLOW_TICK_MS) / 1000));
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || res.writableEnded) return void clearInterval(timer);
+    const next = Math.min(limit, sent + perTick);
+    res.write(body.subarray(sent, next));
+    sent = next;
+    if (sent >= limit) {
+      clearInterval(timer);
+      finish();
+    }
+  }, SLOW_TICK_MS);
+  res.on('close', () => clearInterval(timer));
 }
 
 function listen(server: Server): Promise<string> {
@@ -226,7 +291,9 @@ function closeServer(server: Server): Promise<void> {
 
 /** Starts the Hub and CDN servers on free 127.0.0.1 ports; `close()` stops both. */
 export async function startHubFixtureServer(): Promise<HubFixtureServer> {
-  const state: State = { repos: await buildFixtureRepos(), requests: [], rateLimit: { remaining: 0, seconds: 1 }, endpoint: '', cdnEndpoint: '' };
+  const state: State = { repos: await buildFixtureRepos(), requests: [], rateLimit: { remaining: 0, seconds: 1 }, endpoint: '', cdnEndpoint: '',
+    drop: { remaining: 0, afterBytes: 0 }, corrupted: new Set(), bytesPerSecond: 0, ignoreRange: 0,
+  };
   const hub = createServer((req, res) => handleHub(state, req, res));
   const cdn = createServer((req, res) => handleCdn(state, req, res));
   state.endpoint = await listen(hub);
@@ -238,6 +305,21 @@ export async function startHubFixtureServer(): Promise<HubFixtureServer> {
     requests: state.requests,
     rateLimitNext(times, retryAfterSeconds = 1) {
       state.rateLimit = { remaining: times, seconds: retryAfterSeconds };
+    },
+    dropCdnAfter(afterBytes, times = 1) {
+      state.drop = { remaining: times, afterBytes };
+    },
+    corruptFile(repo, path, corrupt = true) {
+      const sha = state.repos.find((r) => r.id === repo)?.files.find((f) => f.path === path)?.sha256;
+      if (sha === undefined) throw new Error(`no LFS file ${repo}/${path} in the fixture`);
+      if (corrupt) state.corrupted.add(sha);
+      else state.corrupted.delete(sha);
+    },
+    ignoreRangeNext(times) {
+      state.ignoreRange = times;
+    },
+    slowCdn(bytesPerSecond) {
+      state.bytesPerSecond = bytesPerSecond ?? 0;
     },
     file: (repo, path) => state.repos.find((r) => r.id === repo)?.files.find((f) => f.path === path),
     close: async () => {
