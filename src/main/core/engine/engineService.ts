@@ -4,7 +4,7 @@ import type { EventBus } from '../events/eventBus';
 import type { Logger } from '../logging/logger';
 import { EngineClient, type EngineClientOptions } from './engineClient';
 import type { EngineLauncher } from './engineProcess';
-import type { EngineStatusResult, GenerateResult } from './protocol';
+import type { EngineStatusResult, GenerateResult, LoadRequest } from './protocol';
 import { RequestQueue } from './requestQueue';
 
 export interface EngineServiceOptions {
@@ -19,15 +19,9 @@ export interface EngineServiceOptions {
   watchdog?: Pick<EngineClientOptions, 'hangTimeoutMs' | 'stallTimeoutMs' | 'deadlines'>;
 }
 
-/** What to load: a resolved file and the settings for it. */
-export interface LoadSpec {
+/** What to load: the engine's load request, plus the model's id and what the fit estimate expects. */
+export interface LoadSpec extends Omit<LoadRequest, 'op'> {
   modelId: string;
-  modelPath: string;
-  contextSize: number;
-  threads: number;
-  parallel: number | 'auto';
-  gpuLayers: number | 'auto' | 'max';
-  flashAttention: boolean;
   /** What the fit estimate expects this load to take, for the predicted-vs-measured check. */
   predicted?: { ramBytes: number; vramBytes: number };
 }
@@ -127,15 +121,8 @@ export class EngineService {
       this.publish();
       const started = performance.now();
       try {
-        const result = await this.client.call({
-          op: 'load',
-          modelPath: resolved.modelPath,
-          contextSize: resolved.contextSize,
-          threads: resolved.threads,
-          parallel: resolved.parallel,
-          gpuLayers: resolved.gpuLayers,
-          flashAttention: resolved.flashAttention,
-        });
+        const { modelId: _modelId, predicted: _predicted, ...request } = resolved;
+        const result = await this.client.call({ op: 'load', ...request });
         this.loaded = {
           modelId: resolved.modelId,
           name: result.name,
