@@ -7,6 +7,7 @@ describe('formatBytes', () => {
     expect(formatBytes(81_920)).toBe('81.9 KB');
     expect(formatBytes(5_100_000_000)).toBe('5.1 GB');
     expect(formatBytes(1_500_000_000_000)).toBe('1.5 TB');
+    expect(formatBytes(8 * 1024 ** 3)).toBe('8.6 GB');
   });
 
   it('shows whole bytes below 1 KB', () => {
