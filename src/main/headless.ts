@@ -31,12 +31,14 @@ function readVersion(): string {
 }
 
 /** The core both headless commands run on, from the one start-up configuration. */
-function createHeadlessCore(config: StartupConfig, logger: Logger) {
+function createHeadlessCore(config: StartupConfig, logger: Logger, options: { resumeDownloads?: boolean } = {}) {
   return createCore({
     dataDir: config.dataDir,
     modelsDir: config.modelsDir,
     threads: config.threads,
     memoryLimitBytes: config.memoryLimitBytes,
+    hub: config.hub,
+    resumeDownloads: options.resumeDownloads ?? false,
     logger,
     host: 'headless',
     version: VERSION,
@@ -49,7 +51,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const logger = createConsoleLogger(config.logLevel);
   // Last line of defence for a long-running server: a promise nobody awaited must not end it.
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason).slice(0, 2_000) }));
-  const core = await createHeadlessCore(config, logger);
+  const core = await createHeadlessCore(config, logger, { resumeDownloads: true });
   const web = await startWebHost({
     core,
     host: options.host,

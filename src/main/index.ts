@@ -37,6 +37,8 @@ async function start(): Promise<void> {
     modelsDir: config.modelsDir,
     threads: config.threads,
     memoryLimitBytes: config.memoryLimitBytes,
+    hub: config.hub,
+    resumeDownloads: true,
     logger,
     host: 'electron',
     version: app.getVersion(),

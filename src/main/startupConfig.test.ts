@@ -8,7 +8,7 @@ describe('resolveStartupConfig', () => {
       { HEARTH_DATA_DIR: '/env/d', HEARTH_MODELS_DIR: '/env/m', HEARTH_THREADS: '3', HEARTH_GPU: 'off', HEARTH_LOG_LEVEL: 'debug' },
       { cores: 2 },
     );
-    expect(config).toEqual({ dataDir: '/env/d', modelsDir: '/env/m', threads: 3, gpu: false, maxThreads: 3, logLevel: 'debug' });
+    expect(config).toEqual({ dataDir: '/env/d', modelsDir: '/env/m', threads: 3, gpu: false, maxThreads: 3, logLevel: 'debug', hub: { endpoint: 'https://huggingface.co' } });
   });
 
   it('lets flags win over the environment, and a host default (Electron userData) fill the gap', () => {
@@ -20,6 +20,21 @@ describe('resolveStartupConfig', () => {
     expect(resolveStartupConfig({}, {}, { cores: 2 }).threads).toBe(1);
     expect(resolveStartupConfig({}, {}, { cores: 6 }).threads).toBe(5);
     expect(resolveStartupConfig({}, {}, { cores: 32 }).threads).toBe(8);
+  });
+
+  it('takes the Hub mirror and token from HF_ENDPOINT and HF_TOKEN, else $HF_HOME/token, and refuses a non-http endpoint', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    expect(resolveStartupConfig({}, { HF_ENDPOINT: 'http://127.0.0.1:9999/', HF_TOKEN: ' hf_x ' }).hub).toEqual({ endpoint: 'http://127.0.0.1:9999', token: 'hf_x' });
+    const hfHome = await mkdtemp(join(tmpdir(), 'hearth-hf-'));
+    try {
+      await writeFile(join(hfHome, 'token'), 'hf_from_file\n');
+      expect(resolveStartupConfig({}, { HF_HOME: hfHome }).hub).toEqual({ endpoint: 'https://huggingface.co', token: 'hf_from_file' });
+    } finally {
+      await rm(hfHome, { recursive: true, force: true });
+    }
+    expect(() => resolveStartupConfig({}, { HF_ENDPOINT: 'ftp://mirror' })).toThrow(/HF_ENDPOINT must be an http\(s\) URL/);
   });
 
   it('refuses a bad HEARTH_THREADS with the variable named', () => {

@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { AppError } from '../shared/errors';
 import { defaultThreads } from './core/engine/threads';
+import { readFileSync } from 'node:fs';
 import { defaultDataDir, defaultModelsDir } from './core/paths';
+import { resolveHubEndpoint, resolveHubToken } from './core/hub/hubToken';
 
 /**
  * The one start-up configuration of Hearth, for both entries (Electron and `hearth`): command-line
@@ -24,6 +26,8 @@ export interface StartupConfig {
    * fit labels and load-time choices treat it as the machine's RAM. For shared machines.
    */
   memoryLimitBytes?: number;
+  /** The Hugging Face Hub or a mirror (`HF_ENDPOINT`) and the token (`HF_TOKEN`, else `$HF_HOME/token`). */
+  hub: { endpoint: string; token?: string };
 }
 
 /** What a host may set explicitly (CLI flags; the Electron entry passes none). */
@@ -54,6 +58,7 @@ export function resolveStartupConfig(
   const threads = overrides.threads ?? envThreads ?? defaultThreads(cores);
   const gpu = (env[ENV_VARS.gpu] ?? '').toLowerCase();
   const limitText = overrides.memoryLimit ?? env[ENV_VARS.memoryLimit];
+  const hub = resolveHub(env);
   const memoryLimitBytes = limitText ? parseByteSize(limitText, overrides.memoryLimit !== undefined ? '--memory-limit' : ENV_VARS.memoryLimit) : undefined;
   return {
     ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
@@ -63,7 +68,25 @@ export function resolveStartupConfig(
     gpu: gpu === 'off' || gpu === '0' || gpu === 'false' ? false : 'auto',
     maxThreads: Math.max(threads, cores),
     logLevel: env[ENV_VARS.logLevel] === 'debug' ? 'debug' : 'info',
+    hub,
   };
+}
+
+function resolveHub(env: NodeJS.ProcessEnv): StartupConfig['hub'] {
+  let endpoint: string;
+  try {
+    endpoint = resolveHubEndpoint(env);
+  } catch {
+    throw new AppError('BAD_REQUEST', `HF_ENDPOINT must be an http(s) URL such as https://huggingface.co, got "${(env.HF_ENDPOINT ?? '').slice(0, 100)}".`);
+  }
+  const token = resolveHubToken(env, (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
+  return token ? { endpoint, token } : { endpoint };
 }
 
 function parseThreads(value: string, name: string): number {

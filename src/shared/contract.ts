@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { AppInfo, ChatChunk, ChatResult, HardwareSnapshot, InferenceState, LoadedModel, ModelFit, ModelInfo } from './dto';
+import type { DownloadStatus, HubRepoDetail, HubSearchPage, RemoteRepoFit } from './hubDto';
+import { downloadIdArgsSchema, downloadStartArgsSchema, hubFitArgsSchema, hubRepoArgsSchema, hubSearchArgsSchema } from './hubSchemas';
 import { chatArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema } from './schemas';
 
 /**
@@ -45,6 +47,24 @@ export const contract = {
   /** Generates a reply; streams {@link ChatChunk}s to the caller. Cancel by aborting the call or `inference.stop`. */
   'inference.chat': streaming<ChatResult, ChatChunk>()(chatArgsSchema),
   'inference.stop': method<{ stopped: boolean }>()(stopArgsSchema),
+
+  /** GGUF repos on the Hugging Face Hub (or `HF_ENDPOINT`), a page at a time. */
+  'hub.search': method<HubSearchPage>()(hubSearchArgsSchema),
+  /** A repo's GGUF models grouped by quantization, from a pasted reference or a search result id. */
+  'hub.getRepo': method<HubRepoDetail>()(hubRepoArgsSchema),
+  /** Fit label, memory and Recommended of each model of a repo, from the remote headers only. */
+  'hub.estimateFits': method<RemoteRepoFit>()(hubFitArgsSchema),
+
+  /** Every download this session knows (running, queued, paused, finished, failed). */
+  'downloads.list': method<DownloadStatus[]>()(noArgsSchema),
+  /** Queues every part of one model of a repo; refuses up front when the disk is too full. */
+  'downloads.start': method<DownloadStatus>()(downloadStartArgsSchema),
+  'downloads.pause': method<DownloadStatus>()(downloadIdArgsSchema),
+  'downloads.resume': method<DownloadStatus>()(downloadIdArgsSchema),
+  /** Stops and deletes what the download wrote (never a finished single-file model). */
+  'downloads.cancel': method<DownloadStatus>()(downloadIdArgsSchema),
+  /** Removes a finished, failed or cancelled download from the list. */
+  'downloads.dismiss': method<{ dismissed: boolean }>()(downloadIdArgsSchema),
 } as const;
 
 export type Contract = typeof contract;

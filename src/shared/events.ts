@@ -1,4 +1,5 @@
 import type { InferenceState } from './dto';
+import type { DownloadStatus } from './hubDto';
 
 /**
  * State changes pushed from core to every connected UI, declared once: the names, the payload
@@ -12,6 +13,8 @@ const eventMap = {
   'inference.loadProgressed': payload<{ modelId: string; progress: number }>(),
   /** The models folder changed; clients refetch `library.listModels`. */
   'library.changed': payload<{ reason: string }>(),
+  /** A download changed state, or made progress (at most ~4 times a second per download). */
+  'downloads.changed': payload<DownloadStatus>(),
 };
 
 /** Phantom marker: carries the payload type, nothing at run time. */

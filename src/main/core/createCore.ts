@@ -7,6 +7,11 @@ import { EventBus } from './events/eventBus';
 import type { EngineLauncher } from './engine/engineProcess';
 import { EngineService, type EngineServiceOptions } from './engine/engineService';
 import { FitService } from './hardware/fitService';
+import { DownloadManager } from './downloads/downloadManager';
+import { DownloadsService } from './downloads/downloadsService';
+import { HubClient } from './hub/hubClient';
+import { HubService } from './hub/hubService';
+import { RemoteFitService } from './hub/remoteFit';
 import { HardwareService } from './hardware/hardwareService';
 import { LoadMemoryLog } from './hardware/loadMemoryLog';
 import { InferenceService } from './inference/inferenceService';
@@ -26,6 +31,12 @@ export interface CoreOptions {
   launchEngine: EngineLauncher;
   host: AppInfo['host'];
   version: string;
+  /** The Hugging Face Hub (or a mirror, `HF_ENDPOINT`) and its token; see `resolveStartupConfig`. */
+  hub: { endpoint: string; token?: string | undefined };
+  /** Continue the downloads the journal says were running when the last process stopped (the app and `serve`; not one-shot CLI commands). */
+  resumeDownloads?: boolean;
+  /** Download retry bounds (tests shorten them). */
+  downloadRetry?: ConstructorParameters<typeof DownloadManager>[0]['retry'];
   /** Queue and watchdog limits of the engine (defaults suit the app; tests shorten them). */
   engine?: Pick<EngineServiceOptions, 'maxQueue' | 'queueTimeoutMs' | 'watchdog'>;
 }
@@ -41,6 +52,8 @@ export interface Core {
   library: LibraryService;
   hardware: HardwareService;
   fit: FitService;
+  hub: HubService;
+  downloads: DownloadsService;
   /** Predicted vs measured memory of every load. */
   loadMemory: LoadMemoryLog;
   logger: Logger;
@@ -66,6 +79,31 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const loadMemory = new LoadMemoryLog(join(options.dataDir, 'diagnostics', 'load-memory.jsonl'), options.logger);
   const inference = new InferenceService({ engine, library, fit, loadMemory, logger: options.logger, defaultThreads: options.threads });
+  const hubClient = new HubClient({ endpoint: options.hub.endpoint, ...(options.hub.token ? { token: options.hub.token } : {}) });
+  const hub = new HubService({
+    client: hubClient,
+    remoteFit: new RemoteFitService({ hub: hubClient, token: options.hub.token }),
+    fitHardware: () => fit.fitHardware(),
+  });
+  const downloadManager = new DownloadManager({
+    hub: hubClient,
+    modelsDir: options.modelsDir,
+    dataDir: options.dataDir,
+    logger: options.logger,
+    ...(options.downloadRetry ? { retry: options.downloadRetry } : {}),
+    onModelReady: (modelId) => events.emit('library.changed', { reason: `downloaded ${modelId}` }),
+  });
+  const downloads = new DownloadsService({
+    manager: downloadManager,
+    hub,
+    events,
+    logger: options.logger,
+    // No context or parallel given: the load plan picks what fits (the recommended settings).
+    loadModel: (modelId) => inference.loadModel({ modelId }),
+  });
+  if (options.resumeDownloads) {
+    void downloadManager.resumeAll().catch((error: unknown) => options.logger.error('resuming downloads failed', { error: String(error) }));
+  }
   const info: AppInfo = {
     version: options.version,
     host: options.host,
@@ -84,6 +122,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'inference.unloadModel': () => inference.unloadModel(),
     'inference.chat': (args, context) => inference.chat(args, context),
     'inference.stop': (args) => inference.stop(args),
+    'hub.search': (args, context) => hub.search(args, context.signal),
+    'hub.getRepo': (args, context) => hub.getRepo(args.reference, context.signal),
+    'hub.estimateFits': (args, context) => hub.estimateFits(args, context.signal),
+    'downloads.list': async () => downloads.list(),
+    'downloads.start': (args) => downloads.start(args),
+    'downloads.pause': (args) => downloads.pause(args.id),
+    'downloads.resume': async (args) => downloads.resume(args.id),
+    'downloads.cancel': (args) => downloads.cancel(args.id),
+    'downloads.dismiss': async (args) => ({ dismissed: downloads.dismiss(args.id) }),
   };
 
   return {
@@ -95,9 +142,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     library,
     hardware,
     fit,
+    hub,
+    downloads,
     loadMemory,
     logger: options.logger,
-    dispose: (reason) => engine.dispose(reason),
+    dispose: async (reason) => {
+      // Transfers stop first and stay journalled, so the next start continues them.
+      await downloadManager.close();
+      await engine.dispose(reason);
+    },
   };
 }
 

@@ -15,6 +15,8 @@ export const WORKER_SOURCE = fileURLToPath(new URL('../core/engine/engineWorker.
  */
 export async function createTestCore(
   engine: CoreOptions['engine'] = {},
+  /** Where the hub lives: a fixture server's endpoint; default an address where nothing listens. */
+  hub: CoreOptions['hub'] = { endpoint: 'http://127.0.0.1:9' },
 ): Promise<{ core: Core; dataDir: string; modelsDir: string; cleanup(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'hearth-test-'));
   const dataDir = join(root, 'data');
@@ -27,6 +29,7 @@ export async function createTestCore(
     host: 'headless',
     version: 'test',
     engine,
+    hub,
     launchEngine: nodeEngineLauncher({
       workerPath: WORKER_SOURCE,
       execArgv: ['--import', 'tsx'],

@@ -168,6 +168,19 @@ export class DownloadManager {
     await this.deleteFiles(download);
   }
 
+  /** Forgets a finished, failed or cancelled download (the files it left stay); false when it is still running. */
+  dismiss(id: string): boolean {
+    const download = this.get(id);
+    if (UNFINISHED.has(download.state)) return false;
+    this.downloads.delete(id);
+    return true;
+  }
+
+  /** One download's status; throws NOT_FOUND for an unknown id. */
+  statusOf(id: string): DownloadStatus {
+    return this.status(this.get(id));
+  }
+
   list(): DownloadStatus[] {
     return [...this.downloads.values()].map((d) => this.status(d));
   }
@@ -347,6 +360,7 @@ export class DownloadManager {
       id, repo, name: file.name, ...(file.quant ? { quant: file.quant } : {}), state: download.state,
       receivedBytes: download.receivedBytes, totalBytes: file.size, bytesPerSecond: Math.round(speed),
       ...(eta !== undefined ? { etaSeconds: eta } : {}), ...(download.error ? { error: download.error } : {}),
+      ...(download.state === 'done' ? { modelId: modelIdOf(repo, file.parts[0]?.path ?? file.name) } : {}),
     };
   }
 }

@@ -68,7 +68,8 @@ export class FitService {
     return estimateFit({ ...settings, fileInfo: await this.fileInfo(model), hardware });
   }
 
-  private async fitHardware(): Promise<FitHardware> {
+  /** This machine as the estimator sees it now: llama.cpp's memory view, the memory limit, the loaded model counted as free. */
+  async fitHardware(): Promise<FitHardware> {
     return toFitHardware(await this.options.hardware.getSnapshot(), {
       memoryLimitBytes: this.options.memoryLimitBytes,
       reclaimable: this.options.reclaimable?.() ?? { ramBytes: 0, vramBytes: 0 },

@@ -3,45 +3,19 @@
  * estimate and the Recommended tag, from its remote header only (no weights are downloaded).
  */
 import type { GgufFileInfo } from 'node-llama-cpp';
-import type { FitEstimate } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { estimateFit, recommend, type FitHardware } from '../hardware/fitEstimate';
 import type { HubClient } from './hubClient';
 import type { HubFilePart, HubGgufFile, HubRepo } from './hubTypes';
+import type { RemoteFileFit, RemoteRepoFit } from '../../../shared/hubDto';
+
+export type { RemoteFileFit, RemoteRepoFit } from '../../../shared/hubDto';
 import { readRemoteHeader } from './remoteHeader';
 import { declaredPartCount, parameterCount, spliceParts } from './remoteSplit';
 
 /** Headers read at once: each holds a parsed header in memory and a connection open. */
 const CONCURRENCY = 2;
 const DEFAULT_FILE_TIMEOUT_MS = 30_000;
-
-/** The fit of one GGUF model of a repo. */
-export interface RemoteFileFit {
-  /** `HubGgufFile.name`: the single file's path, or the first part's. */
-  name: string;
-  quant?: string;
-  /** All parts, in bytes. */
-  sizeBytes: number;
-  /** Null when the header could not be read or estimated; `error` says why. */
-  estimate: FitEstimate | null;
-  error?: string;
-  /** The highest-precision model of the repo with the best label. */
-  recommended: boolean;
-  /** Why it is recommended, one line; set on the recommended model. */
-  recommendation?: string;
-  /** File size over parameter count; 0 when the header was not read. */
-  bitsPerWeight: number;
-  /** Weights (not bytes), from the tensor list; absent when the header was not read. */
-  parameterCount?: number;
-  /** Bytes transferred to read the header(s) of all parts; 0 when they came from the cache. */
-  headerBytesRead: number;
-}
-
-export interface RemoteRepoFit {
-  repo: string;
-  sha: string;
-  files: RemoteFileFit[];
-}
 
 export interface EstimateRepoArgs {
   repo: HubRepo;
