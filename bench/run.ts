@@ -14,6 +14,7 @@
 import { mkdir, mkdtemp, copyFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { getLlama, LlamaChatSession, LlamaLogLevel, resolveChatWrapper, type Token } from 'node-llama-cpp';
 import { startHearth } from '../e2e/support/hearthServer';
 import { RpcClient } from '../e2e/support/rpcClient';
@@ -38,7 +39,8 @@ interface Row {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function direct(modelPath: string, threads: number): Promise<Row[]> {
+/** node-llama-cpp used directly (also the baseline of `bench/apiThroughput.ts`). */
+export async function direct(modelPath: string, threads: number): Promise<Row[]> {
   const llama = await getLlama({ gpu: false, build: 'never', skipDownload: true, maxThreads: threads, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const wrapper = resolveChatWrapper(model);
@@ -169,4 +171,5 @@ async function main() {
   console.log(`written ${file.pathname}`);
 }
 
-await main();
+// Run only as a script: `bench/apiThroughput.ts` imports `direct` from here.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -7,7 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../shared/errors';
 import type { HardwareSnapshot, ModelFit } from '../shared/dto';
-import { parseArgs, USAGE, type HardwareOptions, type ServeOptions } from './cli/args';
+import { parseArgs, USAGE, type HardwareOptions, type PullOptions, type ServeOptions } from './cli/args';
+import { EXIT_INTERRUPTED, pullCommand } from './cli/pull';
+import { stdoutOutput, terminalAsk } from './cli/prompt';
+import { rmCommand } from './cli/rm';
 import { formatHardwareReport } from './cli/formatHardware';
 import { createCore } from './core/createCore';
 import { nodeEngineLauncher } from './core/engine/engineProcess';
@@ -15,6 +18,8 @@ import { DEFAULT_FIT_CONTEXT } from './core/hardware/fitService';
 import { LibraryService } from './core/library/libraryService';
 import { createConsoleLogger, type Logger } from './core/logging/logger';
 import { startWebHost } from './hosts/webHost';
+import { launchApiServer } from './hosts/api/apiServer';
+import { exposureWarning } from './core/server/apiServerController';
 import { formatModelTable } from './cli/formatModels';
 import { resolveStartupConfig, type StartupConfig } from './startupConfig';
 
@@ -43,6 +48,7 @@ function createHeadlessCore(config: StartupConfig, logger: Logger, options: { re
     host: 'headless',
     version: VERSION,
     launchEngine: nodeEngineLauncher({ workerPath: join(here, 'engineWorker.js'), gpu: config.gpu, maxThreads: config.maxThreads }),
+    apiServer: launchApiServer(logger),
   });
 }
 
@@ -59,8 +65,22 @@ export async function serve(options: ServeOptions): Promise<void> {
     rendererDir: resolve(here, '../renderer'),
     logger,
   });
+  let apiLine = '';
+  if (config.api) {
+    const { port, host, apiKey, idleUnloadMinutes } = config.api;
+    try {
+      const status = await core.server.start({ port, host, ...(apiKey !== undefined ? { apiKey } : {}), ...(idleUnloadMinutes !== undefined ? { idleUnloadMinutes } : {}) });
+      apiLine = `Hearth API at ${status.baseUrl}${apiKey !== undefined ? ' (API key required)' : ''}\n`;
+      const warning = exposureWarning(host);
+      if (warning) process.stderr.write(`hearth: warning: ${warning}\n`);
+    } catch (error) {
+      await core.dispose('Hearth could not start.');
+      await web.close();
+      throw error;
+    }
+  }
   // The one line scripts and tests wait for: keep its shape stable.
-  process.stdout.write(`Hearth ready at ${web.url}\n`);
+  process.stdout.write(`Hearth ready at ${web.url}\n${apiLine}`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -109,6 +129,33 @@ export async function hardware(options: HardwareOptions): Promise<void> {
   setTimeout(() => process.exit(), 1_000).unref();
 }
 
+/** `hearth pull`: a core like `hardware`'s (the engine starts only if the Recommended pick needs the fit). */
+export async function pull(options: PullOptions): Promise<void> {
+  const config = resolveStartupConfig({ dataDir: options.dataDir, modelsDir: options.modelsDir });
+  const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
+  const interrupt = new AbortController();
+  const onSignal = (): void => {
+    // A second Ctrl-C while the partial download is being journalled: the user means it.
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    interrupt.abort(new AppError('BAD_REQUEST', 'interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const core = await createHeadlessCore(config, logger);
+  const code = await pullCommand(options, {
+    core,
+    modelsDir: config.modelsDir,
+    out: stdoutOutput(),
+    err: (text) => process.stderr.write(text),
+    ask: terminalAsk(interrupt.signal),
+    signal: interrupt.signal,
+  });
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exitCode = code;
+  // As for `hardware`: a lingering systeminformation child must not keep the process alive.
+  setTimeout(() => process.exit(), 1_000).unref();
+}
+
 export async function main(argv: string[]): Promise<void> {
   const command = parseArgs(argv);
   switch (command.name) {
@@ -126,6 +173,16 @@ export async function main(argv: string[]): Promise<void> {
     case 'hardware':
       await hardware(command.options);
       return;
+    case 'pull':
+      await pull(command.options);
+      return;
+    case 'rm': {
+      const { modelsDir } = resolveStartupConfig(command.options.modelsDir !== undefined ? { modelsDir: command.options.modelsDir } : {});
+      const library = new LibraryService(modelsDir, createConsoleLogger('error'));
+      const say = (line: string): void => void process.stdout.write(`${line}\n`);
+      process.exitCode = await rmCommand(command.options, { library, modelsDir, say, err: (text) => process.stderr.write(text), ask: terminalAsk() });
+      return;
+    }
     case 'serve':
       await serve(command.options);
       return;

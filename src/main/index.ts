@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from './core/createCore';
 import { createConsoleLogger } from './core/logging/logger';
+import { launchApiServer } from './hosts/api/apiServer';
 import { attachIpcHost, forwardEvents } from './electron/ipcHost';
 import { utilityEngineLauncher } from './electron/utilityEngineLauncher';
 import { isAppUrl, lockDownWindow } from './electron/windowSecurity';
@@ -47,6 +48,8 @@ async function start(): Promise<void> {
       gpu: config.gpu,
       maxThreads: config.maxThreads,
     }),
+    // Off until the UI starts it (`server.start`).
+    apiServer: launchApiServer(logger),
   });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });

@@ -28,6 +28,11 @@ export interface StartupConfig {
   memoryLimitBytes?: number;
   /** The Hugging Face Hub or a mirror (`HF_ENDPOINT`) and the token (`HF_TOKEN`, else `$HF_HOME/token`). */
   hub: { endpoint: string; token?: string };
+  /**
+   * The OpenAI-compatible API server, when asked for (`--api-port` or `HEARTH_API_PORT`); off otherwise.
+   * `apiKey` from `--api-key` or `HEARTH_API_KEY`.
+   */
+  api?: { port: number; host: string; apiKey?: string; idleUnloadMinutes?: number };
 }
 
 /** What a host may set explicitly (CLI flags; the Electron entry passes none). */
@@ -37,6 +42,10 @@ export interface StartupOverrides {
   threads?: number;
   /** A size like `8GB`, `512MB`, `1.5GiB` or a byte count. */
   memoryLimit?: string;
+  apiPort?: number;
+  apiHost?: string;
+  apiKey?: string;
+  apiIdleUnloadMinutes?: number;
 }
 
 export const ENV_VARS = {
@@ -46,6 +55,8 @@ export const ENV_VARS = {
   gpu: 'HEARTH_GPU',
   logLevel: 'HEARTH_LOG_LEVEL',
   memoryLimit: 'HEARTH_MEMORY_LIMIT',
+  apiPort: 'HEARTH_API_PORT',
+  apiKey: 'HEARTH_API_KEY',
 } as const;
 
 export function resolveStartupConfig(
@@ -60,8 +71,10 @@ export function resolveStartupConfig(
   const limitText = overrides.memoryLimit ?? env[ENV_VARS.memoryLimit];
   const hub = resolveHub(env);
   const memoryLimitBytes = limitText ? parseByteSize(limitText, overrides.memoryLimit !== undefined ? '--memory-limit' : ENV_VARS.memoryLimit) : undefined;
+  const api = resolveApi(overrides, env);
   return {
     ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
+    ...(api ? { api } : {}),
     dataDir: resolve(overrides.dataDir ?? (env[ENV_VARS.dataDir] || defaults.dataDir || defaultDataDir(env))),
     modelsDir: resolve(overrides.modelsDir ?? (env[ENV_VARS.modelsDir] || defaults.modelsDir || defaultModelsDir())),
     threads,
@@ -69,6 +82,29 @@ export function resolveStartupConfig(
     maxThreads: Math.max(threads, cores),
     logLevel: env[ENV_VARS.logLevel] === 'debug' ? 'debug' : 'info',
     hub,
+  };
+}
+
+/** The API server's settings when a port was given by flag or environment; undefined = off. */
+function resolveApi(overrides: StartupOverrides, env: NodeJS.ProcessEnv): StartupConfig['api'] {
+  const envPort = env[ENV_VARS.apiPort];
+  let port = overrides.apiPort;
+  if (port === undefined && envPort) {
+    port = Number(envPort);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new AppError('BAD_REQUEST', `${ENV_VARS.apiPort} must be a port from 0 to 65535, got "${envPort.slice(0, 20)}".`);
+    }
+  }
+  if (port === undefined) return undefined;
+  const apiKey = overrides.apiKey ?? (env[ENV_VARS.apiKey] || undefined);
+  if (apiKey !== undefined && apiKey.length < 8) {
+    throw new AppError('BAD_REQUEST', `The API key (${overrides.apiKey !== undefined ? '--api-key' : ENV_VARS.apiKey}) must be at least 8 characters.`);
+  }
+  return {
+    port,
+    host: overrides.apiHost ?? '127.0.0.1',
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    ...(overrides.apiIdleUnloadMinutes !== undefined ? { idleUnloadMinutes: overrides.apiIdleUnloadMinutes } : {}),
   };
 }
 

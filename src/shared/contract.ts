@@ -1,8 +1,26 @@
 import type { z } from 'zod';
-import type { AppInfo, ChatChunk, ChatResult, HardwareSnapshot, InferenceState, LoadedModel, ModelFit, ModelInfo } from './dto';
+import type { AppInfo, ChatChunk, ChatResult, EmbedResult, HardwareSnapshot, InferenceState, LoadedModel, ModelFit, ModelInfo } from './dto';
 import type { DownloadStatus, HubRepoDetail, HubSearchPage, RemoteRepoFit } from './hubDto';
+import type { ApiLogPage, ApiServerStatus } from './serverDto';
+import { serverLogArgsSchema, serverStartArgsSchema } from './serverSchemas';
+import type { DeleteModelResult, LibraryFolder } from './dto';
+import { deleteModelArgsSchema, importModelArgsSchema, libraryFolderArgsSchema } from './librarySchemas';
 import { downloadIdArgsSchema, downloadStartArgsSchema, hubFitArgsSchema, hubRepoArgsSchema, hubSearchArgsSchema } from './hubSchemas';
-import { chatArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema } from './schemas';
+import { chatArgsSchema, embedArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema } from './schemas';
+import type { ChatDetail, ChatExport, ChatList, ChatReplyChunk, ChatReplyResult, ChatSearchHit, ChatSummary } from './chatDto';
+import {
+  chatCreateArgsSchema,
+  chatEditMessageArgsSchema,
+  chatExportArgsSchema,
+  chatIdArgsSchema,
+  chatImportArgsSchema,
+  chatMessageArgsSchema,
+  chatOverridesArgsSchema,
+  chatRegenerateArgsSchema,
+  chatRenameArgsSchema,
+  chatSearchArgsSchema,
+  chatSendArgsSchema,
+} from './chatSchemas';
 
 /**
  * The whole API of Hearth, one line per method: `group.verbNoun: method<Result>()(argsSchema)`,
@@ -34,7 +52,18 @@ function streaming<R, C>() {
 export const contract = {
   'app.getInfo': method<AppInfo>()(noArgsSchema),
 
+  /** Every model of every library folder (the models folder and the added ones), unreadable files with the reason. */
   'library.listModels': method<ModelInfo[]>()(noArgsSchema),
+  /** The models folder, the added folders, and LM Studio's folder / the Hugging Face cache as suggestions (`added: false`). */
+  'library.listFolders': method<LibraryFolder[]>()(noArgsSchema),
+  /** Lists a folder's models in place, never copying them; refuses the models folder, duplicates and nested folders. */
+  'library.addFolder': method<LibraryFolder>()(libraryFolderArgsSchema),
+  /** Stops listing an added folder; never deletes a file. */
+  'library.removeFolder': method<LibraryFolder>()(libraryFolderArgsSchema),
+  /** Copies, moves or links a checked GGUF file (all parts of a split model) into the models folder; never overwrites. */
+  'library.importModel': method<ModelInfo>()(importModelArgsSchema),
+  /** Deletes a model's files (all parts); refuses the loaded model (BUSY) and the Hugging Face cache (BAD_REQUEST). */
+  'library.deleteModel': method<DeleteModelResult>()(deleteModelArgsSchema),
   /** Fit label, memory split and Recommended tag of every readable local model, for the given settings. */
   'library.estimateFits': method<ModelFit[]>()(fitArgsSchema),
 
@@ -47,6 +76,8 @@ export const contract = {
   /** Generates a reply; streams {@link ChatChunk}s to the caller. Cancel by aborting the call or `inference.stop`. */
   'inference.chat': streaming<ChatResult, ChatChunk>()(chatArgsSchema),
   'inference.stop': method<{ stopped: boolean }>()(stopArgsSchema),
+  /** Unit-length embedding vectors (one per text) from the loaded model; waits in the reply queue. */
+  'inference.embed': method<EmbedResult>()(embedArgsSchema),
 
   /** GGUF repos on the Hugging Face Hub (or `HF_ENDPOINT`), a page at a time. */
   'hub.search': method<HubSearchPage>()(hubSearchArgsSchema),
@@ -65,6 +96,48 @@ export const contract = {
   'downloads.cancel': method<DownloadStatus>()(downloadIdArgsSchema),
   /** Removes a finished, failed or cancelled download from the list. */
   'downloads.dismiss': method<{ dismissed: boolean }>()(downloadIdArgsSchema),
+
+  /** Every chat, most recently updated first, and the chat files that could not be read. */
+  'chats.list': method<ChatList>()(noArgsSchema),
+  /** One conversation with every branch, the active path and the reply being written. */
+  'chats.get': method<ChatDetail>()(chatIdArgsSchema),
+  'chats.create': method<ChatDetail>()(chatCreateArgsSchema),
+  /** A rename always wins over the automatic title. */
+  'chats.rename': method<ChatSummary>()(chatRenameArgsSchema),
+  /** Stops its reply and moves the chat to the trash (kept 7 days); `chats.restore` undoes it. */
+  'chats.delete': method<{ deleted: boolean }>()(chatIdArgsSchema),
+  'chats.restore': method<ChatSummary>()(chatIdArgsSchema),
+  /** Case-insensitive search of titles and message text; one hit per chat, with a snippet. */
+  'chats.search': method<ChatSearchHit[]>()(chatSearchArgsSchema),
+  /** Markdown (the active path) or JSON (everything, for `chats.import`), as text. */
+  'chats.export': method<ChatExport>()(chatExportArgsSchema),
+  /** Adds a chat from a JSON export; never overwrites: a taken id gets a new one. */
+  'chats.import': method<ChatSummary>()(chatImportArgsSchema),
+  /**
+   * Appends a user message and replies; streams {@link ChatReplyChunk}s to the caller. BUSY while
+   * this chat has a reply running. Stop with `chats.stop` or by aborting the call.
+   */
+  'chats.send': streaming<ChatReplyResult, ChatReplyChunk>()(chatSendArgsSchema),
+  'chats.stop': method<{ stopped: boolean }>()(chatIdArgsSchema),
+  /** A new version of a reply (earlier versions stay, see `chats.switchVersion`); streams like `chats.send`. */
+  'chats.regenerate': streaming<ChatReplyResult, ChatReplyChunk>()(chatRegenerateArgsSchema),
+  /** Edits a user message as a new branch (the old one stays reachable) and replies; streams like `chats.send`. */
+  'chats.editMessage': streaming<ChatReplyResult, ChatReplyChunk>()(chatEditMessageArgsSchema),
+  /** Shows this message (and its branch) instead of its siblings. */
+  'chats.switchVersion': method<ChatDetail>()(chatMessageArgsSchema),
+  /** Removes a message and everything under it. BUSY while a reply is running in the chat. */
+  'chats.deleteMessage': method<ChatDetail>()(chatMessageArgsSchema),
+  /** Per-chat system prompt and sampling parameters (null clears). */
+  'chats.setOverrides': method<ChatDetail>()(chatOverridesArgsSchema),
+
+  /** The local OpenAI-compatible API server: running or not, where, with or without a key (never the key itself). */
+  'server.getStatus': method<ApiServerStatus>()(noArgsSchema),
+  /** Starts the API server (restarts it with these settings when it runs); fails with the reason (port in use, …). */
+  'server.start': method<ApiServerStatus>()(serverStartArgsSchema),
+  /** Stops the API server; replies it is streaming are aborted. */
+  'server.stop': method<ApiServerStatus>()(noArgsSchema),
+  /** The API server's request log (time, method, path, model, status, tokens, duration ms), oldest first. */
+  'server.getLog': method<ApiLogPage>()(serverLogArgsSchema),
 } as const;
 
 export type Contract = typeof contract;

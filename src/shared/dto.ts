@@ -17,11 +17,17 @@ export interface ModelMetadata {
   trainedContextLength: number;
   /** Number of transformer blocks. */
   layers: number;
+  /** `general.license` (an SPDX id such as `apache-2.0`, else `general.license.name`); absent when the file names none. */
+  license?: string;
 }
 
 /** One GGUF model found in the models folder. */
 export interface ModelInfo {
-  /** Stable id: path relative to the models folder, with `/` separators. */
+  /**
+   * Stable id. In the models folder: the path relative to it, with `/` separators. In an added
+   * folder: `<folder key>:<path relative to that folder>` (e.g. `lms-3fa2c1:pub/repo/m.gguf`,
+   * `hf-9c01de:owner/repo/m.gguf` for the Hugging Face cache); see `libraryRoots.ts`.
+   */
   id: string;
   /** Absolute path of the (first part of the) file. */
   path: string;
@@ -37,6 +43,33 @@ export interface ModelInfo {
   status: 'ok' | 'unreadable';
   error?: string;
   metadata?: ModelMetadata;
+  /** The library folder (one of `library.listFolders`) the model is in. Always set by the library. */
+  folder?: { path: string; kind: LibraryFolderKind };
+}
+
+/**
+ * Where models come from: Hearth's models folder, LM Studio's models folder, the Hugging Face
+ * cache (`…/huggingface/hub`), or any other folder the user added.
+ */
+export type LibraryFolderKind = 'models' | 'lmstudio' | 'hf-cache' | 'custom';
+
+/** A folder of the library, or one Hearth found and suggests adding (`added: false`). */
+export interface LibraryFolder {
+  /** Absolute path. */
+  path: string;
+  kind: LibraryFolderKind;
+  /** True for the models folder and the folders the user added; false for a suggestion. */
+  added: boolean;
+  /** False when an added folder is gone (an unplugged drive); its models are then not listed. */
+  exists: boolean;
+  /** GGUF models in it (split models count once); absent when it could not be counted. */
+  modelCount?: number;
+}
+
+/** Result of `library.deleteModel`. */
+export interface DeleteModelResult {
+  /** Absolute paths of the files removed (every part of a split model; a linked import's link, not its target). */
+  deleted: string[];
 }
 
 /** Settings a model is loaded with. */
@@ -89,7 +122,7 @@ export interface InferenceState {
   queuedRequests: number;
 }
 
-export type { ChatMessage, ChatRole, SamplingParams, LoadOptions, ChatArgs, KvCacheType, FitArgs } from './schemas';
+export type { ChatMessage, ChatRole, SamplingParams, LoadOptions, ChatArgs, KvCacheType, FitArgs, ResponseFormat, CompletionArgs, EmbedArgs } from './schemas';
 
 /** Why a reply ended: end-of-generation token, token limit, a stop string, or the user's stop. */
 export type StopReason = 'eos' | 'length' | 'stop' | 'abort';
@@ -130,6 +163,28 @@ export interface ChatResult {
   requestId: string;
   text: string;
   stats: GenerationStats;
+  /** Only with a JSON `responseFormat`: whether `text` is complete JSON of the requested shape. */
+  json?: JsonOutputCheck;
+}
+
+/**
+ * Whether a reply generated under a JSON grammar is usable. The grammar keeps every token on the
+ * path of valid JSON, but a reply cut short (stop reason `length`, `abort`, a stop string) is not
+ * complete JSON; that is reported here, never papered over.
+ */
+export interface JsonOutputCheck {
+  /** True when `text` parses as JSON and matches the requested schema. */
+  valid: boolean;
+  /** Why not, for people (e.g. "the reply reached its token limit before the JSON was complete"). */
+  error?: string;
+}
+
+/** Result of `inference.embed`: one vector per text, in order. */
+export interface EmbedResult {
+  /** Unit-length (L2-normalised) vectors of the model's embedding size, so cosine similarity is a dot product. */
+  vectors: number[][];
+  /** Tokens evaluated over all texts (including any BOS/EOS the tokenizer adds). */
+  promptTokens: number;
 }
 
 /** Static facts about this Hearth instance. */

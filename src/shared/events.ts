@@ -1,5 +1,7 @@
 import type { InferenceState } from './dto';
+import type { ChatChanged } from './chatDto';
 import type { DownloadStatus } from './hubDto';
+import type { ApiRequestLogEntry, ApiServerStatus } from './serverDto';
 
 /**
  * State changes pushed from core to every connected UI, declared once: the names, the payload
@@ -11,10 +13,19 @@ const eventMap = {
   'inference.stateChanged': payload<InferenceState>(),
   /** Load progress of `modelId`, 0–1. Sent at most every ~50 ms. */
   'inference.loadProgressed': payload<{ modelId: string; progress: number }>(),
-  /** The models folder changed; clients refetch `library.listModels`. */
+  /** The library changed (a download landed, a model was imported or deleted, a folder added or removed); clients refetch `library.listModels`. */
   'library.changed': payload<{ reason: string }>(),
   /** A download changed state, or made progress (at most ~4 times a second per download). */
   'downloads.changed': payload<DownloadStatus>(),
+  /**
+   * A chat was created, changed, deleted or restored, or its reply started, reached a checkpoint
+   * or ended. At most once a second per chat; clients refetch `chats.get` / `chats.list`.
+   */
+  'chats.changed': payload<ChatChanged>(),
+  /** The API server started, stopped or failed to start. */
+  'server.statusChanged': payload<ApiServerStatus>(),
+  /** The API server answered a request (the live request log). */
+  'server.requestLogged': payload<ApiRequestLogEntry>(),
 };
 
 /** Phantom marker: carries the payload type, nothing at run time. */

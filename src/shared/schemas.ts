@@ -25,8 +25,14 @@ export const samplingParamsSchema = z
     topK: z.number().int().min(0).max(100_000),
     topP: z.number().min(0).max(1),
     minP: z.number().min(0).max(1),
-    /** 1 = off. Applied over the last 64 generated tokens. */
+    /** 1 = off. Applied over the last `repeatLastN` generated tokens. */
     repeatPenalty: z.number().min(0.5).max(3),
+    /** Subtracted from the logit of every token already in the window (OpenAI's meaning); 0 = off. */
+    presencePenalty: z.number().min(-2).max(2),
+    /** Subtracted from a token's logit once per time it occurs in the window; 0 = off. */
+    frequencyPenalty: z.number().min(-2).max(2),
+    /** Window of the three penalties above, in generated tokens; default 64, 0 turns all three off. */
+    repeatLastN: z.number().int().min(0).max(4096),
     /** Fixed seed for reproducible sampling at temperature > 0. */
     seed: z.number().int().min(0).max(2 ** 32 - 1),
     /** Upper bound on generated tokens. */
@@ -78,11 +84,63 @@ export const hardwareArgsSchema = z
   })
   .strict();
 
+/** Longest JSON schema accepted for structured output, in characters of its JSON text. */
+export const MAX_JSON_SCHEMA_CHARS = 100_000;
+
+/** True when `value` serialises to at most `max` characters (a value nested too deeply to serialise is not). */
+function jsonFitsIn(max: number) {
+  return (value: unknown): boolean => {
+    try {
+      return JSON.stringify(value).length <= max;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * Constrains a reply's shape (OpenAI's `response_format`): `text` = free text, `json_object` = any
+ * JSON object, `json_schema` = JSON matching `schema` (the subset node-llama-cpp turns into a grammar).
+ */
+export const responseFormatSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }).strict(),
+  z.object({ type: z.literal('json_object') }).strict(),
+  z
+    .object({
+      type: z.literal('json_schema'),
+      schema: z
+        .record(z.string(), z.unknown())
+        .refine(jsonFitsIn(MAX_JSON_SCHEMA_CHARS), `must be at most ${MAX_JSON_SCHEMA_CHARS} characters of JSON`),
+    })
+    .strict(),
+]);
+
 export const chatArgsSchema = z
   .object({
     requestId: requestIdSchema,
     messages: z.array(chatMessageSchema).min(1).max(10_000),
     params: samplingParamsSchema.optional(),
+    responseFormat: responseFormatSchema.optional(),
+  })
+  .strict();
+
+/** A raw completion (`/v1/completions`): `prompt` goes to the model as it is, without a chat template. */
+export const completionArgsSchema = z
+  .object({
+    requestId: requestIdSchema,
+    prompt: z.string().min(1).max(4_000_000),
+    params: samplingParamsSchema.optional(),
+    responseFormat: responseFormatSchema.optional(),
+  })
+  .strict();
+
+/** Most texts in one `inference.embed` call. */
+export const MAX_EMBED_TEXTS = 64;
+
+export const embedArgsSchema = z
+  .object({
+    /** Each text gets one vector; each must fit the loaded model's context. */
+    texts: z.array(z.string().min(1).max(100_000)).min(1).max(MAX_EMBED_TEXTS),
   })
   .strict();
 
@@ -94,5 +152,8 @@ export type ChatRole = ChatMessage['role'];
 export type SamplingParams = z.infer<typeof samplingParamsSchema>;
 export type LoadOptions = z.infer<typeof loadOptionsSchema>;
 export type ChatArgs = z.infer<typeof chatArgsSchema>;
+export type ResponseFormat = z.infer<typeof responseFormatSchema>;
+export type CompletionArgs = z.infer<typeof completionArgsSchema>;
+export type EmbedArgs = z.infer<typeof embedArgsSchema>;
 export type KvCacheType = z.infer<typeof kvCacheTypeSchema>;
 export type FitArgs = z.infer<typeof fitArgsSchema>;

@@ -7,6 +7,14 @@ export interface ServeOptions {
   modelsDir?: string;
   threads?: number;
   memoryLimit?: string;
+  /** Port of the OpenAI-compatible API server; the server runs only when this (or HEARTH_API_PORT) is set. */
+  apiPort?: number;
+  /** Interface of the API server (default 127.0.0.1). */
+  apiHost?: string;
+  /** Bearer key API clients must send (env HEARTH_API_KEY). */
+  apiKey?: string;
+  /** Minutes without API requests before a model the API loaded is unloaded (default 60; 0 = never). */
+  apiIdleUnloadMinutes?: number;
 }
 
 /** `hearth hardware`: this machine, and how each local model would run on it. */
@@ -20,8 +28,33 @@ export interface HardwareOptions {
   memoryLimit?: string;
 }
 
+/** `hearth pull <ref>`: download a model from the Hugging Face Hub (or `HF_ENDPOINT`). */
+export interface PullOptions {
+  /** `owner/repo`, `owner/repo:Q4_K_M` or a huggingface.co URL, as in the Discover box. */
+  reference: string;
+  /** Upper-case quantization to pick instead of the Recommended one. */
+  quant?: string;
+  /** Context the Recommended pick is estimated for, in tokens (default: the fit service's). */
+  contextSize?: number;
+  /** Download even when nothing in the repo fits this machine (the smallest model), without asking. */
+  yes: boolean;
+  dataDir?: string;
+  modelsDir?: string;
+}
+
+/** `hearth rm <model>`: delete a model from the models folder. */
+export interface RmOptions {
+  /** Library id (`owner/repo/file.gguf`) or a file name that names one model. */
+  model: string;
+  /** Delete without asking (for scripts; required without a terminal). */
+  yes: boolean;
+  modelsDir?: string;
+}
+
 export type Command =
   | { name: 'serve'; options: ServeOptions }
+  | { name: 'pull'; options: PullOptions }
+  | { name: 'rm'; options: RmOptions }
   | { name: 'ls'; options: Pick<ServeOptions, 'modelsDir'> }
   | { name: 'hardware'; options: HardwareOptions }
   | { name: 'help' }
@@ -33,6 +66,8 @@ Commands:
   serve     Run Hearth without a window: the UI in any browser, the API for other apps
   ls        List the models in the models folder
   hardware  This machine (CPU, RAM, GPUs, what llama.cpp sees) and how each model would run on it
+  pull      Download a model: hearth pull owner/repo[:QUANT] (or a huggingface.co URL)
+  rm        Delete a model from the models folder: hearth rm <model id or file name>
   help      Show this help
 
 serve options:
@@ -42,6 +77,12 @@ serve options:
   --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
   --threads N       Generation threads (env HEARTH_THREADS)
   --memory-limit S  Most RAM a model may plan to use, e.g. 8GB (env HEARTH_MEMORY_LIMIT)
+  --api-port N      Also serve the OpenAI-compatible API (/v1/...) on port N (env HEARTH_API_PORT;
+                    off unless given; 0 picks a free one)
+  --api-host H      Interface of the API (default 127.0.0.1; anything else serves the network)
+  --api-key K       Bearer key API clients must send, at least 8 characters (env HEARTH_API_KEY)
+  --api-idle-ttl M  Minutes without API requests before a model the API loaded is unloaded
+                    (default 60; 0 = never)
 
 hardware options:
   --json            One JSON object {hardware, models} on stdout, for scripts
@@ -50,6 +91,18 @@ hardware options:
   --data-dir D      Settings (env HEARTH_DATA_DIR)
   --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
   --memory-limit S  Most RAM a model may plan to use, e.g. 8GB (env HEARTH_MEMORY_LIMIT)
+
+pull options (without a quant it picks the Recommended model for this machine and says why;
+Ctrl-C pauses, the same command resumes; env HF_ENDPOINT, HF_TOKEN):
+  --quant Q         Quantization to download, e.g. Q4_K_M (same as owner/repo:Q4_K_M)
+  --context N       Context the Recommended pick is estimated for, in tokens (default 8192)
+  --yes             When nothing fits this machine, download the smallest model without asking
+  --data-dir D      Download journal (env HEARTH_DATA_DIR)
+  --models-dir M    Where models land, as <owner>/<repo>/<file> (env HEARTH_MODELS_DIR)
+
+rm options:
+  --yes             Delete without asking (needed when not run in a terminal)
+  --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
 `;
 
 export const DEFAULT_PORT = 8317;
@@ -62,9 +115,10 @@ export function parseArgs(argv: string[]): Command {
   const [name = 'help', ...rest] = argv;
   if (name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
   if (name === 'version' || name === '--version' || name === '-v') return { name: 'version' };
+  if (name === 'pull' || name === 'rm') return parseModelCommand(name, rest);
   if (name !== 'serve' && name !== 'ls' && name !== 'hardware') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);
 
-  const flags = readFlags(rest, name === 'hardware' ? HARDWARE_FLAGS : SERVE_FLAGS);
+  const flags = readFlags(rest, name === 'hardware' ? HARDWARE_FLAGS : name === 'serve' ? SERVE_API_FLAGS : SERVE_FLAGS);
   const dataDir = flags.get('data-dir');
   const modelsDir = flags.get('models-dir');
   const memoryLimit = flags.get('memory-limit');
@@ -86,13 +140,48 @@ export function parseArgs(argv: string[]): Command {
   const threads = flags.get('threads');
   if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
   if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
+  const apiPort = flags.get('api-port');
+  if (apiPort !== undefined) options.apiPort = parseInteger('api-port', apiPort, 0, 65535);
+  const apiHost = flags.get('api-host');
+  if (apiHost !== undefined) options.apiHost = apiHost;
+  const apiKey = flags.get('api-key');
+  if (apiKey !== undefined) options.apiKey = apiKey;
+  const apiIdle = flags.get('api-idle-ttl');
+  if (apiIdle !== undefined) options.apiIdleUnloadMinutes = parseInteger('api-idle-ttl', apiIdle, 0, 7 * 24 * 60);
   if (name === 'ls') return { name: 'ls', options: modelsDir !== undefined ? { modelsDir } : {} };
   return { name: 'serve', options };
+}
+
+/** `pull` and `rm`: one positional argument (the model) plus flags. */
+function parseModelCommand(name: 'pull' | 'rm', args: string[]): Command {
+  const positional: string[] = [];
+  const flags = readFlags(args, name === 'pull' ? PULL_FLAGS : RM_FLAGS, positional);
+  const what = name === 'pull' ? 'a model reference such as owner/repo or owner/repo:Q4_K_M' : 'the model to delete (its id or file name)';
+  if (positional.length === 0) throw new AppError('BAD_REQUEST', `hearth ${name} needs ${what}.`);
+  if (positional.length > 1) throw new AppError('BAD_REQUEST', `hearth ${name} takes one model, got ${positional.length}: ${positional.join(' ')}.`);
+  const target = positional[0]!;
+  const modelsDir = flags.get('models-dir');
+  const yes = flags.has('yes');
+  if (name === 'rm') return { name, options: { model: target, yes, ...(modelsDir !== undefined ? { modelsDir } : {}) } };
+  const options: PullOptions = { reference: target, yes };
+  const quant = flags.get('quant');
+  if (quant !== undefined) {
+    if (!/^[A-Za-z0-9_]{1,32}$/.test(quant)) throw new AppError('BAD_REQUEST', `--quant must be a quantization name such as Q4_K_M, got "${quant.slice(0, 40)}".`);
+    options.quant = quant.toUpperCase();
+  }
+  const context = flags.get('context');
+  if (context !== undefined) options.contextSize = parseInteger('context', context, 256, 1_048_576);
+  const dataDir = flags.get('data-dir');
+  if (dataDir !== undefined) options.dataDir = dataDir;
+  if (modelsDir !== undefined) options.modelsDir = modelsDir;
+  return { name, options };
 }
 
 /** Options a command accepts: `true` for switches (no value), `false` for options with a value. */
 type FlagSet = ReadonlyMap<string, boolean>;
 const SERVE_FLAGS: FlagSet = new Map(['host', 'port', 'data-dir', 'models-dir', 'threads', 'memory-limit'].map((key) => [key, false]));
+/** `serve` alone also takes the API server's options. */
+const SERVE_API_FLAGS: FlagSet = new Map([...SERVE_FLAGS, ...['api-port', 'api-host', 'api-key', 'api-idle-ttl'].map((key): [string, boolean] => [key, false])]);
 const HARDWARE_FLAGS: FlagSet = new Map([
   ['json', true],
   ['context', false],
@@ -101,10 +190,27 @@ const HARDWARE_FLAGS: FlagSet = new Map([
   ['memory-limit', false],
 ]);
 
-function readFlags(args: string[], known: FlagSet): Map<string, string> {
+const PULL_FLAGS: FlagSet = new Map([
+  ['quant', false],
+  ['context', false],
+  ['yes', true],
+  ['data-dir', false],
+  ['models-dir', false],
+]);
+const RM_FLAGS: FlagSet = new Map([
+  ['yes', true],
+  ['models-dir', false],
+]);
+
+/** Reads `--flags`; other arguments go to `positional` when the command takes any, else are refused. */
+function readFlags(args: string[], known: FlagSet, positional?: string[]): Map<string, string> {
   const flags = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    if (!arg.startsWith('--') && positional) {
+      positional.push(arg);
+      continue;
+    }
     if (!arg.startsWith('--')) throw new AppError('BAD_REQUEST', `Unexpected argument "${arg}".`);
     const eq = arg.indexOf('=');
     const key = arg.slice(2, eq === -1 ? undefined : eq);

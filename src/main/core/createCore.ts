@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatcher';
 import type { Handlers } from '../../shared/contract';
 import type { AppInfo, LoadedModel } from '../../shared/dto';
+import { ChatService } from './chats/chatService';
 import { EventBus } from './events/eventBus';
 import type { EngineLauncher } from './engine/engineProcess';
 import { EngineService, type EngineServiceOptions } from './engine/engineService';
@@ -16,6 +18,11 @@ import { HardwareService } from './hardware/hardwareService';
 import { LoadMemoryLog } from './hardware/loadMemoryLog';
 import { InferenceService } from './inference/inferenceService';
 import { LibraryService } from './library/libraryService';
+import { LibraryFolders } from './library/libraryFolders';
+import type { FolderDetection } from './library/libraryRoots';
+import { SettingsStore } from './settings/settingsStore';
+import { ApiServerController, type ApiServerLaunch, type RunningApiServer } from './server/apiServerController';
+import { RequestLog } from './server/requestLog';
 import type { Logger } from './logging/logger';
 
 export interface CoreOptions {
@@ -39,6 +46,10 @@ export interface CoreOptions {
   downloadRetry?: ConstructorParameters<typeof DownloadManager>[0]['retry'];
   /** Queue and watchdog limits of the engine (defaults suit the app; tests shorten them). */
   engine?: Pick<EngineServiceOptions, 'maxQueue' | 'queueTimeoutMs' | 'watchdog'>;
+  /** Home folder and environment where LM Studio's folder and the Hugging Face cache are looked for; default this user's. */
+  folderDetection?: FolderDetection;
+  /** Starts the local API server for `server.start` (hosts supply it; core never imports a host). */
+  apiServer?: (core: Core, launch: ApiServerLaunch) => Promise<RunningApiServer>;
 }
 
 /** The app without any host: services, one dispatcher, one event bus. */
@@ -50,12 +61,18 @@ export interface Core {
   engine: EngineService;
   inference: InferenceService;
   library: LibraryService;
+  /** `<dataDir>/settings.json`, one section per domain (see `settings/settingsSections.ts`). */
+  settings: SettingsStore;
   hardware: HardwareService;
   fit: FitService;
+  /** Conversations: stored in `<dataDir>/chats`, owned here so every window sees the same ones. */
+  chats: ChatService;
   hub: HubService;
   downloads: DownloadsService;
   /** Predicted vs measured memory of every load. */
   loadMemory: LoadMemoryLog;
+  /** The local OpenAI-compatible API server: start, stop, status, request log. */
+  server: ApiServerController;
   logger: Logger;
   /** Ends queued and running replies with `reason`, then stops the engine. */
   dispose(reason?: string): Promise<void>;
@@ -66,7 +83,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.dataDir, { recursive: true });
   await mkdir(options.modelsDir, { recursive: true });
   const events = new EventBus();
-  const library = new LibraryService(options.modelsDir, options.logger);
+  const settings = new SettingsStore({ dataDir: options.dataDir, logger: options.logger });
+  const library = new LibraryService(options.modelsDir, options.logger, {
+    folders: new LibraryFolders(options.modelsDir, settings, options.folderDetection ?? { homeDir: homedir(), env: process.env }),
+    onChanged: (reason) => events.emit('library.changed', { reason }),
+    // Deleting the loaded model's file would pull it from under llama.cpp's memory map.
+    isLoaded: (modelId) => engine.loadedModel?.modelId === modelId,
+  });
   const engine = new EngineService({ launchEngine: options.launchEngine, events, logger: options.logger, ...options.engine });
   const hardware = new HardwareService({ llamaView: () => engine.hardwareView(), logger: options.logger });
   const fit = new FitService({
@@ -79,6 +102,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const loadMemory = new LoadMemoryLog(join(options.dataDir, 'diagnostics', 'load-memory.jsonl'), options.logger);
   const inference = new InferenceService({ engine, library, fit, loadMemory, logger: options.logger, defaultThreads: options.threads });
+  const chats = await ChatService.open({
+    dataDir: options.dataDir,
+    generate: (args, caller) => inference.chat(args, caller),
+    currentModel: () => engine.loadedModel?.modelId ?? null,
+    events,
+    logger: options.logger,
+  });
   const hubClient = new HubClient({ endpoint: options.hub.endpoint, ...(options.hub.token ? { token: options.hub.token } : {}) });
   const hub = new HubService({
     client: hubClient,
@@ -112,9 +142,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     threads: options.threads,
   };
 
+  // The server's launcher needs the finished core (`self`, below); it is only called after createCore returned.
+  const apiServer = options.apiServer;
+  const server = new ApiServerController({
+    launch: apiServer ? (launch) => apiServer(self, launch) : undefined,
+    log: new RequestLog({
+      file: join(options.dataDir, 'logs', 'api.jsonl'),
+      logger: options.logger,
+      onEntry: (entry) => events.emit('server.requestLogged', entry),
+    }),
+    events,
+    logger: options.logger,
+  });
+
   const handlers: Handlers = {
     'app.getInfo': async () => info,
     'library.listModels': () => library.listModels(),
+    'library.listFolders': () => library.listFolders(),
+    'library.addFolder': (args) => library.addFolder(args.path),
+    'library.removeFolder': (args) => library.removeFolder(args.path),
+    'library.importModel': (args) => library.importModel(args),
+    'library.deleteModel': (args) => library.deleteModel(args.modelId),
     'library.estimateFits': (args) => fit.estimateFits(args),
     'hardware.getSnapshot': (args) => hardware.getSnapshot(args),
     'inference.getState': async () => inference.getState(),
@@ -122,6 +170,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'inference.unloadModel': () => inference.unloadModel(),
     'inference.chat': (args, context) => inference.chat(args, context),
     'inference.stop': (args) => inference.stop(args),
+    'inference.embed': (args, context) => inference.embed(args, context.signal),
+    'chats.list': async () => chats.list(),
+    'chats.get': async (args) => chats.get(args.chatId),
+    'chats.create': (args) => chats.create(args),
+    'chats.rename': (args) => chats.rename(args.chatId, args.title),
+    'chats.delete': (args) => chats.delete(args.chatId),
+    'chats.restore': (args) => chats.restore(args.chatId),
+    'chats.search': async (args) => chats.search(args),
+    'chats.export': async (args) => chats.export(args.chatId, args.format),
+    'chats.import': (args) => chats.import(args.text),
+    'chats.send': (args, context) => chats.send(args, context),
+    'chats.stop': (args) => chats.stop(args.chatId),
+    'chats.regenerate': (args, context) => chats.regenerate(args, context),
+    'chats.editMessage': (args, context) => chats.editMessage(args, context),
+    'chats.switchVersion': (args) => chats.switchVersion(args.chatId, args.messageId),
+    'chats.deleteMessage': (args) => chats.deleteMessage(args.chatId, args.messageId),
+    'chats.setOverrides': (args) => chats.setOverrides(args),
     'hub.search': (args, context) => hub.search(args, context.signal),
     'hub.getRepo': (args, context) => hub.getRepo(args.reference, context.signal),
     'hub.estimateFits': (args, context) => hub.estimateFits(args, context.signal),
@@ -131,27 +196,39 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'downloads.resume': async (args) => downloads.resume(args.id),
     'downloads.cancel': (args) => downloads.cancel(args.id),
     'downloads.dismiss': async (args) => ({ dismissed: downloads.dismiss(args.id) }),
+    'server.getStatus': async () => server.getStatus(),
+    'server.start': (args) => server.start(args),
+    'server.stop': () => server.stop(),
+    'server.getLog': async (args) => server.getLog(args),
   };
 
-  return {
+  const self: Core = {
     dispatch: createDispatcher(handlers),
     events,
     info,
     engine,
     inference,
     library,
+    settings,
     hardware,
     fit,
+    chats,
     hub,
     downloads,
     loadMemory,
+    server,
     logger: options.logger,
     dispose: async (reason) => {
       // Transfers stop first and stay journalled, so the next start continues them.
       await downloadManager.close();
+      // Running replies stop (their text kept) and every queued chat write lands before the engine goes.
+      await chats.dispose();
       await engine.dispose(reason);
+      // Its replies ended above with `reason`; now the sockets close and the log is written.
+      await server.dispose();
     },
   };
+  return self;
 }
 
 /** Memory the loaded model holds and would give back when another is loaded, in bytes. */

@@ -17,6 +17,8 @@ export async function createTestCore(
   engine: CoreOptions['engine'] = {},
   /** Where the hub lives: a fixture server's endpoint; default an address where nothing listens. */
   hub: CoreOptions['hub'] = { endpoint: 'http://127.0.0.1:9' },
+  /** Other core options, e.g. the API server's launcher (`apiServer`). */
+  extra: Pick<CoreOptions, 'apiServer'> = {},
 ): Promise<{ core: Core; dataDir: string; modelsDir: string; cleanup(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'hearth-test-'));
   const dataDir = join(root, 'data');
@@ -30,6 +32,7 @@ export async function createTestCore(
     version: 'test',
     engine,
     hub,
+    ...extra,
     launchEngine: nodeEngineLauncher({
       workerPath: WORKER_SOURCE,
       execArgv: ['--import', 'tsx'],

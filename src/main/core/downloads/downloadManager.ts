@@ -6,6 +6,7 @@ import type { HubGgufFile } from '../hub/hubTypes';
 import type { Logger } from '../logging/logger';
 import { freeDiskBytes as statfsFreeBytes, formatBytes } from './diskSpace';
 import { DownloadJournal } from './downloadJournal';
+import { JournalBacklog, sameParts } from './journalBacklog';
 import type { DownloadState, DownloadStatus, JournalEntry } from './downloadTypes';
 import { modelIdOf, partTarget } from './modelPaths';
 import { DEFAULT_RETRY, downloadPart, type RetryPolicy } from './partDownloader';
@@ -66,6 +67,7 @@ export class DownloadManager {
   /** `start()` calls between their duplicate check and their registration, by `repo/name`. */
   private readonly starting = new Map<string, Promise<string>>();
   private readonly journal: DownloadJournal;
+  private readonly backlog: JournalBacklog;
   private readonly retry: RetryPolicy;
   private readonly now: () => number;
   private readonly freeBytes: (dir: string) => Promise<number>;
@@ -76,6 +78,7 @@ export class DownloadManager {
 
   constructor(private readonly options: DownloadManagerOptions) {
     this.journal = new DownloadJournal(options.dataDir, options.logger);
+    this.backlog = new JournalBacklog(() => this.journal.load());
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.now = options.now ?? Date.now;
     this.freeBytes = options.freeDiskBytes ?? statfsFreeBytes;
@@ -92,7 +95,9 @@ export class DownloadManager {
   /**
    * Queues a model (every part) and returns its id. Refuses up front, writing nothing, when
    * the disk lacks room for what is still missing. Starting a model already queued or
-   * running returns that download's id, so two writers never share a partial file.
+   * running returns that download's id, so two writers never share a partial file. A model
+   * the journal still lists (left by an earlier process that was not resumed here) is taken
+   * over under its journalled id, so it continues from its partial file and is journalled once.
    */
   async start(request: StartDownload): Promise<string> {
     const key = `${request.repo}/${request.file.name}`;
@@ -108,11 +113,21 @@ export class DownloadManager {
     const { repo, file } = request;
     if (file.parts.length === 0) throw new AppError('BAD_REQUEST', `${file.name} has no files to download.`);
     for (const part of file.parts) partTarget(this.options.modelsDir, repo, part.path);
-    const existing = [...this.downloads.values()].find((d) => d.entry.repo === repo && d.entry.file.name === file.name && UNFINISHED.has(d.state));
+    const existing = this.unfinished(repo, file.name);
     if (existing) return existing.entry.id;
     await this.checkDiskSpace(repo, file);
-    const id = randomUUID();
-    this.downloads.set(id, this.newDownload({ id, repo, revision: request.revision ?? 'main', file }, 'queued'));
+    const journalled = await this.backlog.take(repo, file.name);
+    let id: string = randomUUID();
+    if (journalled && sameParts(journalled.file, file)) id = journalled.id;
+    // The repo changed since: the partial bytes belong to other files and would fail the hash check.
+    else if (journalled) await this.deletePartials(journalled.repo, journalled.file);
+    const received = await this.bytesOnDisk(repo, file);
+    // resumeAll() may have registered the same model while this one waited.
+    const raced = this.unfinished(repo, file.name);
+    if (raced) return raced.entry.id;
+    const download = this.newDownload({ id, repo, revision: request.revision ?? 'main', file }, 'queued');
+    download.receivedBytes = received;
+    this.downloads.set(id, download);
     this.changed(id);
     this.pump();
     return id;
@@ -120,18 +135,21 @@ export class DownloadManager {
 
   /** Picks up every journalled download after a restart (paused ones stay paused); returns their ids. */
   async resumeAll(): Promise<string[]> {
-    const ids: string[] = [];
-    for (const entry of await this.journal.load()) {
-      if (this.downloads.has(entry.id)) continue;
+    const resumed: Download[] = [];
+    // Registered before any further await, so a start() meanwhile finds them instead of duplicating one.
+    for (const entry of await this.backlog.takeAll()) {
+      if (this.downloads.has(entry.id) || this.unfinished(entry.repo, entry.file.name)) continue;
       const { state, ...rest } = entry;
       const download = this.newDownload(rest, state === 'paused' ? 'paused' : 'queued');
-      download.receivedBytes = await this.bytesOnDisk(rest.repo, rest.file);
       this.downloads.set(entry.id, download);
-      ids.push(entry.id);
-      this.changed(entry.id);
+      resumed.push(download);
+    }
+    for (const download of resumed) {
+      download.receivedBytes = await this.bytesOnDisk(download.entry.repo, download.entry.file);
+      this.changed(download.entry.id);
     }
     this.pump();
-    return ids;
+    return resumed.map((download) => download.entry.id);
   }
 
   /** Stops transferring and keeps the partial files; resolves once the transfer has stopped. */
@@ -201,6 +219,10 @@ export class DownloadManager {
 
   private newDownload(entry: Omit<JournalEntry, 'state'>, state: DownloadState): Download {
     return { entry, state, receivedBytes: 0, meter: new ProgressMeter(), lastEmitAt: 0 };
+  }
+
+  private unfinished(repo: string, name: string): Download | undefined {
+    return [...this.downloads.values()].find((d) => d.entry.repo === repo && d.entry.file.name === name && UNFINISHED.has(d.state));
   }
 
   private get(id: string): Download {
@@ -295,6 +317,10 @@ export class DownloadManager {
     return total;
   }
 
+  private async deletePartials(repo: string, file: HubGgufFile): Promise<void> {
+    for (const part of file.parts) await rm(partTarget(this.options.modelsDir, repo, part.path).partial, { force: true });
+  }
+
   private async deleteFiles(download: Download): Promise<void> {
     const { repo, file } = download.entry;
     for (const part of file.parts) {
@@ -336,6 +362,8 @@ export class DownloadManager {
     for (const d of this.downloads.values()) {
       if (d.state === 'queued' || d.state === 'downloading' || d.state === 'paused' || d.state === 'verifying') entries.push({ ...d.entry, state: d.state });
     }
+    // Downloads of an earlier process that this one did not take up stay journalled for the next.
+    entries.push(...this.backlog.untaken());
     // Failures are logged by the journal; a download keeps going without it.
     this.lastSave = this.journal.save(entries).catch(() => undefined);
   }

@@ -22,6 +22,11 @@ export interface RetryPolicy {
   idleTimeoutMs: number;
 }
 
+/** Received bytes gathered before one write to the partial file, in bytes. */
+const WRITE_BATCH_BYTES = 1 << 20;
+/** Longest time received bytes wait for their write, in ms. */
+const WRITE_BATCH_MS = 200;
+
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, initialBackoffMs: 1_000, maxBackoffMs: 30_000, budgetMs: 600_000, idleTimeoutMs: 60_000 };
 
 export interface PartJob {
@@ -116,19 +121,39 @@ async function fetchRemainder(job: PartJob): Promise<Hash> {
     job.onBytes(0);
   }
   const handle = await open(job.partial, offset > 0 ? 'a' : 'w');
+  // Body chunks are 16–64 KB; one awaited write each costs a thread-pool round trip per chunk
+  // (bench/downloadThroughput.ts). Batching them into writes of up to 1 MiB removes most of that;
+  // on a slow link the time bound keeps progress and the partial file current.
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
+  let flushedAt = Date.now();
+  const flush = async (): Promise<void> => {
+    flushedAt = Date.now();
+    if (batchBytes === 0) return;
+    const chunks = batch;
+    const written = offset;
+    batch = [];
+    batchBytes = 0;
+    await handle.writev(chunks);
+    job.onBytes(written);
+  };
   try {
     if (!response.body) throw new AppError('NETWORK', 'the server sent no body');
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       clearTimeout(timer);
       timer = setTimeout(() => idle.abort(new AppError('NETWORK', 'no data received for a while')), job.retry.idleTimeoutMs);
       hash.update(chunk);
-      await handle.write(chunk);
+      batch.push(chunk);
+      batchBytes += chunk.length;
       offset += chunk.length;
-      job.onBytes(offset);
+      if (batchBytes >= WRITE_BATCH_BYTES || batch.length >= 256 || Date.now() - flushedAt >= WRITE_BATCH_MS) await flush();
     }
+    await flush();
     await handle.sync();
   } finally {
     clearTimeout(timer);
+    // Stopped midway (pause, lost connection): what did arrive is valid and saves fetching it again.
+    if (batchBytes > 0) await flush().catch(() => undefined);
     await handle.close();
   }
   if (offset !== job.part.size) throw new AppError('NETWORK', `the connection ended after ${offset} of ${job.part.size} bytes`);

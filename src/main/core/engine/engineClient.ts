@@ -32,6 +32,8 @@ export const DEFAULT_DEADLINES: Record<EngineRequest['op'], number> = {
   load: 15 * 60_000,
   unload: 60_000,
   generate: Number.POSITIVE_INFINITY,
+  // At most MAX_EMBED_TOKENS_PER_CALL tokens (embeddings.ts): seconds on a small model, minutes on a large one on a slow CPU.
+  embed: 10 * 60_000,
   abort: 10_000,
   status: 10_000,
   hardware: 30_000,

@@ -3,21 +3,22 @@ import {
   getLlama,
   LlamaLogLevel,
   resolveChatWrapper,
-  type ChatHistoryItem,
   type ChatWrapper,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaModel,
-  type Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
-import type { ChatMessage, LlamaHardwareView } from '../../../shared/dto';
+import type { EmbedResult, LlamaHardwareView } from '../../../shared/dto';
+import { Embedder } from './embeddings';
 import { Generation, type GenerationSink } from './generation';
 import { LockstepScheduler } from './lockstepScheduler';
 import { chooseParallel } from './parallelSequences';
-import type { EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
+import { ensurePromptFits, renderPrompt } from './prompt';
+import type { EmbedRequest, EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
 import { reusePrefix, SequencePool } from './sequencePool';
+import { GrammarCache } from './structuredOutput';
 
 /** How the engine reaches llama.cpp. `gpu: false` forces the CPU build. */
 export interface EngineRuntimeOptions {
@@ -32,6 +33,8 @@ interface Loaded {
   pool: SequencePool;
   chatWrapper: ChatWrapper;
   contextSize: number;
+  grammars: GrammarCache;
+  embedder: Embedder;
 }
 
 /**
@@ -104,7 +107,15 @@ export class EngineRuntime {
       });
       const context = await model.createContext({ contextSize, sequences: parallel, threads: request.threads, flashAttention: request.flashAttention });
       const sequences = Array.from({ length: parallel }, () => context.getSequence());
-      this.loaded = { model, context, pool: new SequencePool(sequences), chatWrapper: resolveChatWrapper(model), contextSize };
+      this.loaded = {
+        model,
+        context,
+        pool: new SequencePool(sequences),
+        chatWrapper: resolveChatWrapper(model),
+        contextSize,
+        grammars: new GrammarCache(llama),
+        embedder: new Embedder(model, { contextSize, threads: request.threads, exclusive: (task) => this.scheduler.exclusive(task) }),
+      };
       // One decode touches every weight page and the compute buffers, so the measurement is what
       // running costs (memory-mapped weights count only once read), and the first reply starts warm.
       await warmUp(model, sequences[0]!);
@@ -144,6 +155,7 @@ export class EngineRuntime {
     this.loaded = undefined;
     this.abortAll();
     await this.scheduler.idle();
+    await loaded.embedder.dispose();
     await loaded.context.dispose();
     await loaded.model.dispose();
     return true;
@@ -210,20 +222,9 @@ export class EngineRuntime {
     sink: GenerationSink,
   ): Promise<GenerateResult> {
     const { model, chatWrapper, contextSize } = loaded;
-    const state = chatWrapper.generateContextState({ chatHistory: toChatHistory(request.messages) });
-    const promptTokens = state.contextText.tokenize(model.tokenizer);
-    if (promptTokens.length >= contextSize) {
-      throw new AppError(
-        'CONTEXT_OVERFLOW',
-        `The conversation is ${promptTokens.length} tokens but the context holds ${contextSize}. ` +
-          'Start a new chat or load the model with a larger context.',
-      );
-    }
-    const stopTokens = new Set<Token>();
-    for (const trigger of state.stopGenerationTriggers) {
-      const tokens = trigger.tokenize(model.tokenizer, 'trimLeadingSpace');
-      if (tokens.length === 1) stopTokens.add(tokens[0]!);
-    }
+    const { tokens: promptTokens, stopTokens } = renderPrompt(request, model, chatWrapper);
+    ensurePromptFits(request, promptTokens.length, contextSize);
+    const structured = await loaded.grammars.get(request.responseFormat);
     const slot = loaded.pool.acquire(promptTokens);
     if (!slot) throw new AppError('BUSY', `All ${loaded.pool.slots.length} sequences are generating.`);
     try {
@@ -237,6 +238,7 @@ export class EngineRuntime {
         cachedTokens,
         stopTokens,
         params: request.params,
+        structured,
         room: contextSize - promptTokens.length,
         startedAt,
         sink,
@@ -250,6 +252,16 @@ export class EngineRuntime {
     }
   }
 
+  /**
+   * Embedding vectors from the loaded model, each text evaluated alone between two lockstep rounds
+   * (see embeddings.ts for why it is serialised with generation).
+   */
+  async embed(request: EmbedRequest): Promise<EmbedResult> {
+    const loaded = this.loaded;
+    if (!loaded) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
+    return loaded.embedder.embed(request.texts);
+  }
+
   /** Every running reply ends at its next step (unload, shutdown). */
   abortAll(): void {
     this.scheduler.abortAll();
@@ -260,17 +272,6 @@ export class EngineRuntime {
     const llama = await this.llamaPromise?.catch(() => undefined);
     await llama?.dispose();
   }
-}
-
-function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = messages.map((message) => {
-    if (message.role === 'system') return { type: 'system', text: message.content };
-    if (message.role === 'user') return { type: 'user', text: message.content };
-    return { type: 'model', response: [message.content] };
-  });
-  // An empty model turn at the end makes the wrapper render the assistant prefix to generate into.
-  history.push({ type: 'model', response: [] });
-  return history;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { AppError } from '../../../shared/errors';
-import type { ChatArgs, ChatChunk, ChatResult, InferenceState, LlamaHardwareView, LoadedModel, LoadMemoryCheck } from '../../../shared/dto';
+import type { ChatArgs, ChatChunk, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, InferenceState, LlamaHardwareView, LoadedModel } from '../../../shared/dto';
 import type { EventBus } from '../events/eventBus';
 import type { Logger } from '../logging/logger';
 import { EngineClient, type EngineClientOptions } from './engineClient';
 import type { EngineLauncher } from './engineProcess';
-import type { EngineStatusResult, GenerateResult, LoadRequest } from './protocol';
+import { abortedBeforeStart, memoryCheck, toChatResult } from './engineResults';
+import type { EngineStatusResult, GenerateRequest, LoadRequest } from './protocol';
 import { RequestQueue } from './requestQueue';
 
 export interface EngineServiceOptions {
@@ -47,7 +48,9 @@ export const DEFAULT_QUEUE_TIMEOUT_MS = 10 * 60_000;
  *   (stop reason `abort`), fails the queued ones, waits for the generation loop, then frees memory;
  * - replies run in parallel up to the loaded model's `parallel` sequences, then wait in a fair
  *   FIFO queue of at most `maxQueue`; beyond that BUSY with `retryAfterMs`;
- * - each reply streams to its own caller only; the event bus carries state changes only.
+ * - each reply streams to its own caller only; the event bus carries state changes only;
+ * - embeddings wait in the same queue and hold one slot while they run (one admission policy and
+ *   one BUSY for everything that computes); in the engine they run between lockstep rounds.
  */
 export class EngineService {
   private readonly client: EngineClient;
@@ -59,6 +62,8 @@ export class EngineService {
   private readonly queue: RequestQueue;
   /** Tail of the load/unload chain: each lifecycle operation starts after the previous one settled. */
   private lifecycle: Promise<unknown> = Promise.resolve();
+  /** Queue tickets of embedding calls (they have no client-chosen request id). */
+  private embedCounter = 0;
 
   constructor(private readonly options: EngineServiceOptions) {
     this.client = new EngineClient({
@@ -155,16 +160,12 @@ export class EngineService {
 
   /**
    * Generates a reply for `caller`: now when a sequence is free, else after the requests queued
-   * before it. Chunks (queue position, prompt progress, text) go to `caller.emit` only.
+   * before it. Chunks (queue position, prompt progress, text) go to `caller.emit` only. `args`
+   * is a chat (`messages`, with the model's chat template) or a raw completion (`prompt`).
    */
-  async generate(args: ChatArgs, caller: GenerationCaller): Promise<ChatResult> {
+  async generate(args: ChatArgs | CompletionArgs, caller: GenerationCaller): Promise<ChatResult> {
     const requested = performance.now();
-    if (!this.loaded) {
-      throw new AppError(
-        'MODEL_NOT_LOADED',
-        this.loading ? `"${this.loading.modelId}" is still loading; send the message when it is ready.` : 'No model is loaded. Load a model first.',
-      );
-    }
+    this.ensureLoaded();
     if (this.claimed.has(args.requestId)) {
       throw new AppError('BAD_REQUEST', `Request "${args.requestId}" is already running.`);
     }
@@ -176,9 +177,35 @@ export class EngineService {
     }
   }
 
-  private async run(args: ChatArgs, caller: GenerationCaller, requested: number): Promise<ChatResult> {
+  /**
+   * Embedding vectors of `args.texts` (unit length, one per text). Waits its turn in the queue like
+   * a reply; `signal` takes it out of the queue while it waits. Once started it runs to the end:
+   * it is bounded (embeddings.ts) and has a deadline (engineClient.ts), so there is no stop for it.
+   */
+  async embed(args: EmbedArgs, signal: AbortSignal = new AbortController().signal): Promise<EmbedResult> {
+    this.ensureLoaded();
+    const admitted = await this.queue.acquire(`embed:${++this.embedCounter}`, { signal, emit: () => {} });
+    if (!admitted) throw new AppError('BAD_REQUEST', 'The embedding request was cancelled before it started.');
+    try {
+      if (!this.loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.');
+      return await this.client.call({ op: 'embed', texts: args.texts });
+    } finally {
+      this.queue.release();
+    }
+  }
+
+  private ensureLoaded(): void {
+    if (this.loaded) return;
+    throw new AppError(
+      'MODEL_NOT_LOADED',
+      this.loading ? `"${this.loading.modelId}" is still loading; send the request when it is ready.` : 'No model is loaded. Load a model first.',
+    );
+  }
+
+  private async run(args: ChatArgs | CompletionArgs, caller: GenerationCaller, requested: number): Promise<ChatResult> {
+    const wantsJson = args.responseFormat !== undefined && args.responseFormat.type !== 'text';
     const admitted = await this.queue.acquire(args.requestId, caller);
-    if (!admitted) return abortedBeforeStart(args.requestId, performance.now() - requested);
+    if (!admitted) return abortedBeforeStart(args.requestId, performance.now() - requested, wantsJson);
     const queuedMs = performance.now() - requested;
     this.active.set(args.requestId, caller);
     this.publish();
@@ -186,9 +213,11 @@ export class EngineService {
     caller.signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (!this.loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.');
-      if (caller.signal.aborted) return abortedBeforeStart(args.requestId, queuedMs);
+      if (caller.signal.aborted) return abortedBeforeStart(args.requestId, queuedMs, wantsJson);
+      const common = { op: 'generate' as const, requestId: args.requestId, params: args.params ?? {}, responseFormat: args.responseFormat };
+      const request: GenerateRequest = 'prompt' in args ? { ...common, prompt: args.prompt } : { ...common, messages: args.messages };
       const result = await this.client.call(
-        { op: 'generate', requestId: args.requestId, messages: args.messages, params: args.params ?? {} },
+        request,
         (event) =>
           caller.emit(
             event.kind === 'tokens'
@@ -253,44 +282,4 @@ export class EngineService {
   private publish(): void {
     this.options.events.emit('inference.stateChanged', this.getState());
   }
-}
-
-function toChatResult(requestId: string, result: GenerateResult, queuedMs: number): ChatResult {
-  const waited = Math.round(queuedMs * 10) / 10;
-  return {
-    requestId,
-    text: result.text,
-    stats: {
-      ...result.stats,
-      queuedMs: waited,
-      timeToFirstTokenMs: result.stats.timeToFirstTokenMs + waited,
-      totalMs: result.stats.totalMs + waited,
-    },
-  };
-}
-
-/** A request its caller gave up on before it reached the engine. */
-function abortedBeforeStart(requestId: string, queuedMs: number): ChatResult {
-  const waited = Math.round(queuedMs * 10) / 10;
-  return {
-    requestId,
-    text: '',
-    stats: {
-      promptTokens: 0,
-      cachedPromptTokens: 0,
-      completionTokens: 0,
-      queuedMs: waited,
-      timeToFirstTokenMs: waited,
-      totalMs: waited,
-      tokensPerSecond: 0,
-      promptTokensPerSecond: 0,
-      stopReason: 'abort',
-    },
-  };
-}
-
-function memoryCheck(predicted: LoadMemoryCheck['predicted'], measured: LoadMemoryCheck['measured']): LoadMemoryCheck {
-  const expected = predicted.ramBytes + predicted.vramBytes;
-  const actual = measured.ramBytes + measured.vramBytes;
-  return { predicted, measured, errorPercent: expected > 0 ? Math.round(((actual - expected) / expected) * 1000) / 10 : 0 };
 }

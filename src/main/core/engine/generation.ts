@@ -1,13 +1,10 @@
-import type { LlamaModel, SequenceEvaluateOptions, Token } from 'node-llama-cpp';
+import { LlamaGrammarEvaluationState, type LlamaModel, type Token } from 'node-llama-cpp';
 import type { GenerationStats, SamplingParams, StopReason } from '../../../shared/dto';
 import type { GenerateResult } from './protocol';
+import { evaluateOptions } from './sampling';
 import type { SequenceSlot } from './sequencePool';
+import type { StructuredOutput } from './structuredOutput';
 import { TokenTextStream } from './textStream';
-
-/** Default sampling: what LM Studio and llama.cpp's server ship with. */
-export const SAMPLING_DEFAULTS = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1 } as const;
-/** Generated tokens the repeat penalty looks back over. */
-const REPEAT_WINDOW = 64;
 
 /**
  * Prompt evaluation is cut into chunks so Stop works within a fraction of a second and progress
@@ -34,6 +31,8 @@ export interface GenerationInput {
   /** Single tokens that end the reply (the chat template's end-of-turn markers). */
   stopTokens: ReadonlySet<Token>;
   params: SamplingParams;
+  /** The grammar the reply must follow (a JSON response format), if any. */
+  structured?: StructuredOutput | undefined;
   /** Tokens the sequence can still hold after the prompt. */
   room: number;
   startedAt: number;
@@ -73,7 +72,8 @@ export class Generation {
     this.maxTokens = Math.min(input.params.maxTokens ?? Infinity, input.room);
     this.stream = new TokenTextStream(
       (tokens, last) => input.model.detokenize(tokens as Token[], false, last as Token[]),
-      input.params.stop ?? [],
+      [...(input.params.stop ?? []), ...(input.structured?.endStrings ?? [])],
+      input.structured?.trimTrailingWhitespace ?? false,
     );
     this.result = new Promise<GenerateResult>((resolve, reject) => {
       this.resolve = resolve;
@@ -116,20 +116,12 @@ export class Generation {
   }
 
   private startEvaluation(): AsyncGenerator<Token, void, void | Token | Token[]> {
-    const { params } = this.input;
-    const penalty = params.repeatPenalty ?? SAMPLING_DEFAULTS.repeatPenalty;
-    const options: SequenceEvaluateOptions = {
-      temperature: params.temperature ?? SAMPLING_DEFAULTS.temperature,
-      topK: params.topK ?? SAMPLING_DEFAULTS.topK,
-      topP: params.topP ?? SAMPLING_DEFAULTS.topP,
-      minP: params.minP ?? SAMPLING_DEFAULTS.minP,
-      seed: params.seed,
-      repeatPenalty:
-        penalty === 1 ? undefined : { punishTokens: () => this.generated.slice(-REPEAT_WINDOW), penalty },
-    };
+    const { params, structured, model } = this.input;
+    // A fresh grammar state per reply: node-llama-cpp advances it with every sampled token.
+    const grammarState = structured ? new LlamaGrammarEvaluationState({ model, grammar: structured.grammar }) : undefined;
     const rest = this.remainingPrompt;
     this.remainingPrompt = [];
-    return this.slot.sequence.evaluate(rest, options);
+    return this.slot.sequence.evaluate(rest, evaluateOptions(params, this.generated, grammarState));
   }
 
   private onToken(token: Token): Promise<void> {
@@ -146,7 +138,8 @@ export class Generation {
       this.input.sink.onText(text, this.pendingTokens);
       this.pendingTokens = 0;
     }
-    if (this.stream.stopped) return this.finish('stop');
+    // The grammar's own end marker is the model finishing, not a caller's stop string.
+    if (this.stream.stopped) return this.finish(this.input.structured?.endStrings.includes(this.stream.stoppedBy ?? '') ? 'eos' : 'stop');
     if (this.generated.length >= this.maxTokens) return this.finish('length');
     return Promise.resolve();
   }
@@ -156,11 +149,13 @@ export class Generation {
     this.finished = true;
     const tail = this.stream.finish();
     if (tail || this.pendingTokens) this.input.sink.onText(tail, this.pendingTokens);
-    const { promptTokens, cachedTokens, startedAt } = this.input;
+    const { promptTokens, cachedTokens, startedAt, structured } = this.input;
+    const text = this.stream.fullText;
     this.resolve({
-      text: this.stream.fullText,
+      text,
       stats: buildStats(startedAt, this.firstTokenAt, performance.now(), promptTokens.length, cachedTokens, this.generated.length, stopReason),
       sequenceId: this.slot.id,
+      ...(structured ? { json: structured.check(text, stopReason) } : {}),
     });
     return this.closeIterator();
   }

@@ -43,6 +43,29 @@ describe('LockstepScheduler', () => {
     expect(log).toEqual([2, 0, 2, 0, 0]);
   });
 
+  it('runs exclusive work between rounds, never during one, and when idle at once', async () => {
+    const log: Array<number | string> = [];
+    const scheduler = new LockstepScheduler();
+    const a = fake(0, 4, log as number[]);
+    scheduler.add(a.generation);
+    const exclusive = scheduler.exclusive(async () => {
+      log.push('x-start');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push('x-end');
+      return 42;
+    });
+    await expect(exclusive).resolves.toBe(42);
+    await a.done;
+    await scheduler.idle();
+    const start = log.indexOf('x-start');
+    expect(log[start + 1]).toBe('x-end');
+    expect(log.filter((entry) => entry === 0)).toHaveLength(4);
+    // Ran before the generation finished: a reply pauses for it, it does not wait for the reply.
+    expect(log.slice(start).filter((entry) => entry === 0).length).toBeGreaterThan(0);
+    await expect(scheduler.exclusive(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(scheduler.exclusive(async () => 'idle')).resolves.toBe('idle');
+  });
+
   it('runs a generation added just as the loop ends (no lost wake-up), whatever the microtask timing', async () => {
     for (let hops = 0; hops < 8; hops++) {
       const log: number[] = [];

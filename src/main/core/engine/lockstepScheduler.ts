@@ -6,9 +6,13 @@ import type { Generation } from './generation';
  * per round instead of one per sequence. (The obvious per-sequence loop lets each sequence's
  * sampling round trip miss the batch; see shared/notes/engine-performance.md: lockstep took 4
  * streams from 155 to 284 tok/s.) Generations added during a round join the next one.
+ *
+ * Other native work (an embedding) runs through {@link exclusive}: between two rounds, alone, so
+ * two computations never compete for the cores.
  */
 export class LockstepScheduler {
   private active: Generation[] = [];
+  private exclusiveTasks: Array<() => Promise<void>> = [];
   private loop: Promise<void> | undefined;
 
   /** Generations still running (a finished one leaves the list at the end of its round). */
@@ -25,18 +29,34 @@ export class LockstepScheduler {
     this.loop ??= this.run();
   }
 
+  /** Runs `task` after the current round, before the next one: nothing else decodes meanwhile. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.exclusiveTasks.push(async () => {
+        try {
+          resolve(await task());
+        } catch (error) {
+          reject(error);
+        }
+      });
+      this.loop ??= this.run();
+    });
+  }
+
   abortAll(): void {
     for (const generation of this.active) generation.abort();
   }
 
-  /** Resolves when no generation is running (after an abort of all, for instance). */
+  /** Resolves when no generation or exclusive task is running (after an abort of all, for instance). */
   async idle(): Promise<void> {
     while (this.loop) await this.loop;
   }
 
   private async run(): Promise<void> {
     try {
-      while (this.active.length) {
+      while (this.active.length || this.exclusiveTasks.length) {
+        while (this.exclusiveTasks.length) await this.exclusiveTasks.shift()!();
+        if (!this.active.length) continue;
         const round = [...this.active].sort((a, b) => a.slot.id - b.slot.id);
         await Promise.all(round.map((generation) => generation.step().catch((error: unknown) => generation.fail(error))));
         this.active = this.active.filter((generation) => !generation.finished);

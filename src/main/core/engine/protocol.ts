@@ -1,5 +1,5 @@
 import type { ErrorShape } from '../../../shared/errors';
-import type { ChatMessage, GenerationStats, LlamaHardwareView, SamplingParams } from '../../../shared/dto';
+import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, ResponseFormat, SamplingParams } from '../../../shared/dto';
 
 /**
  * Messages between the host and the engine process. Plain JSON-serializable objects only, so
@@ -22,11 +22,21 @@ export interface LoadRequest {
 export interface UnloadRequest {
   op: 'unload';
 }
-export interface GenerateRequest {
+/**
+ * A reply: either a chat (`messages`, rendered with the model's chat template) or a raw completion
+ * (`prompt`, tokenized as it is, special tokens included, with the model's BOS in front).
+ */
+export type GenerateRequest = {
   op: 'generate';
   requestId: string;
-  messages: ChatMessage[];
   params: SamplingParams;
+  /** Constrains the output with a grammar; absent or `text` = free text. */
+  responseFormat?: ResponseFormat | undefined;
+} & ({ messages: ChatMessage[]; prompt?: undefined } | { prompt: string; messages?: undefined });
+/** Embedding vectors of `texts`, from the loaded model (see embeddings.ts). */
+export interface EmbedRequest {
+  op: 'embed';
+  texts: string[];
 }
 export interface AbortRequest {
   op: 'abort';
@@ -46,7 +56,15 @@ export interface HangRequest {
   ms: number;
 }
 
-export type EngineRequest = LoadRequest | UnloadRequest | GenerateRequest | AbortRequest | StatusRequest | HardwareRequest | HangRequest;
+export type EngineRequest =
+  | LoadRequest
+  | UnloadRequest
+  | GenerateRequest
+  | EmbedRequest
+  | AbortRequest
+  | StatusRequest
+  | HardwareRequest
+  | HangRequest;
 
 export interface LoadResult {
   name: string;
@@ -64,6 +82,8 @@ export interface GenerateResult {
   stats: Omit<GenerationStats, 'queuedMs'>;
   /** The context sequence that produced it (diagnostics, batching tests). */
   sequenceId: number;
+  /** With a JSON response format: whether `text` is complete JSON of the requested shape. */
+  json?: JsonOutputCheck;
 }
 export interface EngineStatusResult {
   /** Models resident in the engine's memory: 0 or 1; more would be a leak. */
@@ -87,7 +107,9 @@ export type EngineResultOf<R extends EngineRequest> = R extends LoadRequest
           ? { hung: number }
           : R extends HardwareRequest
             ? LlamaHardwareView
-          : { unloaded: boolean };
+            : R extends EmbedRequest
+              ? EmbedResult
+              : { unloaded: boolean };
 
 /** Host → engine. */
 export interface EngineCall {

@@ -5,8 +5,8 @@ import { TokenTextStream, type Detokenize } from './textStream';
 const bytes: Detokenize = (tokens) => new TextDecoder().decode(new Uint8Array(tokens));
 const encode = (text: string) => [...new TextEncoder().encode(text)];
 
-function streamAll(text: string, stops: string[] = []) {
-  const stream = new TokenTextStream(bytes, stops);
+function streamAll(text: string, stops: string[] = [], trim = false) {
+  const stream = new TokenTextStream(bytes, stops, trim);
   const pieces: string[] = [];
   for (const token of encode(text)) {
     const piece = stream.push(token);
@@ -15,7 +15,7 @@ function streamAll(text: string, stops: string[] = []) {
   }
   const tail = stream.finish();
   if (tail) pieces.push(tail);
-  return { pieces, full: stream.fullText, stopped: stream.stopped };
+  return { pieces, full: stream.fullText, stopped: stream.stopped, stoppedBy: stream.stoppedBy };
 }
 
 describe('TokenTextStream', () => {
@@ -47,5 +47,15 @@ describe('TokenTextStream', () => {
     expect(stream.push(euro[0]!)).toBe('');
     expect(stream.push(euro[1]!)).toBe('');
     expect(stream.finish()).toBe('\uFFFD');
+  });
+
+  it('with trimming, shows inner whitespace but never trailing whitespace, and says which stop string ended it', () => {
+    const padded = streamAll('{"a": 1}\n  \n\n\n\n\n', ['\n\n\n\n'], true);
+    expect(padded).toMatchObject({ full: '{"a": 1}', stopped: true, stoppedBy: '\n\n\n\n' });
+    expect(padded.pieces.join('')).toBe('{"a": 1}');
+    const trailing = streamAll('{"a": 1}  \n', [], true);
+    expect(trailing).toMatchObject({ full: '{"a": 1}', stopped: false, stoppedBy: undefined });
+    expect(trailing.pieces.join('')).toBe('{"a": 1}');
+    expect(streamAll('a b', [], true).pieces.join('')).toBe('a b');
   });
 });

@@ -20,10 +20,17 @@ export class TokenTextStream {
   private readonly holdBack: number;
   /** Set once a stop string was found; `text` is then cut before it. */
   stopped = false;
+  /** The stop string that ended the stream, once `stopped`. */
+  stoppedBy: string | undefined;
 
+  /**
+   * `trimTrailingWhitespace`: whitespace at the end is shown only once more text follows it, and
+   * dropped at the end (a JSON grammar may pad its output with newlines before it may stop).
+   */
   constructor(
     private readonly detokenize: Detokenize,
     private readonly stopStrings: readonly string[] = [],
+    private readonly trimTrailingWhitespace = false,
   ) {
     this.holdBack = Math.max(0, ...stopStrings.map((s) => s.length - 1));
   }
@@ -60,9 +67,12 @@ export class TokenTextStream {
       if (at !== -1) {
         this.text = this.text.slice(0, at);
         this.stopped = true;
+        this.stoppedBy = stop;
       }
     }
-    const safeEnd = this.stopped || final ? this.text.length : Math.max(this.emitted, this.text.length - this.holdBack);
+    if (this.trimTrailingWhitespace && (this.stopped || final)) this.text = this.text.trimEnd();
+    let safeEnd = this.stopped || final ? this.text.length : Math.max(this.emitted, this.text.length - this.holdBack);
+    if (this.trimTrailingWhitespace) safeEnd = Math.max(this.emitted, Math.min(safeEnd, this.text.trimEnd().length));
     const out = this.text.slice(this.emitted, safeEnd);
     this.emitted = safeEnd;
     return out;

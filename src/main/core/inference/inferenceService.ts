@@ -1,4 +1,4 @@
-import type { ChatArgs, ChatResult, FitEstimate, InferenceState, LoadedModel, LoadOptions, ModelInfo } from '../../../shared/dto';
+import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, FitEstimate, InferenceState, LoadedModel, LoadOptions, ModelInfo } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { EngineService, GenerationCaller, LoadSpec } from '../engine/engineService';
 import { MAX_AUTO_PARALLEL, MEMORY_SHARE } from '../engine/parallelSequences';
@@ -110,6 +110,16 @@ export class InferenceService {
 
   chat(args: ChatArgs, caller: GenerationCaller): Promise<ChatResult> {
     return this.options.engine.generate(args, caller);
+  }
+
+  /** A raw completion: `prompt` without a chat template (the API server's `/v1/completions`). */
+  complete(args: CompletionArgs, caller: GenerationCaller): Promise<ChatResult> {
+    return this.options.engine.generate(args, caller);
+  }
+
+  /** Unit-length embedding vectors of `texts` from the loaded model. */
+  embed(args: EmbedArgs, signal?: AbortSignal): Promise<EmbedResult> {
+    return this.options.engine.embed(args, signal);
   }
 
   async stop(args: { requestId: string }): Promise<{ stopped: boolean }> {

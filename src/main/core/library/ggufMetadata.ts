@@ -25,6 +25,8 @@ export async function readModelMetadata(path: string, fallbackName: string): Pro
   if (typeof parts === 'number' && parts > 1) parameterCount += await otherPartsParameters(path, parts);
   if (parameterCount === 0) throw unreadable('no weights: the file holds no tensors (a vocabulary-only file?)');
   const architecture = textValue(metadata, 'general.architecture') ?? 'unknown';
+  // Shown beside the model; the SPDX id when there is one (what the Hub shows), else the name.
+  const license = displayText(textValue(metadata, 'general.license') ?? textValue(metadata, 'general.license.name') ?? '');
   return {
     name: displayText(textValue(metadata, 'general.name') ?? '') || fallbackName,
     architecture: displayText(architecture),
@@ -32,6 +34,7 @@ export async function readModelMetadata(path: string, fallbackName: string): Pro
     quantization: quantizationName(u32Value(metadata, 'general.file_type')),
     trainedContextLength: u32Value(metadata, `${architecture}.context_length`) ?? 0,
     layers: u32Value(metadata, `${architecture}.block_count`) ?? 0,
+    ...(license ? { license } : {}),
   };
 }
 

@@ -61,7 +61,7 @@ const LLAMA_MAX_ARRAY_ITEMS = 2 ** 30;
 /** Longest kept string value, in bytes; longer ones are skipped like any other string. */
 const MAX_KEPT_STRING_BYTES = 64 * 1024;
 /** String values Hearth shows or checks; all other strings (chat templates…) are skipped. */
-const KEPT_STRINGS = new Set(['general.architecture', 'general.name', 'general.type']);
+const KEPT_STRINGS = new Set(['general.architecture', 'general.name', 'general.type', 'general.license', 'general.license.name']);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');

@@ -44,6 +44,14 @@ function lfs(path: string, bytes: Buffer): FixtureFile {
   return { path, bytes, sha256: sha256(bytes) };
 }
 
+/** An extra open repo for `startHubFixtureServer({ extraRepos })`, e.g. a large file for a benchmark. */
+export function makeFixtureRepo(id: string, files: { path: string; bytes: Buffer }[]): FixtureRepo {
+  return {
+    id, sha: commitOf(id), downloads: 1, likes: 0, lastModified: '2026-01-01T00:00:00.000Z', license: 'mit', gated: false,
+    files: files.map((file) => (file.path.endsWith('.gguf') ? lfs(file.path, file.bytes) : file)),
+  };
+}
+
 async function tiny(type: FixtureType): Promise<Buffer> {
   return readFile(await ensureFixtureModel(defaultFixtureCacheDir(), { preset: 'tiny', type }));
 }

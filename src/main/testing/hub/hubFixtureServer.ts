@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { buildFixtureRepos, FIXTURE_GRANTED_TOKEN, type FixtureFile, type FixtureRepo } from './hubFixtureRepos';
 
-export { FIXTURE_GRANTED_TOKEN, GATED_REPO, SPLIT_REPO, TINY_REPO, FILLER_COUNT } from './hubFixtureRepos';
+export { FIXTURE_GRANTED_TOKEN, GATED_REPO, SPLIT_REPO, TINY_REPO, FILLER_COUNT, makeFixtureRepo } from './hubFixtureRepos';
 
 /** One request as the server saw it. */
 export interface RecordedRequest {
@@ -289,9 +289,12 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Starts the Hub and CDN servers on free 127.0.0.1 ports; `close()` stops both. */
-export async function startHubFixtureServer(): Promise<HubFixtureServer> {
-  const state: State = { repos: await buildFixtureRepos(), requests: [], rateLimit: { remaining: 0, seconds: 1 }, endpoint: '', cdnEndpoint: '',
+/**
+ * Starts the Hub and CDN servers on free 127.0.0.1 ports; `close()` stops both.
+ * @param options.extraRepos served besides the built-in ones (see `makeFixtureRepo`).
+ */
+export async function startHubFixtureServer(options: { extraRepos?: FixtureRepo[] } = {}): Promise<HubFixtureServer> {
+  const state: State = { repos: [...(await buildFixtureRepos()), ...(options.extraRepos ?? [])], requests: [], rateLimit: { remaining: 0, seconds: 1 }, endpoint: '', cdnEndpoint: '',
     drop: { remaining: 0, afterBytes: 0 }, corrupted: new Set(), bytesPerSecond: 0, ignoreRange: 0,
   };
   const hub = createServer((req, res) => handleHub(state, req, res));

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import type { ChatMessageNode, ChatReplyChunk, ChatReplyResult, Conversation } from '../../../shared/chatDto';
+import type { CallContext } from '../../../shared/contract';
+import type { ChatArgs, ChatMessage, ChatResult, SamplingParams } from '../../../shared/dto';
+import { AppError, toErrorShape } from '../../../shared/errors';
+import type { GenerationCaller } from '../engine/engineService';
+import type { Logger } from '../logging/logger';
+import { autoTitle } from './autoTitle';
+import { usableParams } from './chatFile';
+import { addMessage, pathTo } from './chatTree';
+
+/** Longest a partial reply waits in memory before it is written to disk, in ms. */
+export const CHECKPOINT_INTERVAL_MS = 1_000;
+/** Longest shutdown waits for running replies to stop and save, in ms. */
+const DISPOSE_WAIT_MS = 5_000;
+
+/** What generates a reply: `InferenceService.chat` (tests may pass a plain function). */
+export type ChatGenerate = (args: ChatArgs, caller: GenerationCaller) => Promise<ChatResult>;
+
+/** What the runner needs from the service that owns the conversations. */
+export interface ReplyHost {
+  /** The live conversation; throws NOT_FOUND. */
+  conversation(chatId: string): Conversation;
+  /** Queues a write of the conversation and tells every window it changed; resolves when written. */
+  persist(conversation: Conversation): Promise<void>;
+}
+
+export interface ReplyRunnerOptions {
+  generate: ChatGenerate;
+  /** Library id of the loaded model, or null when none is. */
+  currentModel(): string | null;
+  host: ReplyHost;
+  logger: Logger;
+  checkpointIntervalMs?: number;
+}
+
+interface RunningReply {
+  messageId: string;
+  controller: AbortController;
+  /** Settles once the reply ended and its final state was handed to the store. */
+  done: Promise<unknown>;
+}
+
+/**
+ * Runs replies: appends the messages a call creates, streams the engine's chunks to the caller
+ * that asked, checkpoints the partial reply every {@link CHECKPOINT_INTERVAL_MS} and keeps how it
+ * ended (done, stopped, failed) with the engine's stats.
+ *
+ * One reply per conversation at a time: a second send, regenerate or edit while one runs is
+ * refused with BUSY, not queued. A queued message would be answered against a conversation the
+ * user has not read yet, and the engine already queues replies across conversations fairly.
+ */
+export class ReplyRunner {
+  private readonly running = new Map<string, RunningReply>();
+  private closed = false;
+
+  constructor(private readonly options: ReplyRunnerOptions) {}
+
+  isRunning(chatId: string): boolean {
+    return this.running.has(chatId);
+  }
+
+  streamingMessageId(chatId: string): string | null {
+    return this.running.get(chatId)?.messageId ?? null;
+  }
+
+  /** Stops the reply running in `chatId`; what was written so far is kept. */
+  stop(chatId: string): boolean {
+    const reply = this.running.get(chatId);
+    reply?.controller.abort();
+    return reply !== undefined;
+  }
+
+  /** Stops the reply in `chatId`, if any, and waits until its end is saved. */
+  async stopAndWait(chatId: string): Promise<void> {
+    const reply = this.running.get(chatId);
+    if (!reply) return;
+    reply.controller.abort();
+    await reply.done;
+  }
+
+  /**
+   * Adds what `prepare` appends (it returns the user message to answer), then the reply to it.
+   * Resolves with the reply as stored once it ended (stopped replies too); a failed reply is
+   * stored with its error and the error is thrown to the caller.
+   */
+  run(
+    chatId: string,
+    prepare: (conversation: Conversation) => ChatMessageNode,
+    args: { requestId?: string | undefined; params?: SamplingParams | undefined },
+    caller: CallContext<ChatReplyChunk>,
+  ): Promise<ChatReplyResult> {
+    if (this.closed) throw new AppError('ENGINE_ERROR', 'Hearth is stopping.');
+    const conversation = this.options.host.conversation(chatId);
+    if (this.running.has(chatId)) {
+      throw new AppError('BUSY', 'A reply is still being written in this chat. Stop it or wait for it to finish.', { retryAfterMs: 1_000 });
+    }
+    const modelId = this.options.currentModel();
+    if (!modelId) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
+    // Everything above and up to `running.set` is synchronous: two calls at once cannot both pass.
+    const user = prepare(conversation);
+    const params = { ...usableParams(conversation.overrides.params), ...args.params };
+    const reply: ChatMessageNode = {
+      id: newMessageId(),
+      parentId: user.id,
+      role: 'assistant',
+      content: '',
+      createdAt: new Date().toISOString(),
+      reply: { modelId, params, status: 'streaming' },
+    };
+    addMessage(conversation, reply);
+    const controller = new AbortController();
+    const entry: RunningReply = { messageId: reply.id, controller, done: Promise.resolve() };
+    this.running.set(chatId, entry);
+    const result = this.generate(conversation, user, reply, args.requestId ?? `chat-${reply.id}`, caller, controller.signal);
+    entry.done = result.catch(() => {});
+    return result;
+  }
+
+  private async generate(
+    conversation: Conversation,
+    user: ChatMessageNode,
+    reply: ChatMessageNode,
+    requestId: string,
+    caller: CallContext<ChatReplyChunk>,
+    stopSignal: AbortSignal,
+  ): Promise<ChatReplyResult> {
+    const info = reply.reply!;
+    let dirty = false;
+    const checkpoint = () => {
+      if (!dirty) return;
+      dirty = false;
+      this.options.host.persist(conversation).catch((error) => this.options.logger.warn('chat checkpoint failed', { chatId: conversation.id, error: String(error) }));
+    };
+    const timer = setInterval(checkpoint, this.options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS);
+    const send = (chunk: ChatReplyChunk) => {
+      try {
+        caller.emit(chunk);
+      } catch {
+        // The caller went away; the reply still completes and is saved for every other window.
+      }
+    };
+    let failure: unknown;
+    try {
+      await this.options.host.persist(conversation);
+      send({ type: 'started', chatId: conversation.id, userMessageId: user.id, messageId: reply.id });
+      const result = await this.options.generate(
+        { requestId, messages: this.history(conversation, user), params: info.params },
+        {
+          signal: AbortSignal.any([caller.signal, stopSignal]),
+          emit: (chunk) => {
+            if (chunk.type === 'tokens') {
+              reply.content += chunk.text;
+              dirty = true;
+            }
+            send(chunk);
+          },
+        },
+      );
+      reply.content = result.text;
+      info.stats = result.stats;
+      info.stopReason = result.stats.stopReason;
+      info.status = result.stats.stopReason === 'abort' ? 'stopped' : 'done';
+    } catch (error) {
+      failure = error;
+      info.status = 'error';
+      info.stopReason = 'error';
+      info.error = toErrorShape(error).message;
+    } finally {
+      clearInterval(timer);
+    }
+    if (conversation.titleSource === 'default') {
+      const first = pathTo(conversation, user.id)[0];
+      const title = first?.role === 'user' ? autoTitle(first.content) : null;
+      if (title) Object.assign(conversation, { title, titleSource: 'auto' });
+    }
+    // Not running any more before the final write, so its change notice says so.
+    this.running.delete(conversation.id);
+    await this.options.host.persist(conversation).catch((error) => {
+      this.options.logger.error('could not save the end of a reply', { chatId: conversation.id, error: String(error) });
+      failure ??= error;
+    });
+    if (failure) throw failure;
+    return { chatId: conversation.id, userMessageId: user.id, message: structuredClone(reply) };
+  }
+
+  /** What the model reads: the system prompt, then the messages down to `user` (empty failed replies left out). */
+  private history(conversation: Conversation, user: ChatMessageNode): ChatMessage[] {
+    const messages: ChatMessage[] = [];
+    if (conversation.overrides.systemPrompt) messages.push({ role: 'system', content: conversation.overrides.systemPrompt });
+    for (const message of pathTo(conversation, user.id)) {
+      if (message.role === 'assistant' && !message.content) continue;
+      messages.push({ role: message.role, content: message.content });
+    }
+    return messages;
+  }
+
+  /** Refuses new replies, stops the running ones and waits (bounded) for their ends to be saved. */
+  async dispose(): Promise<void> {
+    this.closed = true;
+    const pending = [...this.running.values()];
+    for (const reply of pending) reply.controller.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, DISPOSE_WAIT_MS)));
+    await Promise.race([Promise.all(pending.map((reply) => reply.done)), timeout]);
+    clearTimeout(timer);
+  }
+}
+
+export function newMessageId(): string {
+  return randomBytes(8).toString('hex');
+}

@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type {
+  ChatDetail,
+  ChatExport,
+  ChatList,
+  ChatMessageNode,
+  ChatReplyChunk,
+  ChatReplyResult,
+  ChatSearchHit,
+  ChatSummary,
+  Conversation,
+  QuarantinedChat,
+} from '../../../shared/chatDto';
+import type { ChatCreateArgs, ChatEditMessageArgs, ChatOverridesArgs, ChatRegenerateArgs, ChatSearchArgs, ChatSendArgs } from '../../../shared/chatSchemas';
+import type { CallContext } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import type { EventBus } from '../events/eventBus';
+import type { Logger } from '../logging/logger';
+import { ChangeNotifier } from './changeNotifier';
+import { exportConversation } from './chatExport';
+import { parseConversation } from './chatFile';
+import { CURRENT_CHAT_SCHEMA } from './chatMigrations';
+import { ReplyRunner, type ChatGenerate } from './chatReplies';
+import { searchConversations } from './chatSearch';
+import { ChatStore } from './chatStore';
+import { activePath, findMessage, removeSubtree, reveal } from './chatTree';
+import { appendUserMessage, editedUserMessage, regenerateTarget } from './replyTargets';
+
+export interface ChatServiceOptions {
+  /** The app's data folder; chats live in `<dataDir>/chats`. Never a cache folder. */
+  dataDir: string;
+  /** Generates a reply (`InferenceService.chat`). */
+  generate: ChatGenerate;
+  /** Library id of the loaded model, or null. */
+  currentModel(): string | null;
+  events: EventBus;
+  logger: Logger;
+  /** Partial replies are written at least this often, in ms (default 1000). */
+  checkpointIntervalMs?: number;
+  /** Least time between two `chats.changed` of one chat, in ms (default 1000). */
+  changeIntervalMs?: number;
+}
+
+/**
+ * The `chats.*` methods: conversations owned by core, so every window and tab sees the same chats.
+ * All of them are kept in memory (the index, built on start; search reads message text) and every
+ * change is written to that chat's file. `chats.changed` tells every window which chat changed —
+ * at a reply's start and end and at its checkpoints, at most once a second per chat — never the
+ * text itself, which streams only to the caller that asked.
+ */
+export class ChatService {
+  private readonly chats = new Map<string, Conversation>();
+  private quarantined: QuarantinedChat[] = [];
+  private readonly store: ChatStore;
+  private readonly notifier: ChangeNotifier;
+  private readonly replies: ReplyRunner;
+
+  private constructor(private readonly options: ChatServiceOptions) {
+    this.store = new ChatStore(join(options.dataDir, 'chats'), options.logger);
+    this.notifier = new ChangeNotifier((chatId) => this.announce(chatId), options.changeIntervalMs);
+    this.replies = new ReplyRunner({
+      generate: options.generate,
+      currentModel: options.currentModel,
+      logger: options.logger,
+      checkpointIntervalMs: options.checkpointIntervalMs,
+      host: { conversation: (chatId) => this.live(chatId), persist: (conversation) => this.persist(conversation) },
+    });
+  }
+
+  /** Loads every chat (quarantining unreadable files) and returns the ready service. */
+  static async open(options: ChatServiceOptions): Promise<ChatService> {
+    const service = new ChatService(options);
+    const loaded = await service.store.loadAll();
+    for (const conversation of loaded.conversations) service.chats.set(conversation.id, markInterrupted(conversation));
+    service.quarantined = loaded.quarantined;
+    return service;
+  }
+
+  list(): ChatList {
+    const chats = [...this.chats.values()].map((c) => this.summary(c)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return { chats, quarantined: [...this.quarantined] };
+  }
+
+  get(chatId: string): ChatDetail {
+    return this.detail(this.live(chatId));
+  }
+
+  async create(args: ChatCreateArgs): Promise<ChatDetail> {
+    const now = new Date().toISOString();
+    const conversation: Conversation = {
+      schemaVersion: CURRENT_CHAT_SCHEMA,
+      id: await this.freshId(),
+      title: args.title ?? 'New chat',
+      titleSource: args.title ? 'user' : 'default',
+      createdAt: now,
+      updatedAt: now,
+      overrides: { ...(args.systemPrompt ? { systemPrompt: args.systemPrompt } : {}), ...(args.params ? { params: args.params } : {}) },
+      messages: [],
+      currentChild: {},
+    };
+    this.chats.set(conversation.id, conversation);
+    await this.persist(conversation);
+    return this.detail(conversation);
+  }
+
+  /** A user's title always wins: auto-titling never replaces it. */
+  async rename(chatId: string, title: string): Promise<ChatSummary> {
+    const conversation = this.live(chatId);
+    Object.assign(conversation, { title, titleSource: 'user' });
+    await this.persist(conversation);
+    return this.summary(conversation);
+  }
+
+  /** Stops its reply, then moves the chat to the trash; `restore` undoes it (see TRASH_RETENTION_MS). */
+  async delete(chatId: string): Promise<{ deleted: boolean }> {
+    this.live(chatId);
+    await this.replies.stopAndWait(chatId);
+    if (!this.chats.delete(chatId)) return { deleted: false };
+    await this.store.trash(chatId);
+    this.notifier.notify(chatId);
+    return { deleted: true };
+  }
+
+  async restore(chatId: string): Promise<ChatSummary> {
+    if (this.chats.has(chatId)) throw new AppError('BAD_REQUEST', 'That chat is not deleted.');
+    const conversation = markInterrupted(await this.store.restore(chatId));
+    this.chats.set(chatId, conversation);
+    this.notifier.notify(chatId);
+    return this.summary(conversation);
+  }
+
+  search(args: ChatSearchArgs): ChatSearchHit[] {
+    return searchConversations(this.chats.values(), args.query, args.limit);
+  }
+
+  export(chatId: string, format: 'markdown' | 'json'): ChatExport {
+    return exportConversation(this.live(chatId), format);
+  }
+
+  /** Adds a conversation from a JSON export (any supported schema); a taken id gets a new one. */
+  async import(text: string): Promise<ChatSummary> {
+    let conversation: Conversation;
+    try {
+      conversation = markInterrupted(parseConversation(text));
+    } catch (error) {
+      throw new AppError('BAD_REQUEST', `This is not a Hearth chat export: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+    if (this.chats.has(conversation.id) || (await this.store.exists(conversation.id))) conversation.id = await this.freshId();
+    this.chats.set(conversation.id, conversation);
+    await this.persist(conversation, false);
+    return this.summary(conversation);
+  }
+
+  /** Appends a user message after the last one shown and replies to it. */
+  async send(args: ChatSendArgs, caller: CallContext<ChatReplyChunk>): Promise<ChatReplyResult> {
+    return this.replies.run(args.chatId, (conversation) => appendUserMessage(conversation, args.content), args, caller);
+  }
+
+  /** A new version of a reply (a sibling; the earlier ones stay switchable), or a reply to a user message. */
+  async regenerate(args: ChatRegenerateArgs, caller: CallContext<ChatReplyChunk>): Promise<ChatReplyResult> {
+    return this.replies.run(args.chatId, (conversation) => regenerateTarget(conversation, args.messageId), args, caller);
+  }
+
+  /** Edits a user message as a new branch (the old one stays reachable) and replies to it. */
+  async editMessage(args: ChatEditMessageArgs, caller: CallContext<ChatReplyChunk>): Promise<ChatReplyResult> {
+    return this.replies.run(args.chatId, (conversation) => editedUserMessage(conversation, args.messageId, args.content), args, caller);
+  }
+
+  /** Stops the reply being written in a chat; the text so far is kept, stop reason `abort`. */
+  async stop(chatId: string): Promise<{ stopped: boolean }> {
+    this.live(chatId);
+    return { stopped: this.replies.stop(chatId) };
+  }
+
+  /** Shows `messageId` (and the branch it is on) instead of its siblings. */
+  async switchVersion(chatId: string, messageId: string): Promise<ChatDetail> {
+    const conversation = this.live(chatId);
+    reveal(conversation, this.message(conversation, messageId).id);
+    await this.persist(conversation);
+    return this.detail(conversation);
+  }
+
+  /** Removes a message and everything under it; refused while a reply is being written here. */
+  async deleteMessage(chatId: string, messageId: string): Promise<ChatDetail> {
+    const conversation = this.live(chatId);
+    this.message(conversation, messageId);
+    if (this.replies.isRunning(chatId)) throw new AppError('BUSY', 'Stop the reply being written before deleting messages.', { retryAfterMs: 1_000 });
+    removeSubtree(conversation, messageId);
+    await this.persist(conversation);
+    return this.detail(conversation);
+  }
+
+  async setOverrides(args: ChatOverridesArgs): Promise<ChatDetail> {
+    const conversation = this.live(args.chatId);
+    const overrides = { ...conversation.overrides };
+    if (args.systemPrompt !== undefined) {
+      if (args.systemPrompt) overrides.systemPrompt = args.systemPrompt;
+      else delete overrides.systemPrompt;
+    }
+    if (args.params !== undefined) {
+      if (args.params) overrides.params = args.params;
+      else delete overrides.params;
+    }
+    conversation.overrides = overrides;
+    await this.persist(conversation);
+    return this.detail(conversation);
+  }
+
+  /** Stops running replies (their text is kept), then writes everything still queued. */
+  async dispose(): Promise<void> {
+    await this.replies.dispose();
+    await this.store.flush();
+    this.notifier.flush();
+  }
+
+  private live(chatId: string): Conversation {
+    const conversation = this.chats.get(chatId);
+    if (!conversation) throw new AppError('NOT_FOUND', 'That chat does not exist (it may have been deleted).');
+    return conversation;
+  }
+
+  private message(conversation: Conversation, messageId: string): ChatMessageNode {
+    const message = findMessage(conversation, messageId);
+    if (!message) throw new AppError('NOT_FOUND', 'That message is not in this chat.');
+    return message;
+  }
+
+  /** Writes a change (a user's edit also moves `updatedAt`) and announces it. */
+  private async persist(conversation: Conversation, touch = true): Promise<void> {
+    if (touch) conversation.updatedAt = new Date().toISOString();
+    if (this.chats.get(conversation.id) !== conversation) return;
+    this.notifier.notify(conversation.id);
+    await this.store.save(conversation);
+  }
+
+  private announce(chatId: string): void {
+    this.options.events.emit('chats.changed', {
+      chatId,
+      change: this.chats.has(chatId) ? 'updated' : 'deleted',
+      generating: this.replies.isRunning(chatId),
+    });
+  }
+
+  private async freshId(): Promise<string> {
+    for (;;) {
+      const id = randomUUID();
+      if (!this.chats.has(id) && !(await this.store.exists(id))) return id;
+    }
+  }
+
+  private summary(conversation: Conversation): ChatSummary {
+    const path = activePath(conversation);
+    const lastReply = path.findLast((m) => m.reply)?.reply;
+    return {
+      id: conversation.id,
+      title: conversation.title,
+      updatedAt: conversation.updatedAt,
+      messageCount: path.length,
+      modelId: lastReply?.modelId ?? null,
+      generating: this.replies.isRunning(conversation.id),
+    };
+  }
+
+  private detail(conversation: Conversation): ChatDetail {
+    return {
+      ...structuredClone(conversation),
+      activePath: activePath(conversation).map((m) => m.id),
+      streamingMessageId: this.replies.streamingMessageId(conversation.id),
+    };
+  }
+}
+
+/** A reply left `streaming` by a Hearth that stopped mid-reply: keep its text, say what happened. */
+function markInterrupted(conversation: Conversation): Conversation {
+  for (const message of conversation.messages) {
+    if (message.reply?.status === 'streaming') {
+      Object.assign(message.reply, { status: 'error', stopReason: 'error', error: 'Hearth stopped before this reply finished.' });
+    }
+  }
+  return conversation;
+}

@@ -1,0 +1,97 @@
+import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
+import type { EmbedResult } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+
+/**
+ * Most tokens one `embed` call may evaluate over all its texts. Keeps a call well inside its
+ * deadline (engineClient.ts) on a slow machine; a client with more splits it into several calls.
+ */
+export const MAX_EMBED_TOKENS_PER_CALL = 32_768;
+
+/** Runs one unit of native work with nothing else decoding (the lockstep scheduler's `exclusive`). */
+export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
+
+/**
+ * Embeddings from the loaded model through node-llama-cpp's embedding context: a second context on
+ * the same weights, created on first use (it costs one more context's KV cache, so a chat-only
+ * user never pays for it) and disposed with the model.
+ *
+ * Serialised with generation on purpose: each text is evaluated as one exclusive step between
+ * two lockstep rounds. Two contexts computing at once would each want the cores (the engine's
+ * thread count is chosen for one), and on small machines that makes both several times slower
+ * (engine-performance notes); a reply instead pauses for one text's evaluation at a time.
+ */
+export class Embedder {
+  private context: Promise<LlamaEmbeddingContext> | undefined;
+  /** The call in progress, which {@link dispose} lets end first. */
+  private running: Promise<unknown> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly model: LlamaModel,
+    private readonly options: { contextSize: number; threads: number; exclusive: Exclusive },
+  ) {}
+
+  /** One unit-length vector per text, in order. Refuses before any work if one text is too long. */
+  embed(texts: readonly string[]): Promise<EmbedResult> {
+    const run = (this.running ?? Promise.resolve()).catch(() => {}).then(() => this.embedNow(texts));
+    this.running = run;
+    return run;
+  }
+
+  private async embedNow(texts: readonly string[]): Promise<EmbedResult> {
+    const context = await this.ensureContext();
+    const lengths = texts.map((text) => context.calculateInputLength(text));
+    const tooLong = lengths.findIndex((length) => length >= this.options.contextSize);
+    if (tooLong !== -1) {
+      throw new AppError(
+        'CONTEXT_OVERFLOW',
+        `Text ${tooLong + 1} is ${lengths[tooLong]} tokens but the embedding context holds ${this.options.contextSize}. ` +
+          'Split it into shorter pieces or load the model with a larger context.',
+      );
+    }
+    const total = lengths.reduce((sum, length) => sum + length, 0);
+    if (total > MAX_EMBED_TOKENS_PER_CALL) {
+      throw new AppError('BAD_REQUEST', `These texts are ${total} tokens together; one call takes at most ${MAX_EMBED_TOKENS_PER_CALL}. Send them in several calls.`);
+    }
+    const vectors: number[][] = [];
+    for (const text of texts) {
+      if (this.disposed) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before the embeddings were finished.');
+      const embedding = await this.options.exclusive(() => context.getEmbeddingFor(text));
+      vectors.push(normalise(embedding.vector));
+    }
+    return { vectors, promptTokens: total };
+  }
+
+  /** Stops after the text being evaluated (a running call fails with MODEL_NOT_LOADED), then frees the context. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.running?.catch(() => {});
+    const context = await this.context?.catch(() => undefined);
+    this.context = undefined;
+    await context?.dispose();
+  }
+
+  private ensureContext(): Promise<LlamaEmbeddingContext> {
+    if (this.disposed) return Promise.reject(new AppError('MODEL_NOT_LOADED', 'The model was unloaded.'));
+    this.context ??= this.options
+      .exclusive(() =>
+        // Threads set explicitly: node-llama-cpp's default oversubscribes small machines.
+        this.model.createEmbeddingContext({ contextSize: this.options.contextSize, threads: this.options.threads }),
+      )
+      .catch((error: unknown) => {
+        this.context = undefined;
+        throw new AppError('BAD_REQUEST', `This model cannot compute embeddings: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return this.context;
+  }
+}
+
+/**
+ * To unit length, as OpenAI's and llama.cpp's servers return them (cosine similarity becomes a dot
+ * product). llama.cpp hands out the raw pooled vector.
+ */
+function normalise(vector: readonly number[]): number[] {
+  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
+  return norm > 0 ? vector.map((value) => value / norm) : [...vector];
+}

@@ -1,0 +1,46 @@
+import type { ChatResult, LoadMemoryCheck } from '../../../shared/dto';
+import type { GenerateResult } from './protocol';
+
+/** The engine's reply as the service returns it: queue wait added to the times. */
+export function toChatResult(requestId: string, result: GenerateResult, queuedMs: number): ChatResult {
+  const waited = Math.round(queuedMs * 10) / 10;
+  return {
+    requestId,
+    text: result.text,
+    stats: {
+      ...result.stats,
+      queuedMs: waited,
+      timeToFirstTokenMs: result.stats.timeToFirstTokenMs + waited,
+      totalMs: result.stats.totalMs + waited,
+    },
+    ...(result.json ? { json: result.json } : {}),
+  };
+}
+
+/** A request its caller gave up on before it reached the engine; `json`: it asked for a JSON response format. */
+export function abortedBeforeStart(requestId: string, queuedMs: number, json = false): ChatResult {
+  const waited = Math.round(queuedMs * 10) / 10;
+  return {
+    requestId,
+    text: '',
+    stats: {
+      promptTokens: 0,
+      cachedPromptTokens: 0,
+      completionTokens: 0,
+      queuedMs: waited,
+      timeToFirstTokenMs: waited,
+      totalMs: waited,
+      tokensPerSecond: 0,
+      promptTokensPerSecond: 0,
+      stopReason: 'abort',
+    },
+    ...(json ? { json: { valid: false, error: 'The reply was stopped before it started.' } } : {}),
+  };
+}
+
+/** Predicted vs measured memory of a load, with the error in %. */
+export function memoryCheck(predicted: LoadMemoryCheck['predicted'], measured: LoadMemoryCheck['measured']): LoadMemoryCheck {
+  const expected = predicted.ramBytes + predicted.vramBytes;
+  const actual = measured.ramBytes + measured.vramBytes;
+  return { predicted, measured, errorPercent: expected > 0 ? Math.round(((actual - expected) / expected) * 1000) / 10 : 0 };
+}

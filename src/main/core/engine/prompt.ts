@@ -1,0 +1,58 @@
+import type { ChatHistoryItem, ChatWrapper, LlamaModel, Token } from 'node-llama-cpp';
+import type { ChatMessage } from '../../../shared/dto';
+import { AppError } from '../../../shared/errors';
+import type { GenerateRequest } from './protocol';
+
+/** A request's prompt as tokens, and the single tokens that end a reply to it. */
+export interface RenderedPrompt {
+  tokens: Token[];
+  /** The chat template's end-of-turn markers (empty for a raw prompt: only end-of-generation tokens end it). */
+  stopTokens: Set<Token>;
+}
+
+/**
+ * Renders a chat with the model's chat template, or tokenizes a raw completion prompt the way
+ * llama.cpp's server does (special tokens in the text are recognised, so a hand-written template
+ * works; the model's BOS goes in front when its tokenizer asks for one).
+ */
+export function renderPrompt(request: GenerateRequest, model: LlamaModel, chatWrapper: ChatWrapper): RenderedPrompt {
+  if (request.prompt !== undefined) {
+    const tokens = model.tokenize(request.prompt, true);
+    const bos = model.tokens.bos;
+    if (model.tokens.shouldPrependBosToken && bos !== null && tokens[0] !== bos) tokens.unshift(bos);
+    return { tokens, stopTokens: new Set() };
+  }
+  const state = chatWrapper.generateContextState({ chatHistory: toChatHistory(request.messages) });
+  const stopTokens = new Set<Token>();
+  for (const trigger of state.stopGenerationTriggers) {
+    const tokens = trigger.tokenize(model.tokenizer, 'trimLeadingSpace');
+    if (tokens.length === 1) stopTokens.add(tokens[0]!);
+  }
+  return { tokens: state.contextText.tokenize(model.tokenizer), stopTokens };
+}
+
+/**
+ * Refuses a prompt the context cannot hold with room for at least one generated token. Never
+ * truncated: dropping the start of a conversation silently changes what the model answers.
+ */
+export function ensurePromptFits(request: GenerateRequest, promptTokens: number, contextSize: number): void {
+  if (promptTokens < contextSize) return;
+  const what = request.prompt !== undefined ? 'The prompt' : 'The conversation';
+  const fix = request.prompt !== undefined ? 'Shorten the prompt' : 'Start a new chat';
+  throw new AppError(
+    'CONTEXT_OVERFLOW',
+    `${what} is ${promptTokens} tokens but the context holds ${contextSize} (at least 1 more is needed for the reply). ` +
+      `${fix} or load the model with a larger context.`,
+  );
+}
+
+function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((message) => {
+    if (message.role === 'system') return { type: 'system', text: message.content };
+    if (message.role === 'user') return { type: 'user', text: message.content };
+    return { type: 'model', response: [message.content] };
+  });
+  // An empty model turn at the end makes the wrapper render the assistant prefix to generate into.
+  history.push({ type: 'model', response: [] });
+  return history;
+}

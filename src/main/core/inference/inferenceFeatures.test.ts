@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatChunk, ChatResult, EmbedResult } from '../../../shared/dto';
+import { MAX_EMBED_TEXTS } from '../../../shared/schemas';
+import { populateModelsDir } from '../../testing/fixtureModels';
+import { createTestCore } from '../../testing/testCore';
+import type { Core } from '../createCore';
+
+// Structured output, raw completions, embeddings and cache stats through the contract, with the
+// engine in a real child process: what the chat workspace and the API server will call.
+let core: Core;
+let cleanup: () => Promise<void>;
+let counter = 0;
+const call = <T>(method: string, args: unknown = {}) => core.dispatch(method, args) as Promise<T>;
+
+beforeAll(async () => {
+  const test = await createTestCore();
+  core = test.core;
+  cleanup = test.cleanup;
+  const ids = await populateModelsDir(test.modelsDir);
+  await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
+});
+afterAll(() => cleanup());
+
+describe('inference features through the contract', () => {
+  it('inference.chat with a JSON schema returns conforming JSON and says it is valid', async () => {
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' }, size: { enum: ['s', 'm', 'l'] } }, required: ['ok', 'size'] };
+    const chunks: ChatChunk[] = [];
+    const result = (await core.dispatch(
+      'inference.chat',
+      { requestId: `f${++counter}`, messages: [{ role: 'user', content: 'json please' }], params: { temperature: 0.9, seed: 5, maxTokens: 100 }, responseFormat: { type: 'json_schema', schema } },
+      { emit: (chunk) => chunks.push(chunk as ChatChunk) },
+    )) as ChatResult;
+    const value = JSON.parse(result.text) as { ok: unknown; size: unknown };
+    expect(typeof value.ok).toBe('boolean');
+    expect(['s', 'm', 'l']).toContain(value.size);
+    expect(result.json).toEqual({ valid: true });
+    expect(chunks.flatMap((c) => (c.type === 'tokens' ? [c.text] : [])).join('')).toBe(result.text);
+  });
+
+  it('an unsupported schema is refused across the process boundary; the engine keeps running', async () => {
+    const pid = core.engine.enginePid;
+    await expect(
+      call('inference.chat', { requestId: `f${++counter}`, messages: [{ role: 'user', content: 'x' }], responseFormat: { type: 'json_schema', schema: { type: 'foo' } } }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('"foo" is not a JSON Schema type') });
+    expect(core.engine.getState()).toMatchObject({ engine: { state: 'ready' }, activeRequests: [], queuedRequests: 0 });
+    expect(core.engine.enginePid).toBe(pid);
+  });
+
+  it('turn 2 of a conversation evaluates only its new tokens (cachedPromptTokens)', async () => {
+    const turn1 = [{ role: 'user' as const, content: 'hello there' }];
+    const first = await call<ChatResult>('inference.chat', { requestId: `f${++counter}`, messages: turn1, params: { temperature: 0, maxTokens: 12 } });
+    const turn2 = [...turn1, { role: 'assistant' as const, content: first.text }, { role: 'user' as const, content: 'and then?' }];
+    const second = await call<ChatResult>('inference.chat', { requestId: `f${++counter}`, messages: turn2, params: { temperature: 0, maxTokens: 12 } });
+    const evaluated = second.stats.promptTokens - second.stats.cachedPromptTokens;
+    expect(second.stats.cachedPromptTokens).toBeGreaterThanOrEqual(first.stats.promptTokens - 1);
+    expect(evaluated).toBeLessThan(second.stats.promptTokens - first.stats.promptTokens + first.stats.completionTokens + 2);
+    expect(second.stats).toMatchObject({ completionTokens: 12, stopReason: 'length' });
+    expect(second.stats.timeToFirstTokenMs).toBeGreaterThan(0);
+    expect(second.stats.tokensPerSecond).toBeGreaterThan(0);
+  });
+
+  it('a raw completion (no template) goes through the same queue, streams and reports stats', async () => {
+    const chunks: ChatChunk[] = [];
+    const result = await core.inference.complete(
+      { requestId: `f${++counter}`, prompt: 'Once upon a time', params: { temperature: 0, maxTokens: 16 } },
+      { signal: new AbortController().signal, emit: (chunk) => chunks.push(chunk) },
+    );
+    expect(result.stats).toMatchObject({ completionTokens: 16, stopReason: 'length', cachedPromptTokens: expect.any(Number) });
+    expect(chunks.flatMap((c) => (c.type === 'tokens' ? [c.text] : [])).join('')).toBe(result.text);
+  });
+
+  it('inference.embed returns one unit vector per text; bad input is refused before the engine', async () => {
+    const result = await call<EmbedResult>('inference.embed', { texts: ['alpha beta', 'alpha beta', 'gamma delta'] });
+    expect(result.vectors.map((v) => v.length)).toEqual([64, 64, 64]);
+    expect(result.vectors[1]).toEqual(result.vectors[0]);
+    expect(result.vectors[2]).not.toEqual(result.vectors[0]);
+    expect(result.promptTokens).toBeGreaterThan(3);
+    await expect(call('inference.embed', { texts: Array(MAX_EMBED_TEXTS + 1).fill('x') })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(call('inference.embed', { texts: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(call('inference.embed', { texts: ['word '.repeat(1000)] })).rejects.toMatchObject({ code: 'CONTEXT_OVERFLOW' });
+  });
+
+  it('embeddings wait in the reply queue and hold a slot while they run: a load meanwhile is refused', async () => {
+    const params = { temperature: 0.8, seed: 9, maxTokens: 150 };
+    const replies = [1, 2].map(() => call<ChatResult>('inference.chat', { requestId: `f${++counter}`, messages: [{ role: 'user', content: 'hi' }], params }));
+    const embedding = call<EmbedResult>('inference.embed', { texts: ['queued behind two replies'] });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(core.engine.getState().queuedRequests).toBe(1);
+    await expect(core.engine.load({ modelId: 'x', modelPath: '/nonexistent', contextSize: 512, threads: 1, parallel: 1, gpuLayers: 0, flashAttention: true })).rejects.toMatchObject({ code: 'BUSY' });
+    await expect(embedding).resolves.toMatchObject({ vectors: [expect.any(Array)] });
+    await Promise.all(replies);
+    expect(core.engine.getState()).toMatchObject({ queuedRequests: 0, activeRequests: [] });
+  });
+});

@@ -1,0 +1,153 @@
+import { isIP } from 'node:net';
+import { AppError } from '../../../shared/errors';
+import { DEFAULT_API_PORT, DEFAULT_IDLE_UNLOAD_MINUTES, type ServerLogArgs, type ServerStartArgs } from '../../../shared/serverSchemas';
+import type { ApiLogPage, ApiServerSettings, ApiServerStatus } from '../../../shared/serverDto';
+import type { EventBus } from '../events/eventBus';
+import type { Logger } from '../logging/logger';
+import type { RequestLog } from './requestLog';
+
+/** A running API server, as its host reports it. */
+export interface RunningApiServer {
+  /** The port it listens on (the real one when 0 was asked). */
+  port: number;
+  /** Base URL for OpenAI clients, e.g. `http://127.0.0.1:1234/v1`. */
+  baseUrl: string;
+  /** Stops listening and ends open connections (their replies are aborted). */
+  close(): Promise<void>;
+}
+
+/** What the host needs to start the server: the settings, the key, and the log to write to. */
+export interface ApiServerLaunch {
+  settings: ApiServerSettings;
+  apiKey?: string | undefined;
+  log: RequestLog;
+}
+
+/** Starts the HTTP server; supplied by the host entry (core never imports a host). */
+export type ApiServerLauncher = (launch: ApiServerLaunch) => Promise<RunningApiServer>;
+
+export interface ApiServerControllerOptions {
+  /** Absent in a host that cannot serve the API (then `start` says so). */
+  launch?: ApiServerLauncher | undefined;
+  log: RequestLog;
+  events: EventBus;
+  logger: Logger;
+}
+
+/**
+ * The `server.*` methods: starts and stops the local API server through the host's launcher,
+ * keeps its status, and serves its request log. Starts and stops are serialised, so a toggle
+ * clicked twice never leaves two servers or none by accident; `start` while running restarts
+ * with the new settings.
+ */
+export class ApiServerController {
+  private running: { server: RunningApiServer; startedAt: string } | null = null;
+  private settings: ApiServerSettings | null = null;
+  private apiKey: string | undefined;
+  private lastError: string | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ApiServerControllerOptions) {}
+
+  /** The request log every server started here writes to. */
+  get log(): RequestLog {
+    return this.options.log;
+  }
+
+  getStatus(): ApiServerStatus {
+    const warning = this.settings ? exposureWarning(this.settings.host) : undefined;
+    return {
+      running: this.running !== null,
+      settings: this.settings,
+      apiKeySet: this.apiKey !== undefined,
+      ...(this.running ? { port: this.running.server.port, baseUrl: this.running.server.baseUrl, startedAt: this.running.startedAt } : {}),
+      ...(warning ? { warning } : {}),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  start(args: ServerStartArgs): Promise<ApiServerStatus> {
+    return this.serialise(async () => {
+      const launch = this.options.launch;
+      if (!launch) throw new AppError('BAD_REQUEST', 'This Hearth host cannot run the API server.');
+      await this.closeRunning();
+      this.settings = {
+        host: args.host ?? '127.0.0.1',
+        port: args.port ?? DEFAULT_API_PORT,
+        corsOrigins: args.corsOrigins ?? [],
+        idleUnloadMinutes: args.idleUnloadMinutes ?? DEFAULT_IDLE_UNLOAD_MINUTES,
+      };
+      this.apiKey = args.apiKey;
+      try {
+        const server = await launch({ settings: this.settings, apiKey: this.apiKey, log: this.options.log });
+        this.running = { server, startedAt: new Date().toISOString() };
+        this.lastError = undefined;
+        this.options.logger.info('API server started', { baseUrl: server.baseUrl });
+      } catch (error) {
+        this.lastError = describeListenError(error, this.settings);
+        throw new AppError('BAD_REQUEST', this.lastError);
+      } finally {
+        this.publish();
+      }
+      return this.getStatus();
+    });
+  }
+
+  stop(): Promise<ApiServerStatus> {
+    return this.serialise(async () => {
+      await this.closeRunning();
+      this.publish();
+      return this.getStatus();
+    });
+  }
+
+  getLog(args: ServerLogArgs = {}): ApiLogPage {
+    return { entries: this.options.log.list(args) };
+  }
+
+  /** Stops the server (shutdown) and waits for the log file to be written. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    await this.options.log.flush();
+  }
+
+  private async closeRunning(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.running = null;
+    await running.server.close();
+    this.options.logger.info('API server stopped', { baseUrl: running.server.baseUrl });
+  }
+
+  private serialise<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(operation, operation);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private publish(): void {
+    this.options.events.emit('server.statusChanged', this.getStatus());
+  }
+}
+
+/** True for names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare.toLowerCase() === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return bare === '::1';
+}
+
+/** The warning for a server bound beyond this machine, or undefined when it is not. */
+export function exposureWarning(host: string): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  return `The API server listens on ${host}: other machines on the network can use your models — set an API key, and bind to 127.0.0.1 unless you mean to share it.`;
+}
+
+function describeListenError(error: unknown, settings: ApiServerSettings): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return `Port ${settings.port} is already in use on ${settings.host}; choose another port.`;
+  if (code === 'EACCES') return `Hearth may not listen on port ${settings.port} (ports below 1024 need special rights); choose another port.`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `${settings.host} is not an address of this machine.`;
+  return `The API server could not start: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,10 @@
+import type { Core } from '../../core/createCore';
+import type { Logger } from '../../core/logging/logger';
+import type { ModelOnDemand } from '../../core/server/modelOnDemand';
+
+/** What every endpoint handler gets besides its request: the core, models on demand, the logger. */
+export interface ApiContext {
+  core: Core;
+  models: ModelOnDemand;
+  logger: Logger;
+}

@@ -1,0 +1,64 @@
+import { chatArgsSchema, completionArgsSchema } from '../../../shared/schemas';
+import type { ApiContext } from './apiContext';
+import type { ApiExchange } from './exchange';
+import { answerGeneration, ensureValid, type ResponseShape } from './generationResponse';
+import { completionPrompt, DEFAULT_COMPLETION_MAX_TOKENS, refuseTools, toChatMessages, toResponseFormat, toSamplingParams } from './openaiParams';
+import { chatCompletionBodySchema, completionBodySchema, parseBody } from './openaiSchemas';
+
+const chatShape: ResponseShape = {
+  idPrefix: 'chatcmpl',
+  object: 'chat.completion',
+  chunkObject: 'chat.completion.chunk',
+  opening: () => ({ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }),
+  delta: (text) => ({ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }),
+  finish: (reason) => ({ index: 0, delta: {}, logprobs: null, finish_reason: reason }),
+  whole: (text, reason) => ({ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: reason }),
+};
+
+const textShape: ResponseShape = {
+  idPrefix: 'cmpl',
+  object: 'text_completion',
+  chunkObject: 'text_completion',
+  delta: (text) => ({ index: 0, text, logprobs: null, finish_reason: null }),
+  finish: (reason) => ({ index: 0, text: '', logprobs: null, finish_reason: reason }),
+  whole: (text, reason) => ({ index: 0, text, logprobs: null, finish_reason: reason }),
+};
+
+/** `POST /v1/chat/completions`: the messages rendered with the model's chat template. */
+export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
+  const request = parseBody(chatCompletionBodySchema, body);
+  ex.model = request.model ?? undefined;
+  refuseTools(request);
+  const messages = toChatMessages(request.messages);
+  const params = toSamplingParams(request, request.max_completion_tokens ?? request.max_tokens);
+  const responseFormat = toResponseFormat(request.response_format);
+  const args = { messages, params, ...(responseFormat ? { responseFormat } : {}) };
+  ensureValid(chatArgsSchema, { requestId: 'check', ...args });
+  await answerGeneration(ex, ctx, {
+    model: request.model ?? undefined,
+    stream: request.stream === true,
+    includeUsage: request.stream_options?.include_usage === true,
+    inputParam: 'messages',
+    shape: chatShape,
+    run: (requestId, caller) => ctx.core.inference.chat({ requestId, ...args }, caller),
+  });
+}
+
+/** `POST /v1/completions`: the prompt as it is, without a chat template (`max_tokens` defaults to 16, as OpenAI's). */
+export async function textCompletions(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
+  const request = parseBody(completionBodySchema, body);
+  ex.model = request.model ?? undefined;
+  const prompt = completionPrompt(request);
+  const params = toSamplingParams(request, request.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS);
+  const responseFormat = toResponseFormat(request.response_format);
+  const args = { prompt, params, ...(responseFormat ? { responseFormat } : {}) };
+  ensureValid(completionArgsSchema, { requestId: 'check', ...args });
+  await answerGeneration(ex, ctx, {
+    model: request.model ?? undefined,
+    stream: request.stream === true,
+    includeUsage: request.stream_options?.include_usage === true,
+    inputParam: 'prompt',
+    shape: textShape,
+    run: (requestId, caller) => ctx.core.inference.complete({ requestId, ...args }, caller),
+  });
+}

@@ -1,0 +1,53 @@
+import { MAX_EMBED_TEXTS } from '../../../shared/schemas';
+import type { ApiContext } from './apiContext';
+import type { ApiExchange } from './exchange';
+import { badRequest, toApiError } from './openaiErrors';
+import { embeddingBodySchema, parseBody } from './openaiSchemas';
+
+/**
+ * `POST /v1/embeddings`: one unit-length vector per input string, from the model named (loaded on
+ * demand). Inputs beyond one engine call's {@link MAX_EMBED_TEXTS} go in several calls, each
+ * waiting its turn in the engine's queue. `encoding_format: base64` (what the official clients ask
+ * for by default) sends little-endian float32 bytes.
+ */
+export async function embeddings(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
+  const request = parseBody(embeddingBodySchema, body);
+  ex.model = request.model ?? undefined;
+  const texts = typeof request.input === 'string' ? [request.input] : request.input;
+  if (texts.length === 0) throw badRequest("'input' is an empty array.", 'input');
+  texts.forEach((text, i) => {
+    if (typeof text !== 'string') throw badRequest(`input[${i}] must be a string (token arrays are not supported).`, `input[${i}]`, 'unsupported_parameter');
+    if (text === '') throw badRequest(`input[${i}] is an empty string.`, `input[${i}]`);
+    if (text.length > 100_000) throw badRequest(`input[${i}] is longer than 100000 characters.`, `input[${i}]`);
+  });
+  if (request.dimensions != null) throw badRequest("'dimensions' is not supported: vectors have the model's own size.", 'dimensions', 'unsupported_parameter');
+  const lease = await ctx.models.acquire(request.model ?? undefined);
+  try {
+    const vectors: number[][] = [];
+    let promptTokens = 0;
+    for (let start = 0; start < texts.length; start += MAX_EMBED_TEXTS) {
+      const batch = (texts as string[]).slice(start, start + MAX_EMBED_TEXTS);
+      const result = await ctx.core.inference.embed({ texts: batch }, ex.signal).catch((error: unknown) => {
+        throw toApiError(error, ctx.logger, 'embeddings', { input: 'input' });
+      });
+      vectors.push(...result.vectors);
+      promptTokens += result.promptTokens;
+      if (ex.closed) return;
+    }
+    ex.promptTokens = promptTokens;
+    const base64 = request.encoding_format === 'base64';
+    ex.sendJson(200, {
+      object: 'list',
+      data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector })),
+      model: lease.model.id,
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    });
+  } finally {
+    lease.release();
+  }
+}
+
+function toBase64(vector: number[]): string {
+  const floats = Float32Array.from(vector);
+  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64');
+}

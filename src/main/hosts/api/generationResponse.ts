@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { ChatResult, StopReason } from '../../../shared/dto';
+import type { GenerationCaller } from '../../core/engine/engineService';
+import type { ApiContext } from './apiContext';
+import type { ApiExchange } from './exchange';
+import { ApiError, badRequest, toApiError } from './openaiErrors';
+
+/** How one endpoint dresses a reply: ids, object names, and the `choices` entries. */
+export interface ResponseShape {
+  idPrefix: string;
+  /** `object` of the whole answer, e.g. `chat.completion`. */
+  object: string;
+  /** `object` of each streamed chunk, e.g. `chat.completion.chunk`. */
+  chunkObject: string;
+  /** The first streamed choice (the chat's `role` chunk), if the endpoint has one. */
+  opening?: () => Record<string, unknown>;
+  delta(text: string): Record<string, unknown>;
+  finish(reason: FinishReason): Record<string, unknown>;
+  whole(text: string, reason: FinishReason): Record<string, unknown>;
+}
+
+export type FinishReason = 'stop' | 'length';
+
+export interface GenerationSpec {
+  /** The `model` the request named (absent: the loaded one). */
+  model: string | undefined;
+  stream: boolean;
+  /** `stream_options.include_usage`: a last chunk with usage and no choices. */
+  includeUsage: boolean;
+  /** The request field a context overflow is about (`messages`, `prompt`). */
+  inputParam: string;
+  shape: ResponseShape;
+  /** Runs the generation on the shared engine for this caller. */
+  run(requestId: string, caller: GenerationCaller): Promise<ChatResult>;
+}
+
+/** OpenAI's usage object, with the prompt tokens whose KV cache was reused. */
+export function usageOf(result: ChatResult): Record<string, unknown> {
+  const { promptTokens, completionTokens, cachedPromptTokens } = result.stats;
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: cachedPromptTokens },
+  };
+}
+
+/** Checks converted arguments against Hearth's own schema (lengths, ranges) before any model is loaded. */
+export function ensureValid<S extends z.ZodType>(schema: S, value: unknown): void {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  throw badRequest(`Invalid request: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'rejected'}`.slice(0, 400));
+}
+
+/**
+ * Answers a chat or text completion: takes the model (loading or switching it on demand), runs
+ * the generation with the request's abort signal (a client that disconnects stops it at once),
+ * and answers as one JSON object or as server-sent events. The event stream starts only with the
+ * first prompt progress or text, so an error found before that (a prompt too long for the
+ * context, a full queue) is still a proper HTTP error; after that, it is an `error` event.
+ */
+export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: GenerationSpec): Promise<void> {
+  const lease = await ctx.models.acquire(spec.model);
+  try {
+    const { shape } = spec;
+    const id = `${shape.idPrefix}-${randomUUID().replaceAll('-', '')}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = lease.model.id;
+    const requestId = `api-${randomUUID()}`;
+    const sse = spec.stream ? new EventStream(ex) : undefined;
+    const frame = (choices: unknown[]) => ({ id, object: shape.chunkObject, created, model, choices, ...(spec.includeUsage ? { usage: null } : {}) });
+    const open = () => {
+      if (!sse || sse.started) return;
+      sse.start();
+      if (shape.opening) sse.send(frame([shape.opening()]));
+    };
+    let result: ChatResult;
+    try {
+      result = await spec.run(requestId, {
+        signal: ex.signal,
+        emit: (chunk) => {
+          if (chunk.type === 'queued') return;
+          open();
+          if (chunk.type === 'tokens' && chunk.text !== '') sse?.send(frame([shape.delta(chunk.text)]));
+        },
+      });
+    } catch (error) {
+      const apiError = toApiError(error, ctx.logger, 'a reply', { input: spec.inputParam });
+      if (!sse?.started) throw apiError;
+      return sse.fail(apiError);
+    }
+    ex.promptTokens = result.stats.promptTokens;
+    ex.completionTokens = result.stats.completionTokens;
+    if (ex.closed) return;
+    if (result.stats.stopReason === 'abort') {
+      // Not this client (it is still here): the model was unloaded or the reply stopped in Hearth.
+      const stopped = new ApiError(503, 'server_error', 'The reply was stopped before it finished (the model was unloaded, or the reply was stopped in Hearth).', null, 'reply_stopped', 1_000, 'ABORTED');
+      if (sse?.started) return sse.fail(stopped);
+      throw stopped;
+    }
+    const reason = finishReason(result.stats.stopReason);
+    const usage = usageOf(result);
+    if (!sse) {
+      ex.sendJson(200, { id, object: shape.object, created, model, choices: [shape.whole(result.text, reason)], usage });
+      return;
+    }
+    open();
+    // Without include_usage the finish chunk carries the usage too (as llama.cpp's server does): every answer counts its tokens.
+    sse.send({ ...frame([shape.finish(reason)]), ...(spec.includeUsage ? {} : { usage }) });
+    if (spec.includeUsage) sse.send({ ...frame([]), usage });
+    sse.done();
+  } finally {
+    lease.release();
+  }
+}
+
+function finishReason(stop: StopReason): FinishReason {
+  return stop === 'length' ? 'length' : 'stop';
+}
+
+/** Server-sent events in OpenAI's dialect: `data: <json>` frames, `data: [DONE]` at the end. */
+class EventStream {
+  started = false;
+
+  constructor(private readonly ex: ApiExchange) {}
+
+  start(): void {
+    this.started = true;
+    this.ex.res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      // Proxies (nginx) must pass each event on at once.
+      'X-Accel-Buffering': 'no',
+    });
+  }
+
+  send(data: unknown): void {
+    if (this.ex.closed) return;
+    this.ex.res.write(`data: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** An error after the stream began: OpenAI clients raise it from the `error` field of a data frame. */
+  fail(error: ApiError): void {
+    this.ex.errorCode = error.hearthCode;
+    this.send(error.body());
+    this.ex.res.end();
+  }
+
+  done(): void {
+    if (!this.ex.closed) this.ex.res.end('data: [DONE]\n\n');
+  }
+}

@@ -1,0 +1,108 @@
+import type { ChatMessage, ResponseFormat, SamplingParams } from '../../../shared/dto';
+import { badRequest } from './openaiErrors';
+import type { ChatCompletionBody, CompletionBody } from './openaiSchemas';
+
+/**
+ * From OpenAI's request fields to Hearth's: sampling parameters, the response format, the
+ * messages. What Hearth cannot do is refused with a 400 naming the field — a client that asked for
+ * two choices or a tool call must not get one plain reply and think it got what it asked for.
+ */
+
+/** `max_tokens` of a text completion when the client sends none (OpenAI's default for `/v1/completions`). */
+export const DEFAULT_COMPLETION_MAX_TOKENS = 16;
+
+type SamplingBody = Pick<
+  ChatCompletionBody,
+  'temperature' | 'top_p' | 'top_k' | 'min_p' | 'repeat_penalty' | 'stop' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'n' | 'logprobs'
+>;
+
+export function toSamplingParams(body: SamplingBody, maxTokens: number | null | undefined): SamplingParams {
+  if (body.n != null && body.n !== 1) {
+    throw badRequest(`Hearth generates one choice per request, so 'n' must be 1 (got ${body.n}); send ${body.n} requests instead.`, 'n', 'unsupported_parameter');
+  }
+  if (body.logprobs != null && body.logprobs !== false) throw badRequest("'logprobs' is not supported yet.", 'logprobs', 'unsupported_parameter');
+  const params: SamplingParams = {};
+  if (body.temperature != null) params.temperature = body.temperature;
+  if (body.top_p != null) params.topP = body.top_p;
+  if (body.top_k != null) params.topK = body.top_k;
+  if (body.min_p != null) params.minP = body.min_p;
+  if (body.repeat_penalty != null) params.repeatPenalty = body.repeat_penalty;
+  if (body.presence_penalty != null) params.presencePenalty = body.presence_penalty;
+  if (body.frequency_penalty != null) params.frequencyPenalty = body.frequency_penalty;
+  // OpenAI takes any 64-bit seed; llama.cpp's sampler takes 32 bits: fold it, deterministically.
+  if (body.seed != null) params.seed = ((body.seed % 2 ** 32) + 2 ** 32) % 2 ** 32;
+  if (maxTokens != null) params.maxTokens = maxTokens;
+  const stop = typeof body.stop === 'string' ? [body.stop] : (body.stop ?? []);
+  const kept = stop.filter((s) => s !== '');
+  if (kept.some((s) => s.length > 200)) throw badRequest('Each stop string may be at most 200 characters.', 'stop');
+  if (kept.length > 0) params.stop = kept;
+  return params;
+}
+
+export function toResponseFormat(format: ChatCompletionBody['response_format']): ResponseFormat | undefined {
+  if (!format || format.type === 'text') return undefined;
+  if (format.type === 'json_object') return { type: 'json_object' };
+  const schema = format.json_schema.schema;
+  if (!schema) throw badRequest("'response_format.json_schema.schema' is required for a json_schema response format.", 'response_format.json_schema.schema');
+  return { type: 'json_schema', schema };
+}
+
+/** Refuses tools and function calling (not in this version) instead of ignoring them. */
+export function refuseTools(body: ChatCompletionBody): void {
+  const asked = (value: unknown) => value != null && !(Array.isArray(value) && value.length === 0);
+  for (const field of ['tools', 'functions'] as const) {
+    if (asked(body[field])) throw badRequest('tools are not supported yet: Hearth cannot return tool calls in this version.', field, 'unsupported_parameter');
+  }
+  for (const field of ['tool_choice', 'function_call'] as const) {
+    const value = body[field];
+    if (value != null && value !== 'none') throw badRequest('tools are not supported yet: Hearth cannot return tool calls in this version.', field, 'unsupported_parameter');
+  }
+}
+
+/** Chat messages as Hearth's: `developer` counts as `system`; text parts are joined; tool turns and images are refused. */
+export function toChatMessages(messages: ChatCompletionBody['messages']): ChatMessage[] {
+  return messages.map((message, i) => {
+    const role = message.role === 'developer' ? 'system' : message.role;
+    if (role === 'tool' || role === 'function') {
+      throw badRequest(`tools are not supported yet: messages[${i}] has role '${role}'.`, `messages[${i}].role`, 'unsupported_parameter');
+    }
+    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
+      throw badRequest(`messages[${i}].role must be system, developer, user or assistant (got '${role.slice(0, 40)}').`, `messages[${i}].role`, 'invalid_value');
+    }
+    if (message.tool_calls != null || message.function_call != null) {
+      throw badRequest(`tools are not supported yet: messages[${i}] carries tool calls.`, `messages[${i}].tool_calls`, 'unsupported_parameter');
+    }
+    return { role, content: contentText(message.content, i) };
+  });
+}
+
+function contentText(content: ChatCompletionBody['messages'][number]['content'], index: number): string {
+  if (content == null) return '';
+  if (typeof content === 'string') return content;
+  return content
+    .map((part, p) => {
+      if (part.type !== 'text' || typeof part.text !== 'string') {
+        throw badRequest(
+          `Only text content parts are supported; messages[${index}].content[${p}] is '${part.type.slice(0, 40)}'.`,
+          `messages[${index}].content[${p}].type`,
+          'unsupported_parameter',
+        );
+      }
+      return part.text;
+    })
+    .join('\n');
+}
+
+/** The one prompt of a text completion: a string, or an array holding one string. */
+export function completionPrompt(body: CompletionBody): string {
+  if (body.suffix) throw badRequest("'suffix' is not supported.", 'suffix', 'unsupported_parameter');
+  if (body.echo) throw badRequest("'echo' is not supported.", 'echo', 'unsupported_parameter');
+  if (body.best_of != null && body.best_of !== 1) throw badRequest("'best_of' must be 1.", 'best_of', 'unsupported_parameter');
+  const prompt = body.prompt;
+  if (typeof prompt === 'string') {
+    if (prompt === '') throw badRequest("'prompt' is empty.", 'prompt');
+    return prompt;
+  }
+  if (prompt.length === 1 && typeof prompt[0] === 'string' && prompt[0] !== '') return prompt[0];
+  throw badRequest("'prompt' must be one non-empty string (arrays of several prompts and token arrays are not supported; send one request per prompt).", 'prompt', 'unsupported_parameter');
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { badRequest, type ApiError } from './openaiErrors';
+
+/**
+ * The request bodies of the OpenAI endpoints, as far as Hearth reads them. Objects are not strict:
+ * clients send fields Hearth has no use for (`user`, `store`, `metadata`…), which are ignored. The
+ * fields Hearth cannot honour (tools, `n` > 1, images, logprobs) are refused in `openaiParams.ts`
+ * with a message, never silently dropped.
+ */
+
+const maybe = <T extends z.ZodType>(schema: T) => schema.nullish();
+
+const contentPartSchema = z.looseObject({ type: z.string().max(100), text: z.string().optional() });
+
+export const chatMessageBodySchema = z.looseObject({
+  role: z.string().max(100),
+  content: maybe(z.union([z.string(), z.array(contentPartSchema).max(10_000)])),
+  tool_calls: z.unknown().optional(),
+  function_call: z.unknown().optional(),
+});
+
+const stopSchema = maybe(z.union([z.string(), z.array(z.string()).max(16)]));
+const streamOptionsSchema = maybe(z.looseObject({ include_usage: maybe(z.boolean()) }));
+
+/** OpenAI's `response_format`. */
+export const responseFormatBodySchema = maybe(
+  z.discriminatedUnion('type', [
+    z.looseObject({ type: z.literal('text') }),
+    z.looseObject({ type: z.literal('json_object') }),
+    z.looseObject({
+      type: z.literal('json_schema'),
+      json_schema: z.looseObject({
+        name: z.string().max(200).optional(),
+        schema: z.record(z.string(), z.unknown()).optional(),
+        strict: maybe(z.boolean()),
+      }),
+    }),
+  ]),
+);
+
+/** Sampling fields shared by chat and text completions, with llama.cpp's extensions (`top_k`, `min_p`, `repeat_penalty`). */
+const samplingFields = {
+  model: maybe(z.string().max(1_000)),
+  stream: maybe(z.boolean()),
+  stream_options: streamOptionsSchema,
+  temperature: maybe(z.number().min(0).max(2)),
+  top_p: maybe(z.number().min(0).max(1)),
+  top_k: maybe(z.number().int().min(0).max(100_000)),
+  min_p: maybe(z.number().min(0).max(1)),
+  repeat_penalty: maybe(z.number().min(0.5).max(3)),
+  max_tokens: maybe(z.number().int().min(1).max(1_000_000)),
+  stop: stopSchema,
+  seed: maybe(z.number().int()),
+  presence_penalty: maybe(z.number().min(-2).max(2)),
+  frequency_penalty: maybe(z.number().min(-2).max(2)),
+  n: maybe(z.number().int()),
+  logprobs: z.unknown().optional(),
+  response_format: responseFormatBodySchema,
+};
+
+export const chatCompletionBodySchema = z.looseObject({
+  ...samplingFields,
+  messages: z.array(chatMessageBodySchema).min(1).max(10_000),
+  max_completion_tokens: maybe(z.number().int().min(1).max(1_000_000)),
+  tools: z.unknown().optional(),
+  tool_choice: z.unknown().optional(),
+  functions: z.unknown().optional(),
+  function_call: z.unknown().optional(),
+  top_logprobs: z.unknown().optional(),
+});
+
+export const completionBodySchema = z.looseObject({
+  ...samplingFields,
+  prompt: z.union([z.string(), z.array(z.unknown())]),
+  suffix: maybe(z.string()),
+  echo: maybe(z.boolean()),
+  best_of: maybe(z.number().int()),
+});
+
+export const embeddingBodySchema = z.looseObject({
+  model: maybe(z.string().max(1_000)),
+  input: z.union([z.string(), z.array(z.unknown()).max(2_048)]),
+  encoding_format: maybe(z.enum(['float', 'base64'])),
+  dimensions: maybe(z.number().int()),
+});
+
+export type ChatCompletionBody = z.infer<typeof chatCompletionBodySchema>;
+export type CompletionBody = z.infer<typeof completionBodySchema>;
+export type EmbeddingBody = z.infer<typeof embeddingBodySchema>;
+
+/** Parses a body, or throws a 400 naming the first wrong field the way OpenAI does (`messages[0].role`). */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw issueToError(parsed.error.issues[0]);
+}
+
+function issueToError(issue: z.core.$ZodIssue | undefined): ApiError {
+  if (!issue) return badRequest('The request body is invalid.');
+  const param = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
+  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  if (missing) return badRequest(`Missing required parameter: '${param}'.`, param || null, 'missing_required_parameter');
+  return badRequest(`Invalid '${param || 'body'}': ${issue.message.slice(0, 300)}.`, param || null, 'invalid_value');
+}

@@ -1,0 +1,159 @@
+import type { ChatChunk, GenerationStats, StopReason } from './dto';
+import type { SamplingParams } from './schemas';
+
+/**
+ * Conversations as core owns and stores them (`<dataDir>/chats/<id>.json`). Plain serializable
+ * objects, ISO-8601 dates. Messages form a tree through `parentId`: a regenerated reply is a new
+ * assistant sibling, an edited user message a new user sibling, and `currentChild` says which
+ * sibling is shown at each branch point. The "active path" (root → leaf following `currentChild`)
+ * is what the UI shows and what is sent to the model.
+ */
+
+/** Key of `currentChild` for the messages without a parent (the first turn). */
+export const ROOT_KEY = '_root';
+
+/** How a reply ended: the engine's stop reason, or `error` when generation failed. */
+export type ReplyStopReason = StopReason | 'error';
+
+/** `streaming` while it is written; `done` ended by itself; `stopped` by the user; `error` failed. */
+export type ReplyStatus = 'streaming' | 'done' | 'stopped' | 'error';
+
+/** What produced an assistant message and how it went. */
+export interface ReplyInfo {
+  /** Library id of the model that wrote it. */
+  modelId: string;
+  /** Sampling parameters sent with the request (the conversation's overrides merged with the call's). */
+  params: SamplingParams;
+  status: ReplyStatus;
+  /** Set once the reply ended. */
+  stopReason?: ReplyStopReason;
+  /** Why it failed, for people (with `status: 'error'`). */
+  error?: string;
+  /** Token counts, times and speed from the engine; absent while streaming or when it never started. */
+  stats?: GenerationStats;
+}
+
+export interface ChatMessageNode {
+  /** Unique within the conversation. */
+  id: string;
+  /** The message this one answers or follows; null for a first message. */
+  parentId: string | null;
+  role: 'user' | 'assistant';
+  content: string;
+  /** ISO-8601. */
+  createdAt: string;
+  /** Assistant messages only. */
+  reply?: ReplyInfo;
+}
+
+/** Per-conversation settings that win over the app's defaults. */
+export interface ChatOverrides {
+  /** Sent as the system message before the conversation. */
+  systemPrompt?: string;
+  params?: SamplingParams;
+}
+
+/** `default`: not titled yet; `auto`: from the first message; `user`: renamed (never replaced). */
+export type TitleSource = 'default' | 'auto' | 'user';
+
+/** One conversation, exactly as stored (and as exported to JSON). */
+export interface Conversation {
+  /** Version of this shape; older files are migrated when read. */
+  schemaVersion: number;
+  id: string;
+  title: string;
+  titleSource: TitleSource;
+  /** ISO-8601. */
+  createdAt: string;
+  /** ISO-8601; changes with every edit and checkpoint. */
+  updatedAt: string;
+  overrides: ChatOverrides;
+  /** Every message of every branch, in creation order. */
+  messages: ChatMessageNode[];
+  /** Parent id (or {@link ROOT_KEY}) → id of the child currently shown. */
+  currentChild: Record<string, string>;
+}
+
+/** A conversation with what the UI needs to draw it. */
+export interface ChatDetail extends Conversation {
+  /** Message ids from the first to the last shown, following `currentChild`. */
+  activePath: string[];
+  /** The assistant message being written right now, if any. */
+  streamingMessageId: string | null;
+}
+
+/** One row of the chat list. */
+export interface ChatSummary {
+  id: string;
+  title: string;
+  /** ISO-8601. */
+  updatedAt: string;
+  /** Messages on the active path. */
+  messageCount: number;
+  /** Model of the last reply on the active path, if any. */
+  modelId: string | null;
+  /** A reply is being written. */
+  generating: boolean;
+}
+
+/** A chat file that could not be read; it was moved aside and the other chats loaded. */
+export interface QuarantinedChat {
+  fileName: string;
+  reason: string;
+  /** Where the file is now (absolute); null when it was left in place (written by a newer Hearth). */
+  movedTo: string | null;
+}
+
+export interface ChatList {
+  /** Most recently updated first. */
+  chats: ChatSummary[];
+  /** Files found unreadable when the chats were loaded. */
+  quarantined: QuarantinedChat[];
+}
+
+/** One conversation that matches a search, with the first place it matched. */
+export interface ChatSearchHit {
+  chatId: string;
+  title: string;
+  /** ISO-8601. */
+  updatedAt: string;
+  /** Where the match is: the title, or a message (`messageId`). */
+  field: 'title' | 'message';
+  messageId?: string;
+  /** Text around the match, whitespace collapsed, `…` where cut. */
+  snippet: string;
+  /** Where the match is inside `snippet`, in UTF-16 code units (for highlighting). */
+  matchStart: number;
+  matchLength: number;
+}
+
+export interface ChatExport {
+  /** Suggested file name, e.g. `My chat.md`. */
+  fileName: string;
+  mimeType: 'text/markdown' | 'application/json';
+  text: string;
+}
+
+/**
+ * What `chats.send`, `chats.regenerate` and `chats.editMessage` stream to their caller: first
+ * the ids of the messages the call created, then the engine's chunks (queue place, prompt
+ * progress, reply text).
+ */
+export type ChatReplyChunk = { type: 'started'; chatId: string; userMessageId: string; messageId: string } | ChatChunk;
+
+/** The reply as stored when it ended (done, stopped or failed). */
+export interface ChatReplyResult {
+  chatId: string;
+  /** The user message replied to. */
+  userMessageId: string;
+  message: ChatMessageNode;
+}
+
+/** Payload of `chats.changed`: clients refetch `chats.get` / `chats.list`. */
+export interface ChatChanged {
+  chatId: string;
+  /** `deleted`: moved to the trash (a `chats.restore` brings it back with another `updated`). */
+  change: 'updated' | 'deleted';
+  /** A reply is being written in this chat. */
+  generating: boolean;
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { requestIdSchema, samplingParamsSchema } from './schemas';
+
+/**
+ * Arguments of the `chats.*` methods. Ids are short and made of letters, digits, `_` and `-`
+ * only: a chat id names a file, so nothing a caller sends can point outside the chats folder.
+ */
+
+export const CHAT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** True for a string usable as a chat or message id (also a file name and an object key). */
+export function isValidChatId(id: string): boolean {
+  // `__proto__` fits the pattern but would reach an object's prototype when used as a key.
+  return CHAT_ID_PATTERN.test(id) && id !== '__proto__';
+}
+export const chatIdSchema = z.string().refine(isValidChatId, 'must be 1–64 letters, digits, _ or -');
+export const messageIdSchema = chatIdSchema;
+/** Longest title kept, in characters. */
+export const MAX_TITLE_LENGTH = 200;
+export const titleSchema = z.string().trim().min(1).max(MAX_TITLE_LENGTH);
+export const messageContentSchema = z.string().max(1_000_000);
+export const systemPromptSchema = z.string().max(100_000);
+
+export const chatIdArgsSchema = z.object({ chatId: chatIdSchema }).strict();
+
+export const chatCreateArgsSchema = z
+  .object({
+    title: titleSchema.optional(),
+    systemPrompt: systemPromptSchema.optional(),
+    params: samplingParamsSchema.optional(),
+  })
+  .strict();
+
+export const chatRenameArgsSchema = z.object({ chatId: chatIdSchema, title: titleSchema }).strict();
+
+export const chatSearchArgsSchema = z
+  .object({
+    /** Case-insensitive; matched against titles and the text of every message. */
+    query: z.string().trim().min(1).max(500),
+    /** Most hits returned; default 50. */
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const chatExportArgsSchema = z.object({ chatId: chatIdSchema, format: z.enum(['markdown', 'json']) }).strict();
+
+/** The text of a JSON export (at most 50 MB of characters); validated in core. */
+export const chatImportArgsSchema = z.object({ text: z.string().min(1).max(50_000_000) }).strict();
+
+/** Fields every reply-producing call takes. */
+const replyFields = {
+  chatId: chatIdSchema,
+  /** Chooses the request id (matches `inference.stop`); generated when absent. */
+  requestId: requestIdSchema.optional(),
+  /** Sampling for this reply only, over the conversation's overrides. */
+  params: samplingParamsSchema.optional(),
+};
+
+export const chatSendArgsSchema = z.object({ ...replyFields, content: messageContentSchema.min(1) }).strict();
+
+export const chatRegenerateArgsSchema = z
+  .object({
+    ...replyFields,
+    /**
+     * An assistant message gets a new sibling version; a user message a new reply. Default: the
+     * last message shown.
+     */
+    messageId: messageIdSchema.optional(),
+  })
+  .strict();
+
+export const chatEditMessageArgsSchema = z
+  .object({ ...replyFields, messageId: messageIdSchema, content: messageContentSchema.min(1) })
+  .strict();
+
+export const chatMessageArgsSchema = z.object({ chatId: chatIdSchema, messageId: messageIdSchema }).strict();
+
+export const chatOverridesArgsSchema = z
+  .object({
+    chatId: chatIdSchema,
+    /** A string sets it, null clears it, absent leaves it. */
+    systemPrompt: systemPromptSchema.nullable().optional(),
+    /** Replaces the conversation's sampling overrides; null clears them, absent leaves them. */
+    params: samplingParamsSchema.nullable().optional(),
+  })
+  .strict();
+
+export type ChatCreateArgs = z.infer<typeof chatCreateArgsSchema>;
+export type ChatSearchArgs = z.infer<typeof chatSearchArgsSchema>;
+export type ChatSendArgs = z.infer<typeof chatSendArgsSchema>;
+export type ChatRegenerateArgs = z.infer<typeof chatRegenerateArgsSchema>;
+export type ChatEditMessageArgs = z.infer<typeof chatEditMessageArgsSchema>;
+export type ChatOverridesArgs = z.infer<typeof chatOverridesArgsSchema>;
