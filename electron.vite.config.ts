@@ -63,6 +63,8 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       minify: true,
+      // Never inline assets as data: URLs: the CSP allows fonts only from 'self' (KaTeX's fonts).
+      assetsInlineLimit: 0,
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },
   },

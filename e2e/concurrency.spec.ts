@@ -11,7 +11,7 @@ let rpc: RpcClient;
 test.beforeAll(async () => {
   server = await startHearth({ populate: populateE2eModels });
   rpc = await RpcClient.connect(server.origin, server.token);
-  await rpc.call('inference.loadModel', { modelId: MODELS.small.id, contextSize: 1024, parallel: 2 });
+  await rpc.call('inference.loadModel', { modelId: MODELS.small.id, contextSize: 1024, parallel: 2, force: true });
 });
 test.afterAll(async () => {
   rpc.close();
@@ -21,7 +21,7 @@ test.afterAll(async () => {
 async function openChat(page: Page) {
   await page.goto(server.url);
   await page.getByRole('navigation').getByRole('link', { name: 'Chat' }).click();
-  await expect(page.getByLabel('Message')).toBeEnabled();
+  await expect(page.getByRole('textbox', { name: 'Message', exact: true })).toBeEnabled();
 }
 
 const lastReply = (page: Page) => page.getByRole('article', { name: 'assistant message' }).last();
@@ -29,8 +29,8 @@ const lastReply = (page: Page) => page.getByRole('article', { name: 'assistant m
 test('two tabs chat at the same time; each sees only its own reply', async ({ browser }) => {
   const [first, second] = await Promise.all([browser.newPage(), browser.newPage()]);
   await Promise.all([openChat(first), openChat(second)]);
-  await first.getByLabel('Message').fill('first tab asks about rivers');
-  await second.getByLabel('Message').fill('second tab asks about mountains');
+  await first.getByRole('textbox', { name: 'Message', exact: true }).fill('first tab asks about rivers');
+  await second.getByRole('textbox', { name: 'Message', exact: true }).fill('second tab asks about mountains');
   await Promise.all([first.keyboard.press('Enter'), second.keyboard.press('Enter')]);
   // Both replies are generating at the same moment (two sequences of one context).
   await expect.poll(async () => (await rpc.call<InferenceState>('inference.getState')).activeRequests.length).toBe(2);
@@ -42,7 +42,7 @@ test('two tabs chat at the same time; each sees only its own reply', async ({ br
   expect(texts[0]!.length).toBeGreaterThan(20);
   expect(texts[1]!.length).toBeGreaterThan(20);
   expect(texts[0]).not.toBe(texts[1]);
-  // Each tab holds one user message and one reply: nothing of the other tab's conversation.
+  // Each tab shows its own chat (core keeps both): one user message and one reply, nothing of the other's.
   for (const page of [first, second]) {
     await expect(page.getByRole('article', { name: 'assistant message' })).toHaveCount(1);
     await expect(page.getByRole('article', { name: 'user message' })).toHaveCount(1);
@@ -54,7 +54,7 @@ test('two tabs chat at the same time; each sees only its own reply', async ({ br
 
 test('reloading the page mid-reply stops that reply, and the next message works at once', async ({ page }) => {
   await openChat(page);
-  await page.getByLabel('Message').fill('Write a very long answer');
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Write a very long answer');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await lastReply(page).textContent())?.length ?? 0).toBeGreaterThan(20);
   expect((await rpc.call<InferenceState>('inference.getState')).activeRequests).toHaveLength(1);
@@ -62,30 +62,30 @@ test('reloading the page mid-reply stops that reply, and the next message works 
   // The closed socket cancelled the generation in the engine.
   await expect.poll(async () => (await rpc.call<InferenceState>('inference.getState')).activeRequests.length, { timeout: 5_000 }).toBe(0);
   await page.getByRole('navigation').getByRole('link', { name: 'Chat' }).click();
-  await page.getByLabel('Message').fill('Are you free again?');
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Are you free again?');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await lastReply(page).textContent())?.length ?? 0).toBeGreaterThan(20);
   await page.getByRole('button', { name: 'Stop' }).click();
-  await expect(lastReply(page).getByTestId('reply-stats')).toContainText('abort');
+  await expect(lastReply(page).getByTestId('reply-stats')).toContainText('stopped by you');
 });
 
 test('with one sequence, a second tab waits in line, says so, and runs when the first is stopped', async ({ browser }) => {
-  await rpc.call('inference.loadModel', { modelId: MODELS.small.id, contextSize: 1024, parallel: 1 });
+  await rpc.call('inference.loadModel', { modelId: MODELS.small.id, contextSize: 1024, parallel: 1, force: true });
   const [first, second] = await Promise.all([browser.newPage(), browser.newPage()]);
   await Promise.all([openChat(first), openChat(second)]);
-  await first.getByLabel('Message').fill('Write a very long answer');
+  await first.getByRole('textbox', { name: 'Message', exact: true }).fill('Write a very long answer');
   await first.keyboard.press('Enter');
   await expect.poll(async () => (await lastReply(first).textContent())?.length ?? 0).toBeGreaterThan(20);
-  await second.getByLabel('Message').fill('My turn?');
+  await second.getByRole('textbox', { name: 'Message', exact: true }).fill('My turn?');
   await second.keyboard.press('Enter');
   await expect(lastReply(second).getByRole('status')).toHaveText('Waiting for a free slot: next in line…');
   expect((await rpc.call<InferenceState>('inference.getState')).queuedRequests).toBe(1);
   await expect(first.getByTestId('status-replies')).toHaveText('replies: 1/1 · 1 waiting');
   await first.getByRole('button', { name: 'Stop' }).click();
-  await expect(lastReply(first).getByTestId('reply-stats')).toContainText('abort');
+  await expect(lastReply(first).getByTestId('reply-stats')).toContainText('stopped by you');
   await expect.poll(async () => (await lastReply(second).textContent())?.length ?? 0).toBeGreaterThan(30);
   await expect(lastReply(second).getByRole('status')).toHaveCount(0);
   await second.getByRole('button', { name: 'Stop' }).click();
-  await expect(lastReply(second).getByTestId('reply-stats')).toContainText('abort');
+  await expect(lastReply(second).getByTestId('reply-stats')).toContainText('stopped by you');
   await Promise.all([first.close(), second.close()]);
 });

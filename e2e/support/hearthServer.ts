@@ -29,10 +29,11 @@ export interface HearthServer {
  * thread, CPU only. Resolves on the one "Hearth ready at" line, like a user or script would.
  */
 export async function startHearth(
-  options: { modelsDir?: string; threads?: number; populate?: (modelsDir: string) => Promise<unknown>; env?: Record<string, string> } = {},
+  options: { modelsDir?: string; dataDir?: string; threads?: number; populate?: (modelsDir: string) => Promise<unknown>; env?: Record<string, string> } = {},
 ): Promise<HearthServer> {
   const root = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
-  const dataDir = join(root, 'data');
+  // Given folders outlive `stop()` (a restart test starts a second server over them); the temp root does not.
+  const dataDir = options.dataDir ?? join(root, 'data');
   const modelsDir = options.modelsDir ?? join(root, 'models');
   await options.populate?.(modelsDir);
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--threads', String(options.threads ?? 1), '--data-dir', dataDir, '--models-dir', modelsDir], {

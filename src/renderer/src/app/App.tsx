@@ -2,6 +2,8 @@ import { NavRail } from './NavRail';
 import { StatusBar } from './StatusBar';
 import { useHashRoute } from './router';
 import { ChatView } from '../features/chat/ChatView';
+import { DiscoverView } from '../features/discover/DiscoverView';
+import { DownloadsPanel } from '../features/downloads/DownloadsPanel';
 import { HardwareView } from '../features/hardware/HardwareView';
 import { ModelsView } from '../features/models/ModelsView';
 import { mutedText } from '../shared/components/ui';
@@ -19,10 +21,12 @@ export function App() {
         <NavRail route={route} />
         <main className="min-w-0 flex-1">
           {route === 'chat' && <ChatView />}
+          {route === 'discover' && <DiscoverView />}
           {route === 'models' && <ModelsView />}
           {route === 'hardware' && <HardwareView />}
           {route === null && <p className={`p-6 ${mutedText}`}>Connecting to Hearth…</p>}
         </main>
+        <DownloadsPanel />
       </div>
       <StatusBar />
     </div>

@@ -1,10 +1,13 @@
 import { routeHref, type Route } from './router';
+import type { ReactNode } from 'react';
 import { cx } from '../shared/components/ui';
+import { ChatIcon, ChipIcon, DiscoverIcon, ModelsIcon } from '../shared/components/icons';
 
-const ITEMS: { route: Route; label: string }[] = [
-  { route: 'chat', label: 'Chat' },
-  { route: 'models', label: 'Models' },
-  { route: 'hardware', label: 'Hardware' },
+const ITEMS: { route: Route; label: string; icon: ReactNode }[] = [
+  { route: 'chat', label: 'Chat', icon: <ChatIcon className="size-5" /> },
+  { route: 'discover', label: 'Discover', icon: <DiscoverIcon className="size-5" /> },
+  { route: 'models', label: 'Models', icon: <ModelsIcon className="size-5" /> },
+  { route: 'hardware', label: 'Hardware', icon: <ChipIcon className="size-5" /> },
 ];
 
 /** Left navigation: only the views that work so far. */
@@ -12,9 +15,9 @@ export function NavRail({ route }: { route: Route | null }) {
   return (
     <nav
       aria-label="Main"
-      className="flex w-24 shrink-0 flex-col gap-1 border-r border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900"
+      className="flex w-20 shrink-0 flex-col gap-1 border-r border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <div className="px-2 pt-1 pb-3 text-base font-semibold tracking-tight text-accent-text" aria-hidden="true">
+      <div className="pt-1 pb-3 text-center text-base font-semibold tracking-tight text-accent-text" aria-hidden="true">
         Hearth
       </div>
       {ITEMS.map((item) => {
@@ -25,12 +28,13 @@ export function NavRail({ route }: { route: Route | null }) {
             href={routeHref(item.route)}
             aria-current={active ? 'page' : undefined}
             className={cx(
-              'rounded-md px-2 py-1.5 font-medium',
+              'flex flex-col items-center gap-0.5 rounded-md px-1 py-1.5 text-xs font-medium',
               active
                 ? 'bg-accent-soft text-accent-text'
                 : 'text-zinc-700 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800',
             )}
           >
+            {item.icon}
             {item.label}
           </a>
         );

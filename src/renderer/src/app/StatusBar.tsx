@@ -1,6 +1,7 @@
 import { useAppInfoStore } from './appInfo';
 import { useConnectionStore } from './connection';
 import { selectEngineError, selectEngineState, selectLoaded, selectLoadingModelId, useInferenceStore } from '../features/inference/inference';
+import { DownloadsButton } from '../features/downloads/DownloadsButton';
 import { modelDisplayName, selectModelById, useModelsStore } from '../features/models/models';
 import { cx, errorText } from '../shared/components/ui';
 
@@ -54,6 +55,7 @@ export function StatusBar() {
           </span>
         </>
       )}
+      <DownloadsButton />
     </footer>
   );
 }

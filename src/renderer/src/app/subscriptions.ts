@@ -2,13 +2,16 @@ import { connectionState, onConnectionChange, onEvent } from '../api/api';
 import { parseHash, replaceRoute } from './router';
 import { useAppInfoStore } from './appInfo';
 import { useConnectionStore } from './connection';
+import { useDownloadsStore } from '../features/downloads/downloads';
 import { useInferenceStore } from '../features/inference/inference';
 import { useFitsStore } from '../features/models/fits';
+import { useLibraryStore } from '../features/models/library';
 import { useModelsStore } from '../features/models/models';
+import { applyChatChanged, refetchChats } from '../features/chat/chatEvents';
 
 /**
  * The one place pushed state events become store updates. (Reply text is not an event: it
- * streams to the call that asked for it, see `features/chat/chat.ts`.)
+ * streams to the call that asked for it, see `features/chat/conversation.ts`.)
  */
 
 let started = false;
@@ -23,6 +26,12 @@ export function startSubscriptions(): void {
   onEvent('inference.stateChanged', (state) => useInferenceStore.getState().applyState(state));
   onEvent('inference.loadProgressed', (progress) => useInferenceStore.getState().applyProgress(progress));
   onEvent('library.changed', () => void useModelsStore.getState().refresh());
+  onEvent('downloads.changed', (status) => useDownloadsStore.getState().applyStatus(status));
+  onEvent('chats.changed', (change) => applyChatChanged(change));
+  // An unknown view (`#/settings`, an old bookmark) goes home instead of waiting forever.
+  window.addEventListener('hashchange', () => initial !== 'pending' && goHomeIfUnknown());
+  // Folder counts change with the library; listed only once the Folders section was shown.
+  onEvent('library.changed', () => void (useLibraryStore.getState().listed && useLibraryStore.getState().refreshFolders()));
   // Fit badges follow the models list: every listing (startup, a library change, Refresh) estimates again.
   useModelsStore.subscribe((state, previous) => {
     if (state.models !== previous.models) void useFitsStore.getState().refresh();
@@ -50,8 +59,13 @@ async function initialLoad(): Promise<void> {
   );
   void useModelsStore.getState().refresh();
   void useAppInfoStore.getState().fetch();
+  void useDownloadsStore.getState().refresh();
   initial = (await stateLoaded) ? 'done' : 'failed';
-  // Default view: Chat when a model is loaded (e.g. after a reload), else Models to pick one.
+  goHomeIfUnknown();
+}
+
+/** Default view: Chat when a model is loaded (e.g. after a reload), else Models to pick one. */
+function goHomeIfUnknown(): void {
   if (parseHash(window.location.hash) === null) {
     replaceRoute(useInferenceStore.getState().state?.loaded ? 'chat' : 'models');
   }
@@ -61,6 +75,9 @@ async function refetchAll(): Promise<void> {
   await Promise.allSettled([
     useInferenceStore.getState().fetchState(),
     useModelsStore.getState().refresh(),
+    useDownloadsStore.getState().refresh(),
     useAppInfoStore.getState().info ? Promise.resolve() : useAppInfoStore.getState().fetch(),
+    refetchChats(),
   ]);
+  goHomeIfUnknown();
 }

@@ -1,27 +1,32 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { selectIsGenerating, useChatStore } from './chat';
-import { selectLoaded, useInferenceStore } from '../inference/inference';
+import { SendIcon, StopIcon } from '../../shared/components/icons';
 import { cx, errorText, primaryButton, secondaryButton } from '../../shared/components/ui';
+import { selectLoaded, useInferenceStore } from '../inference/inference';
+import { selectGenerating, useConversationStore } from './conversation';
 
-/** Message input: Enter sends, Shift+Enter is a new line; Stop replaces Send while generating. */
+/** Message input: Enter sends, Shift+Enter is a new line; Stop (or Esc) replaces Send while a reply is written. */
 export function Composer() {
   const [text, setText] = useState('');
   const textarea = useRef<HTMLTextAreaElement>(null);
   const modelLoaded = useInferenceStore((s) => selectLoaded(s) !== null);
-  const generating = useChatStore(selectIsGenerating);
-  const stopError = useChatStore((s) => s.stopError);
-  const send = useChatStore((s) => s.send);
-  const stop = useChatStore((s) => s.stop);
+  const generating = useConversationStore(selectGenerating);
+  const actionError = useConversationStore((s) => s.actionError);
+  const send = useConversationStore((s) => s.send);
+  const stop = useConversationStore((s) => s.stop);
 
   const canSend = modelLoaded && !generating && text.trim() !== '';
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     if (!canSend) return;
-    void send(text);
+    const content = text.trim();
     setText('');
     // The Send button is about to become Stop; keep focus where the next message is typed.
     textarea.current?.focus();
+    void send(content).then((taken) => {
+      // Refused before it started (busy, no model): give the text back unless something new was typed.
+      if (!taken) setText((current) => (current === '' ? content : current));
+    });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -42,23 +47,23 @@ export function Composer() {
           rows={1}
           placeholder={modelLoaded ? 'Message… (Enter to send, Shift+Enter for a new line)' : 'Load a model to chat'}
           className={cx(
-            'field-sizing-content max-h-48 min-h-9 flex-1 resize-none rounded-md border border-zinc-300 bg-white px-3 py-1.5 leading-relaxed',
+            'field-sizing-content max-h-48 min-h-9 min-w-0 flex-1 resize-none rounded-md border border-zinc-300 bg-white px-3 py-1.5 leading-relaxed',
             'placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-500',
           )}
         />
         {generating ? (
-          <button type="button" className={secondaryButton} onClick={() => void stop()}>
-            Stop
+          <button type="button" className={secondaryButton} onClick={() => void stop()} title="Stop (Esc)">
+            <StopIcon /> Stop
           </button>
         ) : (
-          <button type="submit" className={primaryButton} disabled={!canSend}>
-            Send
+          <button type="submit" className={primaryButton} disabled={!canSend} title="Send (Enter)">
+            <SendIcon /> Send
           </button>
         )}
       </div>
-      {stopError && (
+      {actionError && (
         <p role="alert" className={cx('mx-auto mt-1 max-w-3xl text-xs', errorText)}>
-          Could not stop the reply: {stopError}
+          {actionError}
         </p>
       )}
     </form>

@@ -1,7 +1,14 @@
-import { mergeTokens, type TokenBatch } from './chatReducer';
-
 /** Schedules one callback, e.g. `requestAnimationFrame`. */
 export type Scheduler = (callback: () => void) => void;
+
+/** New reply text per request, merged from several chunks between two frames. */
+export type TokenBatch = Map<string, string>;
+
+/** Adds one chunk's text to a pending batch (mutates: batches live only until the next frame). */
+export function mergeTokens(batch: TokenBatch, requestId: string, text: string): void {
+  if (!text) return;
+  batch.set(requestId, (batch.get(requestId) ?? '') + text);
+}
 
 /** Next frame while visible; hidden tabs get no frames, so fall back to a timer there. */
 export const nextFrame: Scheduler = (callback) => {
@@ -17,8 +24,8 @@ export interface TokenBuffer {
 }
 
 /**
- * Collects token events between two frames and hands them over in one batch, so a fast model
- * causes one store update (and one render) per frame, not one per token.
+ * Collects reply text between two frames and hands it over in one batch, so a fast model causes
+ * one store update (and one render) per frame, not one per token.
  */
 export function createTokenBuffer(schedule: Scheduler, deliver: (batch: TokenBatch) => void): TokenBuffer {
   let batch: TokenBatch = new Map();

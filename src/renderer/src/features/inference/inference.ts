@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { InferenceState, LoadedModel } from '../../../../shared/dto';
+import type { InferenceState, LoadedModel, LoadOptions } from '../../../../shared/dto';
 import type { ErrorCode } from '../../../../shared/errors';
 import { api } from '../../api/api';
 import { errorCode, errorMessage, type ClientErrorCode } from '../../api/errors';
@@ -27,7 +27,7 @@ interface InferenceStoreState {
   applyState(state: InferenceState): void;
   applyProgress(progress: { modelId: string; progress: number }): void;
   /** Loads a model; without options the server picks the context and GPU layers that fit. */
-  load(modelId: string, options?: { contextSize?: number; force?: boolean }): Promise<void>;
+  load(modelId: string, options?: Omit<LoadOptions, 'modelId'>): Promise<void>;
   unload(): Promise<void>;
   dismissError(): void;
 }

@@ -11,6 +11,7 @@ import {
 import { modelDisplayName } from './models';
 import { LoadProgress } from '../inference/LoadProgress';
 import { FitCell, FitDetails } from './FitBadge';
+import { DeleteModelButton } from './DeleteModelButton';
 import { selectFit, useFitsStore } from './fits';
 import { badge, cx, errorText, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
 
@@ -57,6 +58,9 @@ export function ModelRow({ model, label, columns }: { model: ModelInfo; label: s
               <p className={cx('mt-1 text-xs', errorText)}>{model.error ?? 'Not a GGUF file llama.cpp can read.'}</p>
             </div>
           )}
+          <div className="mt-1.5">
+            <DeleteModelButton model={model} label={label} />
+          </div>
         </td>
       </tr>
       {expanded && (

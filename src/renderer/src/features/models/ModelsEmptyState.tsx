@@ -1,5 +1,5 @@
 import { useAppInfoStore } from '../../app/appInfo';
-import { mutedText } from '../../shared/components/ui';
+import { link, mutedText } from '../../shared/components/ui';
 
 /** No models yet: say where to put them (the models folder) and what to do next. */
 export function ModelsEmptyState() {
@@ -20,6 +20,12 @@ export function ModelsEmptyState() {
       </p>
       <p className={`mt-2 ${mutedText}`}>
         Subfolders in LM Studio&apos;s layout (<code className="font-mono">publisher/repo/model.gguf</code>) work too.
+      </p>
+      <p className="mt-3">
+        <a href="#/discover" className={link}>
+          Find a model in Discover
+        </a>{' '}
+        <span className={mutedText}>to download one from Hugging Face.</span>
       </p>
     </section>
   );

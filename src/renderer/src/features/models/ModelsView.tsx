@@ -1,6 +1,8 @@
 import { ModelsEmptyState } from './ModelsEmptyState';
 import { ModelTable } from './ModelTable';
 import { FitContextControl } from './FitContextControl';
+import { FoldersSection } from './FoldersSection';
+import { ImportModelForm } from './ImportModelForm';
 import { errorText, mutedText, secondaryButton } from '../../shared/components/ui';
 import { useModelsStore } from './models';
 
@@ -33,6 +35,8 @@ export function ModelsView() {
           <ModelTable models={models} />
         </>
       )}
+      <ImportModelForm />
+      <FoldersSection />
     </div>
   );
 }

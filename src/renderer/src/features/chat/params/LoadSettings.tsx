@@ -1,0 +1,100 @@
+import { useId, useState } from 'react';
+import type { LoadedModel } from '../../../../../shared/dto';
+import { ChevronDownIcon, ChevronRightIcon } from '../../../shared/components/icons';
+import { cx, errorText, mutedText, primaryButton, secondaryButton } from '../../../shared/components/ui';
+import { selectBusy, selectLoaded, useInferenceStore } from '../../inference/inference';
+import { fieldInput, panelHeading } from '../chatUi';
+import { differsFrom, loadFormFrom, validateLoadForm, type LoadField, type LoadForm } from './loadSettingsForm';
+
+const FIELDS: { key: LoadField; label: string; help: string }[] = [
+  { key: 'contextSize', label: 'Context length', help: 'Tokens each conversation can hold; more takes more memory.' },
+  { key: 'gpuLayers', label: 'GPU layers', help: 'Layers on the GPU: a number, auto (as many as fit) or max.' },
+  { key: 'threads', label: 'Threads', help: 'CPU threads used for generation.' },
+  { key: 'parallel', label: 'Parallel replies', help: 'Replies generated at once; each costs one context of memory.' },
+];
+
+/** How the loaded model is loaded; changing it reloads the model, after asking. */
+export function LoadSettings() {
+  const [open, setOpen] = useState(false);
+  const loaded = useInferenceStore(selectLoaded);
+  return (
+    <section aria-labelledby="load-heading" className="flex flex-col gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+      <h3 id="load-heading" className={panelHeading}>
+        <button type="button" aria-expanded={open} className="inline-flex items-center gap-1 uppercase" onClick={() => setOpen((v) => !v)}>
+          {open ? <ChevronDownIcon /> : <ChevronRightIcon />} Load settings
+        </button>
+      </h3>
+      {open &&
+        (loaded ? (
+          <LoadForm key={`${loaded.modelId}@${loaded.loadedAt}`} loaded={loaded} />
+        ) : (
+          <p className={cx('text-xs', mutedText)}>Load a model to change how it is loaded.</p>
+        ))}
+    </section>
+  );
+}
+
+function LoadForm({ loaded }: { loaded: LoadedModel }) {
+  const [form, setForm] = useState<LoadForm>(() => loadFormFrom(loaded.settings));
+  const [confirming, setConfirming] = useState(false);
+  const busy = useInferenceStore(selectBusy);
+  const idBase = useId();
+  const { options, errors } = validateLoadForm(form);
+  const valid = Object.keys(errors).length === 0;
+  const changed = differsFrom(form, loaded.settings);
+
+  const reload = () => {
+    setConfirming(false);
+    void useInferenceStore.getState().load(loaded.modelId, options);
+  };
+
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="grid grid-cols-2 gap-x-3 gap-y-2">
+        {FIELDS.map(({ key, label, help }) => (
+          <div key={key} className={cx('flex min-w-0 flex-col gap-0.5', errors[key] && 'col-span-2')}>
+            <label htmlFor={`${idBase}-${key}`} className="text-xs font-medium" title={help}>
+              {label}
+            </label>
+            <input
+              id={`${idBase}-${key}`}
+              type="text"
+              value={form[key]}
+              title={help}
+              aria-invalid={errors[key] ? true : undefined}
+              aria-describedby={errors[key] ? `${idBase}-${key}-error` : undefined}
+              onChange={(event) => setForm({ ...form, [key]: event.target.value })}
+              className={cx(fieldInput, 'font-mono tabular-nums')}
+            />
+            {errors[key] && (
+              <p id={`${idBase}-${key}-error`} role="alert" className={cx('text-xs', errorText)}>
+                {errors[key]}
+              </p>
+            )}
+          </div>
+        ))}
+      </div>
+      <label className="flex items-center gap-2 text-xs font-medium">
+        <input type="checkbox" checked={form.flashAttention} onChange={(event) => setForm({ ...form, flashAttention: event.target.checked })} />
+        Flash attention
+      </label>
+      {confirming ? (
+        <div role="alertdialog" aria-label="Reload the model" className="flex flex-col gap-2 rounded-md border border-amber-300 p-2 dark:border-amber-700/60">
+          <p className="text-sm">Reload the model with these settings? (Refused while replies are being written: stop them first.)</p>
+          <div className="flex gap-2">
+            <button type="button" className={primaryButton} onClick={reload} autoFocus>
+              Reload
+            </button>
+            <button type="button" className={secondaryButton} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" className={secondaryButton} disabled={!changed || !valid || busy} onClick={() => setConfirming(true)}>
+          Apply and reload…
+        </button>
+      )}
+    </div>
+  );
+}

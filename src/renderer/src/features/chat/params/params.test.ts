@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { differsFrom, loadFormFrom, validateLoadForm } from './loadSettingsForm';
+import { PARAM_FIELDS, parseParamValue, parseStopStrings } from './paramFields';
+import { EMPTY_DRAFT, draftFromOverrides, hasErrors, validateDraft } from './paramsDraft';
+import { BUILT_IN_PRESETS, NUTRITION_SCHEMA, applyPreset, deleteUserPreset, loadUserPresets, presetFromDraft, saveUserPreset, type PresetStorage } from './presets';
+
+const field = (key: string) => PARAM_FIELDS.find((f) => f.key === key)!;
+
+describe('parameter validation', () => {
+  it('accepts numbers in range, empty as "not set", and says what is wrong otherwise', () => {
+    expect(parseParamValue(field('temperature'), '0.7')).toEqual({ value: 0.7 });
+    expect(parseParamValue(field('temperature'), '0,7')).toEqual({ value: 0.7 });
+    expect(parseParamValue(field('temperature'), '  ')).toEqual({});
+    expect(parseParamValue(field('temperature'), 'warm')).toEqual({ error: 'Temperature must be a number.' });
+    expect(parseParamValue(field('temperature'), '7')).toEqual({ error: 'Temperature must be between 0 and 5.' });
+    expect(parseParamValue(field('topK'), '4.5')).toEqual({ error: 'Top-k must be a whole number.' });
+    expect(parseParamValue(field('seed'), '-1')).toEqual({ error: 'Seed must be between 0 and 4,294,967,295.' });
+    expect(parseParamValue(field('presencePenalty'), '-2')).toEqual({ value: -2 });
+  });
+
+  it('reads stop strings one per line', () => {
+    expect(parseStopStrings('###\n\nUser:')).toEqual({ value: ['###', 'User:'] });
+    expect(parseStopStrings(Array.from({ length: 17 }, (_, i) => `s${i}`).join('\n')).error).toBe('At most 16 stop strings.');
+    expect(parseStopStrings('x'.repeat(201)).error).toMatch(/at most 200 characters/);
+  });
+
+  it('turns the fields into what core stores, and back', () => {
+    const draft = { ...EMPTY_DRAFT, systemPrompt: 'Be brief.', values: { temperature: '0.2', maxTokens: '256' }, stop: 'END' };
+    const validated = validateDraft(draft);
+    expect(hasErrors(validated)).toBe(false);
+    expect(validated.params).toEqual({ temperature: 0.2, maxTokens: 256, stop: ['END'] });
+    expect(draftFromOverrides({ systemPrompt: 'Be brief.', params: validated.params }, '')).toEqual(draft);
+  });
+
+  it('collects every error by field', () => {
+    const validated = validateDraft({ ...EMPTY_DRAFT, values: { topP: '2', maxTokens: '0' }, jsonSchema: '{' });
+    expect(Object.keys(validated.errors).sort()).toEqual(['jsonSchema', 'maxTokens', 'topP']);
+    expect(validated.params).toEqual({});
+  });
+});
+
+describe('presets', () => {
+  it('has the four built-ins; JSON extraction carries the nutrition schema', () => {
+    expect(BUILT_IN_PRESETS.map((p) => p.name)).toEqual(['Balanced', 'Precise', 'Creative', 'JSON extraction']);
+    const json = BUILT_IN_PRESETS[3]!;
+    expect(json.jsonSchema).toBe(NUTRITION_SCHEMA);
+    expect(Object.keys((NUTRITION_SCHEMA.properties as object) ?? {})).toEqual(['protein', 'carbohydrates', 'fats', 'calories', 'sugar', 'fiber']);
+  });
+
+  it('applying one replaces the sampling fields and the schema, and the system prompt only when it has one', () => {
+    const before = { ...EMPTY_DRAFT, systemPrompt: 'Mine', values: { seed: '7', temperature: '1.5' }, jsonSchema: '{"type":"object"}' };
+    const precise = applyPreset(before, BUILT_IN_PRESETS[1]!);
+    expect(precise.values).toMatchObject({ temperature: '0.2', topK: '20' });
+    expect(precise.values.seed).toBeUndefined();
+    expect(precise.systemPrompt).toBe('Mine');
+    expect(precise.jsonSchema).toBe('');
+    const json = applyPreset(before, BUILT_IN_PRESETS[3]!);
+    expect(json.systemPrompt).toMatch(/nutrition/);
+    expect(JSON.parse(json.jsonSchema)).toEqual(NUTRITION_SCHEMA);
+  });
+
+  it('saves, lists, replaces and deletes user presets; built-in names and invalid fields are refused', () => {
+    const map = new Map<string, string>();
+    const storage: PresetStorage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v) };
+    const draft = { ...EMPTY_DRAFT, values: { temperature: '0.9' }, systemPrompt: 'Short answers' };
+    const preset = presetFromDraft('Mine', draft)!;
+    expect(preset).toEqual({ name: 'Mine', params: { temperature: 0.9 }, systemPrompt: 'Short answers' });
+    expect(saveUserPreset(storage, preset)).toHaveLength(1);
+    expect(saveUserPreset(storage, { ...preset, params: { temperature: 0.1 } })).toEqual([{ ...preset, params: { temperature: 0.1 } }]);
+    expect(saveUserPreset(storage, { ...preset, name: 'balanced' }).map((p) => p.name)).toEqual(['Mine']);
+    expect(loadUserPresets(storage)[0]!.params.temperature).toBe(0.1);
+    expect(deleteUserPreset(storage, 'Mine')).toEqual([]);
+    expect(presetFromDraft('Bad', { ...draft, values: { temperature: 'x' } })).toBeNull();
+    map.set('hearth.presets.v1', 'not json');
+    expect(loadUserPresets(storage)).toEqual([]);
+  });
+});
+
+describe('load settings', () => {
+  const settings = { contextSize: 4096, threads: 4, parallel: 2, gpuLayers: 0 };
+
+  it('starts from what is loaded and needs a reload only when something changed', () => {
+    const form = loadFormFrom(settings);
+    expect(differsFrom(form, settings)).toBe(false);
+    expect(differsFrom({ ...form, contextSize: '8192' }, settings)).toBe(true);
+    expect(validateLoadForm({ ...form, contextSize: '8192', gpuLayers: 'max' })).toEqual({
+      options: { contextSize: 8192, threads: 4, parallel: 2, gpuLayers: 'max', flashAttention: true },
+      errors: {},
+    });
+  });
+
+  it('says what is wrong with each field', () => {
+    const { errors } = validateLoadForm({ ...loadFormFrom(settings), contextSize: '10', threads: 'many', gpuLayers: 'some' });
+    expect(errors).toEqual({
+      contextSize: 'Context length must be between 64 and 1048576.',
+      threads: 'Threads must be a whole number.',
+      gpuLayers: 'GPU layers must be a whole number (0–1000), auto or max.',
+    });
+  });
+});
