@@ -262,9 +262,35 @@ test('presets fill the fields, wrong values say why, and the parameters are kept
   await expect(page.getByRole('button', { name: 'My preset', exact: true })).toHaveCount(0);
 });
 
-test.fixme('a reply under the JSON extraction preset parses as JSON of the nutrition schema', async () => {
-  // chats.send / chats.setOverrides carry no `responseFormat` yet, so the schema cannot reach the
-  // engine's grammar through core-owned chats; the UI only checks and formats replies so far.
+test('a reply under the JSON extraction preset parses as JSON of the nutrition schema', async ({ page }) => {
+  await newChat(page);
+  await page.getByRole('button', { name: 'JSON extraction' }).click();
+  await expect(page.getByLabel('JSON schema')).toHaveValue(/"fiber"/);
+  await sendAndWait(page, 'Oats');
+  // The schema went to core with the chat and from there to the engine's grammar.
+  const detail = await rpc.call<ChatDetail>('chats.get', { chatId: openChatId(page) });
+  expect(detail.overrides.responseFormat).toMatchObject({ type: 'json_schema' });
+  const reply = detail.messages.find((m) => m.id === detail.activePath.at(-1))!;
+  expect(reply.reply!.json).toEqual({ valid: true });
+  const parsed = JSON.parse(reply.content) as Record<string, unknown>;
+  for (const key of ['protein', 'carbohydrates', 'fats', 'calories', 'sugar', 'fiber']) expect(typeof parsed[key]).toBe('number');
+  await expect(replies(page).last().getByRole('figure', { name: 'JSON reply' })).toContainText('Valid JSON');
+  // Reopened, the schema field shows the chat's own schema (kept by core, not by this browser).
+  await page.evaluate(() => window.localStorage.clear());
+  await page.reload();
+  await expect(page.getByLabel('JSON schema')).toHaveValue(/"protein"/);
+});
+
+test('a reply that left earlier messages out says so', async ({ page }) => {
+  const conversation = demoConversation(MODELS.small.id, { id: 'dropped-chat', title: 'Left out', turns: 3 });
+  // The reply shown last (the chat also holds an earlier version of it).
+  conversation.messages.find((m) => m.id === 'a2')!.reply!.droppedMessages = 3;
+  const { id } = await rpc.call<{ id: string }>('chats.import', { text: JSON.stringify(conversation) });
+  await page.goto(server.url);
+  await expect(page.getByRole('status', { name: 'Status bar' })).toContainText('engine');
+  await page.evaluate((chatId) => (window.location.hash = `#/chat/${chatId}`), id);
+  await expect(replies(page).last().getByRole('note')).toHaveText('3 earlier messages were left out to fit the context');
+  await expect(replies(page).first().getByRole('note')).toHaveCount(0);
 });
 
 test('a 2,000-message chat opens at once, with only the visible messages in the page', async ({ page }) => {

@@ -11,6 +11,10 @@ import { defaultFixtureCacheDir, ensureFixtureModel } from '../src/main/fixtures
 import { startHearth } from './support/hearthServer';
 import { MODELS, populateE2eModels } from './support/models';
 import { RpcClient } from './support/rpcClient';
+import { LibraryFolders } from '../src/main/core/library/libraryFolders';
+import { LibraryService } from '../src/main/core/library/libraryService';
+import { silentLogger } from '../src/main/core/logging/logger';
+import { SettingsStore } from '../src/main/core/settings/settingsStore';
 
 const BIN = fileURLToPath(new URL('../bin/hearth.js', import.meta.url));
 const hearth = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -37,6 +41,29 @@ test('hearth ls lists the models folder, unreadable files with their reason', as
     expect(ls.stdout).toMatch(/garbage\.gguf\s+-\s+\S+ \S+\s+unreadable: \S+/);
   } finally {
     await rm(modelsDir, { recursive: true, force: true });
+  }
+});
+
+test('hearth ls and rm see the folders added to the library, not only the models folder', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'hearth-ls-folders-'));
+  const [dataDir, modelsDir, extra] = ['data', 'models', 'lmstudio'].map((name) => join(root, name)) as [string, string, string];
+  try {
+    await populateE2eModels(extra);
+    // Added the way the app adds it (settings in the data folder), from this process.
+    const settings = new SettingsStore({ dataDir, logger: silentLogger });
+    await new LibraryService(modelsDir, silentLogger, { folders: new LibraryFolders(modelsDir, settings, { homeDir: root, env: {} }) }).addFolder(extra);
+    const ls = hearth('ls', '--models-dir', modelsDir, '--data-dir', dataDir);
+    expect(ls.status).toBe(0);
+    const line = ls.stdout.split('\n').find((text) => text.includes(MODELS.tiny.id.split('/').pop()!));
+    expect(line, ls.stdout).toBeDefined();
+    const id = line!.split(/\s+/)[0]!;
+    expect(id).toMatch(/^[a-z]+-[0-9a-f]{6,}:/);
+    expect(hearth('ls', '--models-dir', modelsDir).stdout).not.toContain(id);
+    const removed = hearth('rm', id, '--yes', '--models-dir', modelsDir, '--data-dir', dataDir);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(hearth('ls', '--models-dir', modelsDir, '--data-dir', dataDir).stdout).not.toContain(id);
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
 });
 

@@ -29,6 +29,8 @@ const lastReply = (page: Page) => page.getByRole('article', { name: 'assistant m
 test('two tabs chat at the same time; each sees only its own reply', async ({ browser }) => {
   const [first, second] = await Promise.all([browser.newPage(), browser.newPage()]);
   await Promise.all([openChat(first), openChat(second)]);
+  // Replies of a bounded length, so two at once finish in seconds even on a busy machine.
+  await Promise.all([first, second].map((page) => page.getByLabel('Max tokens').fill('160')));
   await first.getByRole('textbox', { name: 'Message', exact: true }).fill('first tab asks about rivers');
   await second.getByRole('textbox', { name: 'Message', exact: true }).fill('second tab asks about mountains');
   await Promise.all([first.keyboard.press('Enter'), second.keyboard.press('Enter')]);

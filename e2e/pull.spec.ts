@@ -18,7 +18,8 @@ let modelsDir: string;
 let dataDir: string;
 
 test.describe.configure({ mode: 'serial' });
-test.setTimeout(30_000);
+// The first pull starts the engine to read the hardware; on a busy 2-core machine that alone can take 10 s.
+test.setTimeout(90_000);
 
 test.beforeAll(async () => {
   hub = await startHubFixtureServer();

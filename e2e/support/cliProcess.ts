@@ -22,7 +22,7 @@ export interface CliRun {
  * here, so a synchronous spawn would deadlock). stdin and stdout are pipes: not a terminal.
  * Killed after `timeoutMs`.
  */
-export function runHearth(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 25_000): CliRun {
+export function runHearth(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): CliRun {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

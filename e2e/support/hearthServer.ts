@@ -29,14 +29,14 @@ export interface HearthServer {
  * thread, CPU only. Resolves on the one "Hearth ready at" line, like a user or script would.
  */
 export async function startHearth(
-  options: { modelsDir?: string; dataDir?: string; threads?: number; populate?: (modelsDir: string) => Promise<unknown>; env?: Record<string, string> } = {},
+  options: { modelsDir?: string; dataDir?: string; threads?: number; populate?: (modelsDir: string) => Promise<unknown>; env?: Record<string, string>; args?: string[] } = {},
 ): Promise<HearthServer> {
   const root = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
   // Given folders outlive `stop()` (a restart test starts a second server over them); the temp root does not.
   const dataDir = options.dataDir ?? join(root, 'data');
   const modelsDir = options.modelsDir ?? join(root, 'models');
   await options.populate?.(modelsDir);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--threads', String(options.threads ?? 1), '--data-dir', dataDir, '--models-dir', modelsDir], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--threads', String(options.threads ?? 1), '--data-dir', dataDir, '--models-dir', modelsDir, ...(options.args ?? [])], {
     env: { ...process.env, HEARTH_GPU: 'off', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,11 +3,14 @@
  * for any browser and the RPC over WebSocket — on the same core the desktop window uses.
  */
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../shared/errors';
 import type { HardwareSnapshot, ModelFit } from '../shared/dto';
-import { parseArgs, USAGE, type HardwareOptions, type PullOptions, type ServeOptions } from './cli/args';
+import { parseArgs, USAGE, type HardwareOptions, type PullOptions, type RunOptions, type ServeOptions } from './cli/args';
+import { psCommand } from './cli/ps';
+import { runCommand } from './cli/run';
 import { EXIT_INTERRUPTED, pullCommand } from './cli/pull';
 import { stdoutOutput, terminalAsk } from './cli/prompt';
 import { rmCommand } from './cli/rm';
@@ -16,12 +19,14 @@ import { createCore } from './core/createCore';
 import { nodeEngineLauncher } from './core/engine/engineProcess';
 import { DEFAULT_FIT_CONTEXT } from './core/hardware/fitService';
 import { LibraryService } from './core/library/libraryService';
+import { LibraryFolders } from './core/library/libraryFolders';
+import { SettingsStore } from './core/settings/settingsStore';
 import { createConsoleLogger, type Logger } from './core/logging/logger';
 import { startWebHost } from './hosts/webHost';
 import { launchApiServer } from './hosts/api/apiServer';
 import { exposureWarning } from './core/server/apiServerController';
 import { formatModelTable } from './cli/formatModels';
-import { resolveStartupConfig, type StartupConfig } from './startupConfig';
+import { resolveApiClient, resolveStartupConfig, type StartupConfig } from './startupConfig';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VERSION = readVersion();
@@ -156,6 +161,36 @@ export async function pull(options: PullOptions): Promise<void> {
   setTimeout(() => process.exit(), 1_000).unref();
 }
 
+/** `hearth run`: a core of its own (no server needed); the engine starts to load the model. */
+export async function run(options: RunOptions): Promise<void> {
+  const { dataDir, modelsDir, threads } = options;
+  const config = resolveStartupConfig({ ...(dataDir !== undefined ? { dataDir } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}), ...(threads !== undefined ? { threads } : {}) });
+  const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
+  const interrupt = new AbortController();
+  // One reply: Ctrl-C stops it (a second one quits at once). In the chat, readline takes Ctrl-C itself.
+  const onSignal = (): void => (interrupt.signal.aborted ? process.exit(EXIT_INTERRUPTED) : interrupt.abort());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const core = await createHeadlessCore(config, logger);
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const deps = { core, modelsDir: config.modelsDir, out: stdoutOutput(), err: (text: string) => void process.stderr.write(text), input: process.stdin, interactive, signal: interrupt.signal };
+  const code = await runCommand(options, deps);
+  await core.dispose('hearth run is done.');
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exitCode = code;
+  setTimeout(() => process.exit(), 1_000).unref();
+}
+
+/**
+ * The library as the app sees it (models folder plus the folders added in settings), without the
+ * rest of the core: `ls` and `rm` need no engine.
+ */
+function cliLibrary(config: StartupConfig): LibraryService {
+  const logger = createConsoleLogger('error');
+  const settings = new SettingsStore({ dataDir: config.dataDir, logger });
+  return new LibraryService(config.modelsDir, logger, { folders: new LibraryFolders(config.modelsDir, settings, { homeDir: homedir(), env: process.env }) });
+}
+
 export async function main(argv: string[]): Promise<void> {
   const command = parseArgs(argv);
   switch (command.name) {
@@ -166,7 +201,7 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`hearth ${VERSION}\n`);
       return;
     case 'ls': {
-      const library = new LibraryService(resolveStartupConfig(command.options).modelsDir, createConsoleLogger('error'));
+      const library = cliLibrary(resolveStartupConfig(command.options));
       process.stdout.write(formatModelTable(await library.listModels()));
       return;
     }
@@ -177,8 +212,12 @@ export async function main(argv: string[]): Promise<void> {
       await pull(command.options);
       return;
     case 'rm': {
-      const { modelsDir } = resolveStartupConfig(command.options.modelsDir !== undefined ? { modelsDir: command.options.modelsDir } : {});
-      const library = new LibraryService(modelsDir, createConsoleLogger('error'));
+      const config = resolveStartupConfig({
+        ...(command.options.modelsDir !== undefined ? { modelsDir: command.options.modelsDir } : {}),
+        ...(command.options.dataDir !== undefined ? { dataDir: command.options.dataDir } : {}),
+      });
+      const modelsDir = config.modelsDir;
+      const library = cliLibrary(config);
       const say = (line: string): void => void process.stdout.write(`${line}\n`);
       process.exitCode = await rmCommand(command.options, { library, modelsDir, say, err: (text) => process.stderr.write(text), ask: terminalAsk() });
       return;
@@ -186,6 +225,14 @@ export async function main(argv: string[]): Promise<void> {
     case 'serve':
       await serve(command.options);
       return;
+    case 'run':
+      await run(command.options);
+      return;
+    case 'ps': {
+      const say = (text: string): void => void process.stdout.write(text);
+      process.exitCode = await psCommand(command.options, { target: resolveApiClient(command.options), say, err: (text) => process.stderr.write(text) });
+      return;
+    }
   }
 }
 

@@ -85,6 +85,18 @@ export function resolveStartupConfig(
   };
 }
 
+/**
+ * Where `hearth ps` finds a running server's API: flags, else `HEARTH_API_PORT` / `HEARTH_API_KEY`,
+ * else port 1234 on 127.0.0.1 without a key.
+ */
+export function resolveApiClient(overrides: { apiPort?: number; apiHost?: string; apiKey?: string }, env: NodeJS.ProcessEnv = process.env): { origin: string; apiKey?: string } {
+  const envPort = Number(env[ENV_VARS.apiPort]);
+  const port = overrides.apiPort ?? (Number.isInteger(envPort) && envPort > 0 && envPort <= 65535 ? envPort : 1234);
+  const host = overrides.apiHost ?? '127.0.0.1';
+  const apiKey = overrides.apiKey ?? (env[ENV_VARS.apiKey] || undefined);
+  return { origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, ...(apiKey !== undefined ? { apiKey } : {}) };
+}
+
 /** The API server's settings when a port was given by flag or environment; undefined = off. */
 function resolveApi(overrides: StartupOverrides, env: NodeJS.ProcessEnv): StartupConfig['api'] {
   const envPort = env[ENV_VARS.apiPort];

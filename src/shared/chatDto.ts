@@ -1,4 +1,4 @@
-import type { ChatChunk, GenerationStats, StopReason } from './dto';
+import type { ChatChunk, GenerationStats, JsonOutputCheck, ResponseFormat, StopReason } from './dto';
 import type { SamplingParams } from './schemas';
 
 /**
@@ -31,6 +31,15 @@ export interface ReplyInfo {
   error?: string;
   /** Token counts, times and speed from the engine; absent while streaming or when it never started. */
   stats?: GenerationStats;
+  /** The structured output asked for (absent for free text). */
+  responseFormat?: ResponseFormat;
+  /** With a JSON `responseFormat`, once ended: whether the text is complete JSON of that shape. */
+  json?: JsonOutputCheck;
+  /**
+   * Messages at the start of the conversation (after the system prompt) the model did not read
+   * because they did not fit its context; absent or 0 when it read everything.
+   */
+  droppedMessages?: number;
 }
 
 export interface ChatMessageNode {
@@ -51,6 +60,8 @@ export interface ChatOverrides {
   /** Sent as the system message before the conversation. */
   systemPrompt?: string;
   params?: SamplingParams;
+  /** Structured output of every reply (`json_object` or `json_schema`); absent = free text. */
+  responseFormat?: ResponseFormat;
 }
 
 /** `default`: not titled yet; `auto`: from the first message; `user`: renamed (never replaced). */
@@ -80,6 +91,18 @@ export interface ChatDetail extends Conversation {
   activePath: string[];
   /** The assistant message being written right now, if any. */
   streamingMessageId: string | null;
+  context: ChatContextUsage;
+}
+
+/** How full the model's context is for this chat. */
+export interface ChatContextUsage {
+  /**
+   * Tokens of the active path as the model last read it: the last finished reply's prompt plus
+   * completion tokens (0 before the first reply). Messages added since are not counted yet.
+   */
+  usedTokens: number;
+  /** Context size per conversation of the loaded model, in tokens; null when none is loaded. */
+  contextSize: number | null;
 }
 
 /** One row of the chat list. */

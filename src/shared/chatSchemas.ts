@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requestIdSchema, samplingParamsSchema } from './schemas';
+import { requestIdSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
 
 /**
  * Arguments of the `chats.*` methods. Ids are short and made of letters, digits, `_` and `-`
@@ -27,6 +27,8 @@ export const chatCreateArgsSchema = z
     title: titleSchema.optional(),
     systemPrompt: systemPromptSchema.optional(),
     params: samplingParamsSchema.optional(),
+    /** Structured output for every reply of the chat (see `chats.setOverrides`). */
+    responseFormat: responseFormatSchema.optional(),
   })
   .strict();
 
@@ -53,6 +55,8 @@ const replyFields = {
   requestId: requestIdSchema.optional(),
   /** Sampling for this reply only, over the conversation's overrides. */
   params: samplingParamsSchema.optional(),
+  /** Structured output for this reply only, over the conversation's overrides (`text` turns it off). */
+  responseFormat: responseFormatSchema.optional(),
 };
 
 export const chatSendArgsSchema = z.object({ ...replyFields, content: messageContentSchema.min(1) }).strict();
@@ -81,6 +85,8 @@ export const chatOverridesArgsSchema = z
     systemPrompt: systemPromptSchema.nullable().optional(),
     /** Replaces the conversation's sampling overrides; null clears them, absent leaves them. */
     params: samplingParamsSchema.nullable().optional(),
+    /** Structured output of every reply (`json_object` / `json_schema`); null clears it, absent leaves it. */
+    responseFormat: responseFormatSchema.nullable().optional(),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { deleteModelArgsSchema, importModelArgsSchema, libraryFolderArgsSchema }
 import { downloadIdArgsSchema, downloadStartArgsSchema, hubFitArgsSchema, hubRepoArgsSchema, hubSearchArgsSchema } from './hubSchemas';
 import { chatArgsSchema, embedArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema } from './schemas';
 import type { ChatDetail, ChatExport, ChatList, ChatReplyChunk, ChatReplyResult, ChatSearchHit, ChatSummary } from './chatDto';
+import { presetDeleteArgsSchema, presetSaveArgsSchema, type Preset } from './presets';
 import {
   chatCreateArgsSchema,
   chatEditMessageArgsSchema,
@@ -129,6 +130,13 @@ export const contract = {
   'chats.deleteMessage': method<ChatDetail>()(chatMessageArgsSchema),
   /** Per-chat system prompt and sampling parameters (null clears). */
   'chats.setOverrides': method<ChatDetail>()(chatOverridesArgsSchema),
+
+  /** Built-in presets (Balanced, Precise, Creative, JSON extraction), then the user's saved ones. */
+  'presets.list': method<Preset[]>()(noArgsSchema),
+  /** Saves a preset (replaces a saved one of the same name; built-in names refused); returns the list. */
+  'presets.save': method<Preset[]>()(presetSaveArgsSchema),
+  /** Deletes a saved preset (built-ins refused); returns the list. */
+  'presets.delete': method<Preset[]>()(presetDeleteArgsSchema),
 
   /** The local OpenAI-compatible API server: running or not, where, with or without a key (never the key itself). */
   'server.getStatus': method<ApiServerStatus>()(noArgsSchema),

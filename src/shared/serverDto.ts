@@ -17,7 +17,7 @@ export interface ApiServerSettings {
 
 export interface ApiServerStatus {
   running: boolean;
-  /** The settings it runs with (or last ran with); null before the first start. */
+  /** The settings it runs with, or last ran with (kept between runs in `settings.json`); null when none are known. */
   settings: ApiServerSettings | null;
   /** Port it listens on while running (the real one when 0 was asked). */
   port?: number;

@@ -24,8 +24,11 @@ export const serverStartArgsSchema = z
       .max(255)
       .regex(/^[A-Za-z0-9.:_-]+$/, 'must be an IP address or a host name')
       .optional(),
-    /** Bearer key clients must send; none = no key checked. At least 8 characters. */
-    apiKey: z.string().min(8).max(512).optional(),
+    /**
+     * Bearer key clients must send; at least 8 characters. `null` = no key checked. Omitted: the
+     * last used key when the host keeps settings (the desktop app), else none.
+     */
+    apiKey: z.string().min(8).max(512).nullable().optional(),
     /** Origins allowed to call from a browser; default none (no CORS headers at all). */
     corsOrigins: z.array(corsOriginSchema).max(64).optional(),
     /** Minutes without requests before a model the API loaded is unloaded; default 60; 0 = never. */

@@ -42,20 +42,52 @@ export interface PullOptions {
   modelsDir?: string;
 }
 
-/** `hearth rm <model>`: delete a model from the models folder. */
+/** `hearth rm <model>`: delete a model from the library (the models folder or an added folder). */
 export interface RmOptions {
   /** Library id (`owner/repo/file.gguf`) or a file name that names one model. */
   model: string;
   /** Delete without asking (for scripts; required without a terminal). */
   yes: boolean;
   modelsDir?: string;
+  /** Where the added library folders are recorded (settings). */
+  dataDir?: string;
+}
+
+/** `hearth run <model> [prompt]`: one reply, or a chat in the terminal, on an in-process core. */
+export interface RunOptions {
+  /** Library id, file name (with or without `.gguf`) or `owner/repo`, as the API's `model` field. */
+  model: string;
+  /** The prompt (the remaining words joined by spaces); absent: a chat on a terminal, else stdin. */
+  prompt?: string;
+  /** Most tokens per reply. */
+  maxTokens?: number;
+  /** Sampling temperature, 0 (greedy) to 2. */
+  temperature?: number;
+  /** Context of the load, in tokens (default: what the load plan finds fits). */
+  contextSize?: number;
+  dataDir?: string;
+  modelsDir?: string;
+  threads?: number;
+}
+
+/** `hearth ps`: what a running `hearth serve --api-port N` has loaded, asked over its API. */
+export interface PsOptions {
+  /** The API's port (default HEARTH_API_PORT, else 1234). */
+  apiPort?: number;
+  /** The API's host (default 127.0.0.1). */
+  apiHost?: string;
+  /** The API key, when the server needs one (default HEARTH_API_KEY). */
+  apiKey?: string;
+  json: boolean;
 }
 
 export type Command =
+  | { name: 'run'; options: RunOptions }
+  | { name: 'ps'; options: PsOptions }
   | { name: 'serve'; options: ServeOptions }
   | { name: 'pull'; options: PullOptions }
   | { name: 'rm'; options: RmOptions }
-  | { name: 'ls'; options: Pick<ServeOptions, 'modelsDir'> }
+  | { name: 'ls'; options: Pick<ServeOptions, 'modelsDir' | 'dataDir'> }
   | { name: 'hardware'; options: HardwareOptions }
   | { name: 'help' }
   | { name: 'version' };
@@ -64,10 +96,12 @@ export const USAGE = `Usage: hearth <command> [options]
 
 Commands:
   serve     Run Hearth without a window: the UI in any browser, the API for other apps
-  ls        List the models in the models folder
+  ls        List the models in the library (the models folder and the folders added to it)
   hardware  This machine (CPU, RAM, GPUs, what llama.cpp sees) and how each model would run on it
   pull      Download a model: hearth pull owner/repo[:QUANT] (or a huggingface.co URL)
   rm        Delete a model from the models folder: hearth rm <model id or file name>
+  run       Chat with a model in the terminal: hearth run <model> [prompt] (one reply with a prompt)
+  ps        What a running hearth serve --api-port has loaded: memory, context, requests
   help      Show this help
 
 serve options:
@@ -103,6 +137,22 @@ Ctrl-C pauses, the same command resumes; env HF_ENDPOINT, HF_TOKEN):
 rm options:
   --yes             Delete without asking (needed when not run in a terminal)
   --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
+  --data-dir D      Settings, where added library folders are kept (env HEARTH_DATA_DIR)
+
+run options (the model by id, file name or owner/repo; without a prompt on a terminal: a chat,
+Ctrl-C stops the reply, Ctrl-D or /bye exits; without a terminal the prompt is read from stdin):
+  --max-tokens N    Most tokens per reply
+  --temperature T   0 (always the likeliest token) to 2
+  --context N       Context of the load, in tokens (default: what fits)
+  --threads N       Generation threads (env HEARTH_THREADS)
+  --data-dir D      Settings (env HEARTH_DATA_DIR)
+  --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
+
+ps options:
+  --api-port N      Port of the running server's API (env HEARTH_API_PORT; default 1234)
+  --api-host H      Its host (default 127.0.0.1)
+  --api-key K       Its key, if it needs one (env HEARTH_API_KEY)
+  --json            The server's answer (GET /api/ps) as JSON
 `;
 
 export const DEFAULT_PORT = 8317;
@@ -116,6 +166,8 @@ export function parseArgs(argv: string[]): Command {
   if (name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
   if (name === 'version' || name === '--version' || name === '-v') return { name: 'version' };
   if (name === 'pull' || name === 'rm') return parseModelCommand(name, rest);
+  if (name === 'run') return parseRun(rest);
+  if (name === 'ps') return parsePs(rest);
   if (name !== 'serve' && name !== 'ls' && name !== 'hardware') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);
 
   const flags = readFlags(rest, name === 'hardware' ? HARDWARE_FLAGS : name === 'serve' ? SERVE_API_FLAGS : SERVE_FLAGS);
@@ -148,7 +200,7 @@ export function parseArgs(argv: string[]): Command {
   if (apiKey !== undefined) options.apiKey = apiKey;
   const apiIdle = flags.get('api-idle-ttl');
   if (apiIdle !== undefined) options.apiIdleUnloadMinutes = parseInteger('api-idle-ttl', apiIdle, 0, 7 * 24 * 60);
-  if (name === 'ls') return { name: 'ls', options: modelsDir !== undefined ? { modelsDir } : {} };
+  if (name === 'ls') return { name: 'ls', options: { ...(modelsDir !== undefined ? { modelsDir } : {}), ...(dataDir !== undefined ? { dataDir } : {}) } };
   return { name: 'serve', options };
 }
 
@@ -162,7 +214,8 @@ function parseModelCommand(name: 'pull' | 'rm', args: string[]): Command {
   const target = positional[0]!;
   const modelsDir = flags.get('models-dir');
   const yes = flags.has('yes');
-  if (name === 'rm') return { name, options: { model: target, yes, ...(modelsDir !== undefined ? { modelsDir } : {}) } };
+  const dataDir = flags.get('data-dir');
+  if (name === 'rm') return { name, options: { model: target, yes, ...(modelsDir !== undefined ? { modelsDir } : {}), ...(dataDir !== undefined ? { dataDir } : {}) } };
   const options: PullOptions = { reference: target, yes };
   const quant = flags.get('quant');
   if (quant !== undefined) {
@@ -171,10 +224,47 @@ function parseModelCommand(name: 'pull' | 'rm', args: string[]): Command {
   }
   const context = flags.get('context');
   if (context !== undefined) options.contextSize = parseInteger('context', context, 256, 1_048_576);
-  const dataDir = flags.get('data-dir');
   if (dataDir !== undefined) options.dataDir = dataDir;
   if (modelsDir !== undefined) options.modelsDir = modelsDir;
   return { name, options };
+}
+
+function parseRun(args: string[]): Command {
+  const positional: string[] = [];
+  const flags = readFlags(args, RUN_FLAGS, positional);
+  const [model, ...words] = positional;
+  if (model === undefined) throw new AppError('BAD_REQUEST', 'hearth run needs a model: its id, file name or owner/repo (hearth ls lists them).');
+  const options: RunOptions = { model };
+  if (words.length > 0) options.prompt = words.join(' ');
+  const maxTokens = flags.get('max-tokens');
+  if (maxTokens !== undefined) options.maxTokens = parseInteger('max-tokens', maxTokens, 1, 1_000_000);
+  const temperature = flags.get('temperature');
+  if (temperature !== undefined) {
+    const value = Number(temperature);
+    if (!Number.isFinite(value) || value < 0 || value > 2) throw new AppError('BAD_REQUEST', `--temperature must be a number from 0 to 2, got "${temperature.slice(0, 20)}".`);
+    options.temperature = value;
+  }
+  const context = flags.get('context');
+  if (context !== undefined) options.contextSize = parseInteger('context', context, 256, 1_048_576);
+  const threads = flags.get('threads');
+  if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
+  for (const key of ['data-dir', 'models-dir'] as const) {
+    const value = flags.get(key);
+    if (value !== undefined) options[key === 'data-dir' ? 'dataDir' : 'modelsDir'] = value;
+  }
+  return { name: 'run', options };
+}
+
+function parsePs(args: string[]): Command {
+  const flags = readFlags(args, PS_FLAGS);
+  const options: PsOptions = { json: flags.has('json') };
+  const port = flags.get('api-port');
+  if (port !== undefined) options.apiPort = parseInteger('api-port', port, 1, 65535);
+  const host = flags.get('api-host');
+  if (host !== undefined) options.apiHost = host;
+  const key = flags.get('api-key');
+  if (key !== undefined) options.apiKey = key;
+  return { name: 'ps', options };
 }
 
 /** Options a command accepts: `true` for switches (no value), `false` for options with a value. */
@@ -200,6 +290,14 @@ const PULL_FLAGS: FlagSet = new Map([
 const RM_FLAGS: FlagSet = new Map([
   ['yes', true],
   ['models-dir', false],
+  ['data-dir', false],
+]);
+const RUN_FLAGS: FlagSet = new Map(['max-tokens', 'temperature', 'context', 'threads', 'data-dir', 'models-dir'].map((key) => [key, false]));
+const PS_FLAGS: FlagSet = new Map([
+  ['api-port', false],
+  ['api-host', false],
+  ['api-key', false],
+  ['json', true],
 ]);
 
 /** Reads `--flags`; other arguments go to `positional` when the command takes any, else are refused. */

@@ -21,6 +21,7 @@ import { LibraryService } from './library/libraryService';
 import { LibraryFolders } from './library/libraryFolders';
 import type { FolderDetection } from './library/libraryRoots';
 import { SettingsStore } from './settings/settingsStore';
+import { PresetService } from './presets/presetService';
 import { ApiServerController, type ApiServerLaunch, type RunningApiServer } from './server/apiServerController';
 import { RequestLog } from './server/requestLog';
 import type { Logger } from './logging/logger';
@@ -84,6 +85,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   await mkdir(options.modelsDir, { recursive: true });
   const events = new EventBus();
   const settings = new SettingsStore({ dataDir: options.dataDir, logger: options.logger });
+  const presets = new PresetService(settings);
   const library = new LibraryService(options.modelsDir, options.logger, {
     folders: new LibraryFolders(options.modelsDir, settings, options.folderDetection ?? { homeDir: homedir(), env: process.env }),
     onChanged: (reason) => events.emit('library.changed', { reason }),
@@ -106,6 +108,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     generate: (args, caller) => inference.chat(args, caller),
     currentModel: () => engine.loadedModel?.modelId ?? null,
+    contextSize: () => engine.loadedModel?.settings.contextSize ?? null,
     events,
     logger: options.logger,
   });
@@ -153,6 +156,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }),
     events,
     logger: options.logger,
+    saved: {
+      load: () => settings.get('server'),
+      save: (saved) => settings.update('server', () => saved).then(() => undefined),
+    },
   });
 
   const handlers: Handlers = {
@@ -187,6 +194,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'chats.switchVersion': (args) => chats.switchVersion(args.chatId, args.messageId),
     'chats.deleteMessage': (args) => chats.deleteMessage(args.chatId, args.messageId),
     'chats.setOverrides': (args) => chats.setOverrides(args),
+    'presets.list': () => presets.list(),
+    'presets.save': (args) => presets.save(args),
+    'presets.delete': (args) => presets.delete(args.name),
     'hub.search': (args, context) => hub.search(args, context.signal),
     'hub.getRepo': (args, context) => hub.getRepo(args.reference, context.signal),
     'hub.estimateFits': (args, context) => hub.estimateFits(args, context.signal),
@@ -196,8 +206,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'downloads.resume': async (args) => downloads.resume(args.id),
     'downloads.cancel': (args) => downloads.cancel(args.id),
     'downloads.dismiss': async (args) => ({ dismissed: downloads.dismiss(args.id) }),
-    'server.getStatus': async () => server.getStatus(),
-    'server.start': (args) => server.start(args),
+    'server.getStatus': async () => server.restored.then(() => server.getStatus()),
+    'server.start': (args) => server.start(args, { remember: true }),
     'server.stop': () => server.stop(),
     'server.getLog': async (args) => server.getLog(args),
   };

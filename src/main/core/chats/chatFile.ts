@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Conversation } from '../../../shared/chatDto';
 import { chatIdSchema, messageIdSchema } from '../../../shared/chatSchemas';
-import { samplingParamsSchema, type SamplingParams } from '../../../shared/schemas';
+import { responseFormatSchema, samplingParamsSchema, type ResponseFormat, type SamplingParams } from '../../../shared/schemas';
 import { CURRENT_CHAT_SCHEMA, migrateChat } from './chatMigrations';
 import { checkTree } from './chatTree';
 
@@ -25,6 +25,9 @@ const replySchema = z.object({
   stopReason: z.enum(['eos', 'length', 'stop', 'abort', 'error']).optional(),
   error: z.string().max(10_000).optional(),
   stats: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+  responseFormat: paramsRecord.optional(),
+  json: z.object({ valid: z.boolean(), error: z.string().max(10_000).optional() }).optional(),
+  droppedMessages: z.number().int().min(0).optional(),
 });
 
 const messageSchema = z.object({
@@ -43,7 +46,7 @@ const conversationSchema = z.object({
   titleSource: z.enum(['default', 'auto', 'user']),
   createdAt: isoDate,
   updatedAt: isoDate,
-  overrides: z.object({ systemPrompt: z.string().max(100_000).optional(), params: paramsRecord.optional() }),
+  overrides: z.object({ systemPrompt: z.string().max(100_000).optional(), params: paramsRecord.optional(), responseFormat: paramsRecord.optional() }),
   messages: z.array(messageSchema).max(100_000),
   currentChild: z.record(z.string(), messageIdSchema),
 });
@@ -81,4 +84,10 @@ export function usableParams(raw: Record<string, unknown> | undefined): Sampling
     if (samplingParamsSchema.safeParse({ [key]: value }).success) kept[key] = value;
   }
   return kept as SamplingParams;
+}
+
+/** A stored response format this Hearth understands, else undefined (free text). */
+export function usableResponseFormat(raw: Record<string, unknown> | undefined): ResponseFormat | undefined {
+  const parsed = responseFormatSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatMessageNode, ChatReplyChunk, ChatReplyResult, Conversation } from '../../../shared/chatDto';
+import type { ChatMessageNode, ChatReplyChunk, ChatReplyResult, Conversation, ReplyInfo } from '../../../shared/chatDto';
 import type { CallContext } from '../../../shared/contract';
-import type { ChatArgs, ChatMessage, ChatResult, SamplingParams } from '../../../shared/dto';
+import type { ChatArgs, ChatMessage, ChatResult, ResponseFormat, SamplingParams } from '../../../shared/dto';
 import { AppError, toErrorShape } from '../../../shared/errors';
 import type { GenerationCaller } from '../engine/engineService';
 import type { Logger } from '../logging/logger';
 import { autoTitle } from './autoTitle';
-import { usableParams } from './chatFile';
+import { usableParams, usableResponseFormat } from './chatFile';
 import { addMessage, pathTo } from './chatTree';
+import { DEFAULT_MAX_TOKENS, dropMore, MAX_OVERFLOW_RETRIES, messagesToDrop } from './contextWindow';
 
 /** Longest a partial reply waits in memory before it is written to disk, in ms. */
 export const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -29,6 +30,8 @@ export interface ReplyRunnerOptions {
   generate: ChatGenerate;
   /** Library id of the loaded model, or null when none is. */
   currentModel(): string | null;
+  /** Context size per conversation of the loaded model, in tokens, or null. */
+  contextSize(): number | null;
   host: ReplyHost;
   logger: Logger;
   checkpointIntervalMs?: number;
@@ -87,7 +90,7 @@ export class ReplyRunner {
   run(
     chatId: string,
     prepare: (conversation: Conversation) => ChatMessageNode,
-    args: { requestId?: string | undefined; params?: SamplingParams | undefined },
+    args: { requestId?: string | undefined; params?: SamplingParams | undefined; responseFormat?: ResponseFormat | undefined },
     caller: CallContext<ChatReplyChunk>,
   ): Promise<ChatReplyResult> {
     if (this.closed) throw new AppError('ENGINE_ERROR', 'Hearth is stopping.');
@@ -99,14 +102,17 @@ export class ReplyRunner {
     if (!modelId) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
     // Everything above and up to `running.set` is synchronous: two calls at once cannot both pass.
     const user = prepare(conversation);
-    const params = { ...usableParams(conversation.overrides.params), ...args.params };
+    // A default limit, so a small model cannot fill its whole context with one answer.
+    const params = { maxTokens: DEFAULT_MAX_TOKENS, ...usableParams(conversation.overrides.params), ...args.params };
+    const format = args.responseFormat ?? usableResponseFormat(conversation.overrides.responseFormat);
+    const responseFormat = format && format.type !== 'text' ? format : undefined;
     const reply: ChatMessageNode = {
       id: newMessageId(),
       parentId: user.id,
       role: 'assistant',
       content: '',
       createdAt: new Date().toISOString(),
-      reply: { modelId, params, status: 'streaming' },
+      reply: { modelId, params, status: 'streaming', ...(responseFormat ? { responseFormat } : {}) },
     };
     addMessage(conversation, reply);
     const controller = new AbortController();
@@ -144,21 +150,18 @@ export class ReplyRunner {
     try {
       await this.options.host.persist(conversation);
       send({ type: 'started', chatId: conversation.id, userMessageId: user.id, messageId: reply.id });
-      const result = await this.options.generate(
-        { requestId, messages: this.history(conversation, user), params: info.params },
-        {
-          signal: AbortSignal.any([caller.signal, stopSignal]),
-          emit: (chunk) => {
-            if (chunk.type === 'tokens') {
-              reply.content += chunk.text;
-              dirty = true;
-            }
-            send(chunk);
-          },
-        },
-      );
+      const signal = AbortSignal.any([caller.signal, stopSignal]);
+      const emit = (chunk: Parameters<GenerationCaller['emit']>[0]) => {
+        if (chunk.type === 'tokens') {
+          reply.content += chunk.text;
+          dirty = true;
+        }
+        send(chunk);
+      };
+      const result = await this.generateFitting(conversation, user, info, requestId, { signal, emit });
       reply.content = result.text;
       info.stats = result.stats;
+      if (result.json) info.json = result.json;
       info.stopReason = result.stats.stopReason;
       info.status = result.stats.stopReason === 'abort' ? 'stopped' : 'done';
     } catch (error) {
@@ -184,15 +187,45 @@ export class ReplyRunner {
     return { chatId: conversation.id, userMessageId: user.id, message: structuredClone(reply) };
   }
 
-  /** What the model reads: the system prompt, then the messages down to `user` (empty failed replies left out). */
-  private history(conversation: Conversation, user: ChatMessageNode): ChatMessage[] {
-    const messages: ChatMessage[] = [];
-    if (conversation.overrides.systemPrompt) messages.push({ role: 'system', content: conversation.overrides.systemPrompt });
-    for (const message of pathTo(conversation, user.id)) {
-      if (message.role === 'assistant' && !message.content) continue;
-      messages.push({ role: message.role, content: message.content });
+  /**
+   * Generates with the history that fits the context (see `contextWindow.ts`): the oldest turns
+   * left out by estimate, and one more turn per CONTEXT_OVERFLOW, at most MAX_OVERFLOW_RETRIES
+   * times. How many were left out is recorded on the reply (`droppedMessages`).
+   */
+  private async generateFitting(conversation: Conversation, user: ChatMessageNode, info: ReplyInfo, requestId: string, caller: GenerationCaller): Promise<ChatResult> {
+    const { system, nodes, turns } = this.history(conversation, user);
+    const previous = nodes.findLastIndex((m) => m.reply?.stats);
+    const before = previous >= 0 ? nodes[previous]!.reply! : undefined;
+    const known = before?.stats ? { from: before.droppedMessages ?? 0, to: previous + 1, tokens: before.stats.promptTokens + before.stats.completionTokens } : undefined;
+    let dropped = messagesToDrop({
+      system,
+      turns,
+      contextSize: this.options.contextSize(),
+      maxTokens: info.params.maxTokens ?? DEFAULT_MAX_TOKENS,
+      previouslyDropped: before?.droppedMessages ?? 0,
+      ...(known ? { known } : {}),
+    });
+    for (let attempt = 0; ; attempt++) {
+      if (dropped > 0) info.droppedMessages = dropped;
+      else delete info.droppedMessages;
+      const messages = [...(system ? [system] : []), ...turns.slice(dropped)];
+      const args: ChatArgs = { requestId, messages, params: info.params, ...(info.responseFormat ? { responseFormat: info.responseFormat } : {}) };
+      try {
+        return await this.options.generate(args, caller);
+      } catch (error) {
+        const more = dropMore(turns, dropped);
+        if (toErrorShape(error).code !== 'CONTEXT_OVERFLOW' || attempt >= MAX_OVERFLOW_RETRIES || more === dropped || caller.signal.aborted) throw error;
+        this.options.logger.info('chat did not fit the context; leaving out one more turn', { chatId: conversation.id, dropped: more });
+        dropped = more;
+      }
     }
-    return messages;
+  }
+
+  /** What the model may read: the system prompt, and the messages down to `user` (empty failed replies left out). */
+  private history(conversation: Conversation, user: ChatMessageNode): { system: ChatMessage | null; nodes: ChatMessageNode[]; turns: ChatMessage[] } {
+    const system: ChatMessage | null = conversation.overrides.systemPrompt ? { role: 'system', content: conversation.overrides.systemPrompt } : null;
+    const nodes = pathTo(conversation, user.id).filter((m) => m.role === 'user' || m.content);
+    return { system, nodes, turns: nodes.map((m) => ({ role: m.role, content: m.content })) };
   }
 
   /** Refuses new replies, stops the running ones and waits (bounded) for their ends to be saved. */

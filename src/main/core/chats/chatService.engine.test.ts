@@ -2,6 +2,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatChanged, ChatDetail, ChatReplyChunk, ChatReplyResult } from '../../../shared/chatDto';
+import type { Preset } from '../../../shared/presets';
 import { fixtureModel } from '../../testing/fixtureModels';
 import { createTestCore } from '../../testing/testCore';
 import type { Core } from '../createCore';
@@ -55,7 +56,7 @@ describe('chats with a real engine', () => {
     expect(changes.some((c) => c.chatId === chat.id)).toBe(true);
     expect(JSON.stringify(changes)).not.toContain(reply.content.slice(0, 12));
 
-    const reloaded = await ChatService.open({ dataDir, generate: () => Promise.reject(new Error('unused')), currentModel: () => null, events: new EventBus(), logger: silentLogger });
+    const reloaded = await ChatService.open({ dataDir, generate: () => Promise.reject(new Error('unused')), currentModel: () => null, contextSize: () => core.engine.loadedModel?.settings.contextSize ?? null, events: new EventBus(), logger: silentLogger });
     expect(reloaded.get(chat.id)).toEqual(await call<ChatDetail>('chats.get', { chatId: chat.id }));
     expect(reloaded.list().chats.find((c) => c.id === chat.id)).toMatchObject({ messageCount: 2, modelId: core.engine.loadedModel!.modelId });
     await reloaded.dispose();
@@ -86,6 +87,20 @@ describe('chats with a real engine', () => {
     expect(['abort', 'length']).toContain(result.message.reply!.stopReason);
     expect(result.message.content.startsWith(midway!)).toBe(true);
     expect((await readChat(chat.id)).messages.at(-1)).toEqual(result.message);
+  });
+
+  it('a chat with the JSON extraction preset\'s schema gets JSON of that shape from the engine, checked and stored', async () => {
+    const preset = (await call<Preset[]>('presets.list')).find((p) => p.name === 'JSON extraction')!;
+    const chat = await call<ChatDetail>('chats.create', { systemPrompt: preset.systemPrompt, params: preset.params, responseFormat: preset.responseFormat });
+    const result = await call<ChatReplyResult>('chats.send', { chatId: chat.id, content: 'Oats', params: { maxTokens: 400 } });
+    const reply = result.message;
+    expect(reply.reply).toMatchObject({ responseFormat: preset.responseFormat, json: { valid: true } });
+    const parsed = JSON.parse(reply.content) as Record<string, unknown>;
+    for (const key of ['protein', 'carbohydrates', 'fats', 'calories', 'sugar', 'fiber']) expect(typeof parsed[key]).toBe('number');
+    expect((await readChat(chat.id)).messages.at(-1)!.reply!.json).toEqual({ valid: true });
+    // What the context holds after the reply: its prompt and its text, out of the loaded 1,024.
+    const detail = await call<ChatDetail>('chats.get', { chatId: chat.id });
+    expect(detail.context).toEqual({ usedTokens: reply.reply!.stats!.promptTokens + reply.reply!.stats!.completionTokens, contextSize: 1024 });
   });
 
   it('the dispatcher refuses ids that are not chat ids and unknown chats', async () => {

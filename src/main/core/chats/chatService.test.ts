@@ -57,7 +57,8 @@ describe('ChatService replies', () => {
       { role: 'system', content: 'Be kind.' },
       { role: 'user', content: '  How are   you doing today, my good and patient old friend of many years?  ' },
     ]);
-    expect(calls[0]!.params).toEqual({ temperature: 0.9, topK: 5 });
+    // No limit given: core's default reply limit (DEFAULT_MAX_TOKENS) applies.
+    expect(calls[0]!.params).toEqual({ temperature: 0.9, topK: 5, maxTokens: 1024 });
     expect(result.message.reply).toMatchObject({ modelId: 'test-model.gguf', status: 'done', stopReason: 'eos', params: { temperature: 0.9, topK: 5 } });
     expect(result.message.reply!.stats).toMatchObject({ completionTokens: 5, stopReason: 'eos' });
 
@@ -67,7 +68,7 @@ describe('ChatService replies', () => {
     expect(detail.streamingMessageId).toBeNull();
     await service.dispose();
     const { service: again } = await openService(generate);
-    const { activePath: _path, streamingMessageId: _streaming, ...stored } = detail;
+    const { activePath: _path, streamingMessageId: _streaming, context: _context, ...stored } = detail;
     expect(again.get(chat.id)).toEqual(detail);
     expect(await onDisk(chat.id)).toEqual(stored);
     expect(again.list().chats[0]).toMatchObject({ id: chat.id, messageCount: 2, modelId: 'test-model.gguf', generating: false });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type {
+  ChatContextUsage,
   ChatDetail,
   ChatExport,
   ChatList,
@@ -34,6 +35,8 @@ export interface ChatServiceOptions {
   generate: ChatGenerate;
   /** Library id of the loaded model, or null. */
   currentModel(): string | null;
+  /** Context size per conversation of the loaded model, in tokens, or null (none loaded; tests may omit it). */
+  contextSize?(): number | null;
   events: EventBus;
   logger: Logger;
   /** Partial replies are written at least this often, in ms (default 1000). */
@@ -62,6 +65,7 @@ export class ChatService {
     this.replies = new ReplyRunner({
       generate: options.generate,
       currentModel: options.currentModel,
+      contextSize: () => options.contextSize?.() ?? null,
       logger: options.logger,
       checkpointIntervalMs: options.checkpointIntervalMs,
       host: { conversation: (chatId) => this.live(chatId), persist: (conversation) => this.persist(conversation) },
@@ -95,7 +99,11 @@ export class ChatService {
       titleSource: args.title ? 'user' : 'default',
       createdAt: now,
       updatedAt: now,
-      overrides: { ...(args.systemPrompt ? { systemPrompt: args.systemPrompt } : {}), ...(args.params ? { params: args.params } : {}) },
+      overrides: {
+        ...(args.systemPrompt ? { systemPrompt: args.systemPrompt } : {}),
+        ...(args.params ? { params: args.params } : {}),
+        ...(args.responseFormat && args.responseFormat.type !== 'text' ? { responseFormat: args.responseFormat } : {}),
+      },
       messages: [],
       currentChild: {},
     };
@@ -202,6 +210,10 @@ export class ChatService {
       if (args.params) overrides.params = args.params;
       else delete overrides.params;
     }
+    if (args.responseFormat !== undefined) {
+      if (args.responseFormat && args.responseFormat.type !== 'text') overrides.responseFormat = args.responseFormat;
+      else delete overrides.responseFormat;
+    }
     conversation.overrides = overrides;
     await this.persist(conversation);
     return this.detail(conversation);
@@ -267,7 +279,14 @@ export class ChatService {
       ...structuredClone(conversation),
       activePath: activePath(conversation).map((m) => m.id),
       streamingMessageId: this.replies.streamingMessageId(conversation.id),
+      context: this.contextUsage(conversation),
     };
+  }
+
+  /** Tokens the active path used when last read (the last reply with stats) and the loaded context size. */
+  private contextUsage(conversation: Conversation): ChatContextUsage {
+    const stats = activePath(conversation).findLast((m) => m.reply?.stats)?.reply?.stats;
+    return { usedTokens: stats ? stats.promptTokens + stats.completionTokens : 0, contextSize: this.options.contextSize?.() ?? null };
   }
 }
 

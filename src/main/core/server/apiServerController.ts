@@ -26,12 +26,25 @@ export interface ApiServerLaunch {
 /** Starts the HTTP server; supplied by the host entry (core never imports a host). */
 export type ApiServerLauncher = (launch: ApiServerLaunch) => Promise<RunningApiServer>;
 
+/** The last used settings and key, kept between runs (the settings store's `server` section). */
+export interface SavedApiServerSettings extends ApiServerSettings {
+  apiKey?: string | undefined;
+}
+
+/** Where the controller keeps its last used settings; absent = nothing is kept. */
+export interface ApiServerSettingsStore {
+  load(): Promise<SavedApiServerSettings>;
+  save(settings: SavedApiServerSettings): Promise<void>;
+}
+
 export interface ApiServerControllerOptions {
   /** Absent in a host that cannot serve the API (then `start` says so). */
   launch?: ApiServerLauncher | undefined;
   log: RequestLog;
   events: EventBus;
   logger: Logger;
+  /** Keeps the last used settings: `start` fills what it is not given from them, and saves what it started with. */
+  saved?: ApiServerSettingsStore | undefined;
 }
 
 /**
@@ -46,8 +59,12 @@ export class ApiServerController {
   private apiKey: string | undefined;
   private lastError: string | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  /** The saved settings, read once; the status shows them (as "last ran with") before the first start. */
+  readonly restored: Promise<void>;
 
-  constructor(private readonly options: ApiServerControllerOptions) {}
+  constructor(private readonly options: ApiServerControllerOptions) {
+    this.restored = this.restore();
+  }
 
   /** The request log every server started here writes to. */
   get log(): RequestLog {
@@ -66,23 +83,31 @@ export class ApiServerController {
     };
   }
 
-  start(args: ServerStartArgs): Promise<ApiServerStatus> {
+  /**
+   * Starts (or restarts) the server. With `remember` (the `server.start` method: the UI), what
+   * `args` leaves out is taken from the last used settings and key, and what it started with is
+   * saved; without it (a host's own flags) `args` is all there is and nothing is saved.
+   */
+  start(args: ServerStartArgs, { remember = false }: { remember?: boolean } = {}): Promise<ApiServerStatus> {
     return this.serialise(async () => {
       const launch = this.options.launch;
       if (!launch) throw new AppError('BAD_REQUEST', 'This Hearth host cannot run the API server.');
+      await this.restored;
       await this.closeRunning();
+      const previous = remember ? this.settings : null;
       this.settings = {
-        host: args.host ?? '127.0.0.1',
-        port: args.port ?? DEFAULT_API_PORT,
-        corsOrigins: args.corsOrigins ?? [],
-        idleUnloadMinutes: args.idleUnloadMinutes ?? DEFAULT_IDLE_UNLOAD_MINUTES,
+        host: args.host ?? previous?.host ?? '127.0.0.1',
+        port: args.port ?? previous?.port ?? DEFAULT_API_PORT,
+        corsOrigins: args.corsOrigins ?? previous?.corsOrigins ?? [],
+        idleUnloadMinutes: args.idleUnloadMinutes ?? previous?.idleUnloadMinutes ?? DEFAULT_IDLE_UNLOAD_MINUTES,
       };
-      this.apiKey = args.apiKey;
+      this.apiKey = args.apiKey === null ? undefined : (args.apiKey ?? (remember ? this.apiKey : undefined));
       try {
         const server = await launch({ settings: this.settings, apiKey: this.apiKey, log: this.options.log });
         this.running = { server, startedAt: new Date().toISOString() };
         this.lastError = undefined;
         this.options.logger.info('API server started', { baseUrl: server.baseUrl });
+        if (remember) await this.save();
       } catch (error) {
         this.lastError = describeListenError(error, this.settings);
         throw new AppError('BAD_REQUEST', this.lastError);
@@ -109,6 +134,27 @@ export class ApiServerController {
   async dispose(): Promise<void> {
     await this.stop();
     await this.options.log.flush();
+  }
+
+  private async restore(): Promise<void> {
+    if (!this.options.saved) return;
+    try {
+      const { apiKey, ...settings } = await this.options.saved.load();
+      this.settings = settings;
+      this.apiKey = apiKey;
+    } catch (error) {
+      this.options.logger.warn('API server settings could not be read; defaults are used', { error: String(error) });
+    }
+  }
+
+  /** Keeps what the server started with, so the next start (and the next run) reuses it. */
+  private async save(): Promise<void> {
+    if (!this.options.saved || !this.settings) return;
+    try {
+      await this.options.saved.save({ ...this.settings, ...(this.apiKey !== undefined ? { apiKey: this.apiKey } : {}) });
+    } catch (error) {
+      this.options.logger.warn('API server settings could not be saved', { error: String(error) });
+    }
   }
 
   private async closeRunning(): Promise<void> {

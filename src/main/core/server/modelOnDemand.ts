@@ -46,6 +46,8 @@ export class ModelOnDemand {
   /** The model this instance loaded and may unload when idle. */
   private loadedByApi: string | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** When the idle timer fires (epoch ms); undefined when no idle unload is pending. */
+  private idleDeadline: number | undefined;
   private listing: { at: number; models: Promise<ModelInfo[]> } | undefined;
   private closed = false;
 
@@ -111,6 +113,15 @@ export class ModelOnDemand {
     }
   }
 
+  /**
+   * When the model the API loaded will be unloaded for idleness (ISO-8601), if nothing uses it
+   * before; undefined when no such unload is pending (in use, loaded in the UI, or TTL 0).
+   */
+  idleUnloadAt(): string | undefined {
+    const pending = this.idleDeadline !== undefined && this.leases === 0 && this.loadedByApi !== null && this.loadedByApi === this.options.engine.loadedModel?.modelId;
+    return pending ? new Date(this.idleDeadline!).toISOString() : undefined;
+  }
+
   /** Stops the idle timer (the server stopped); the loaded model stays. */
   close(): void {
     this.closed = true;
@@ -152,7 +163,9 @@ export class ModelOnDemand {
 
   private armIdleTimer(): void {
     clearTimeout(this.idleTimer);
+    this.idleDeadline = undefined;
     if (this.closed || this.options.idleUnloadMs <= 0 || this.loadedByApi === null) return;
+    this.idleDeadline = Date.now() + this.options.idleUnloadMs;
     this.idleTimer = setTimeout(() => void this.unloadIfIdle(), this.options.idleUnloadMs);
     this.idleTimer.unref?.();
   }

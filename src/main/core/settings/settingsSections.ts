@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { corsOriginSchema, DEFAULT_API_PORT, DEFAULT_IDLE_UNLOAD_MINUTES } from '../../../shared/serverSchemas';
 
 /**
  * What `settings.json` holds, one section per domain. A domain adds its settings by adding one
@@ -29,14 +30,44 @@ export const librarySettingsSchema = z.object({
   folders: z.array(extraFolderSchema).default([]),
 });
 
+/** The API server's last used settings, key included: `server.start` fills what it is not given from them. */
+export const serverSettingsSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(DEFAULT_API_PORT),
+  corsOrigins: z.array(corsOriginSchema).default([]),
+  idleUnloadMinutes: z.number().int().min(0).default(DEFAULT_IDLE_UNLOAD_MINUTES),
+  /** Bearer key clients must send; absent = none. Kept in plain text, as other local servers do. */
+  apiKey: z.string().min(8).max(512).optional(),
+});
+
+/**
+ * One preset the user saved (`presets.save`). Loose on purpose, like chat files: parameters and
+ * the response format are plain records, checked when read (see PresetService), so a parameter
+ * renamed in a later Hearth drops that value, not every preset.
+ */
+export const savedPresetSchema = z.object({
+  name: z.string().min(1).max(200),
+  systemPrompt: z.string().max(100_000).optional(),
+  params: z.record(z.string(), z.unknown()),
+  responseFormat: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const presetSettingsSchema = z.object({
+  /** In the order they were first saved. */
+  saved: z.array(savedPresetSchema).default([]),
+});
+
 /** Every section, by name. Each must accept `undefined` (a file written before it existed). */
 export const settingsSections = {
   library: librarySettingsSchema.default({ folders: [] }),
+  presets: presetSettingsSchema.default({ saved: [] }),
+  server: serverSettingsSchema.default({ host: '127.0.0.1', port: DEFAULT_API_PORT, corsOrigins: [], idleUnloadMinutes: DEFAULT_IDLE_UNLOAD_MINUTES }),
 } as const;
 
 export type SettingsSections = { [K in keyof typeof settingsSections]: z.output<(typeof settingsSections)[K]> };
 export type SectionName = keyof SettingsSections;
 export type ExtraFolderSetting = z.output<typeof extraFolderSchema>;
+export type SavedPresetSetting = z.output<typeof savedPresetSchema>;
 
 /**
  * Migrations as code: entry `n` turns a version-`n` document into a version-`n + 1` one. They

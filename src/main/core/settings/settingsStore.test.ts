@@ -31,7 +31,7 @@ describe('SettingsStore', () => {
     const store = new SettingsStore({ dataDir, logger: silentLogger });
     await store.update('library', (library) => ({ ...library, folders: [folder('/a', 'dir-aaaaaa')] }));
     const onDisk = JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'));
-    expect(onDisk).toEqual({ schemaVersion: SETTINGS_SCHEMA_VERSION, library: { folders: [folder('/a', 'dir-aaaaaa')] } });
+    expect(onDisk).toMatchObject({ schemaVersion: SETTINGS_SCHEMA_VERSION, library: { folders: [folder('/a', 'dir-aaaaaa')] } });
     await expect(new SettingsStore({ dataDir, logger: silentLogger }).get('library')).resolves.toEqual({ folders: [folder('/a', 'dir-aaaaaa')] });
     // No temp files left beside it.
     expect(await readdir(dataDir)).toEqual(['settings.json']);
@@ -77,7 +77,7 @@ describe('SettingsStore', () => {
     await expect(store.get('library')).resolves.toEqual({ folders: [] });
     const names = (await readdir(dataDir)).sort();
     expect(names).toEqual(['settings.json', 'settings.json.corrupt-2025-03-04T05-06-07-089Z']);
-    expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toEqual({ schemaVersion: 1, library: { folders: [] } });
+    expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ schemaVersion: 1, library: { folders: [] } });
   });
 
   it('sets aside a file from a newer Hearth instead of misreading it', async () => {

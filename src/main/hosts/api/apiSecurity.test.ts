@@ -115,14 +115,15 @@ describe('Host check and API key', () => {
 describe('server.* methods', () => {
   it('starts, reports, restarts with new settings, logs and stops the API server', async () => {
     const call = (method: string, args: unknown = {}) => env.core.dispatch(method, args) as Promise<ApiServerStatus>;
-    expect(await call('server.getStatus')).toMatchObject({ running: false, settings: null, apiKeySet: false });
+    expect(await call('server.getStatus')).toMatchObject({ running: false, settings: { port: 1234 }, apiKeySet: false });
     const started = await call('server.start', { port: 0, apiKey: KEY, corsOrigins: [ALLOWED] });
     expect(started).toMatchObject({ running: true, apiKeySet: true, settings: { host: '127.0.0.1', corsOrigins: [ALLOWED], idleUnloadMinutes: 60 } });
     expect(started.baseUrl).toBe(`http://127.0.0.1:${started.port}/v1`);
     expect(JSON.stringify(started)).not.toContain(KEY);
     expect((await fetch(`${started.baseUrl}/models`, { headers: { Authorization: `Bearer ${KEY}` } })).status).toBe(200);
 
-    const restarted = await call('server.start', { port: 0 });
+    // Left out, the key would be kept (the last used settings); null forgets it.
+    const restarted = await call('server.start', { port: 0, apiKey: null });
     expect(restarted).toMatchObject({ running: true, apiKeySet: false });
     await expect(fetch(`${started.baseUrl}/models`)).rejects.toThrow();
     expect((await fetch(`${restarted.baseUrl}/models`)).status).toBe(200);

@@ -13,6 +13,7 @@ import { chatCompletions, textCompletions } from './chatCompletions';
 import { embeddings } from './embeddings';
 import { ApiExchange } from './exchange';
 import { getModel, listModels } from './models';
+import { handleOllama, isOllamaPath } from './ollamaRoutes';
 import { ApiError, toApiError } from './openaiErrors';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './requestBody';
 
@@ -47,7 +48,8 @@ const POST_ROUTES: Record<string, PostHandler> = {
 const MODELS_PREFIX = '/v1/models/';
 
 /**
- * The local OpenAI-compatible API server (plain `node:http`: four routes need no framework, and
+ * The local OpenAI-compatible API server, with Ollama's endpoints under `/api/` (`ollamaRoutes.ts`)
+ * (plain `node:http`: a dozen routes need no framework, and
  * every byte of the security checks stays visible here). Each request passes, in order: the
  * request-target and `Host` checks (loopback only), the `Origin` check (CORS allow-list; preflights
  * answered here, before the key, as browsers send none), the API key, then its route. Every
@@ -148,6 +150,7 @@ async function handle(ex: ApiExchange, guard: ApiGuard, ctx: ApiContext, maxBody
     );
   }
   const path = ex.path;
+  if (isOllamaPath(path)) return handleOllama(ex, ctx, maxBodyBytes);
   const post = POST_ROUTES[path];
   if (post) {
     if (req.method !== 'POST') return methodNotAllowed(ex, 'POST');

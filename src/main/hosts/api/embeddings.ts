@@ -23,28 +23,39 @@ export async function embeddings(ex: ApiExchange, ctx: ApiContext, body: Record<
   if (request.dimensions != null) throw badRequest("'dimensions' is not supported: vectors have the model's own size.", 'dimensions', 'unsupported_parameter');
   const lease = await ctx.models.acquire(request.model ?? undefined);
   try {
-    const vectors: number[][] = [];
-    let promptTokens = 0;
-    for (let start = 0; start < texts.length; start += MAX_EMBED_TEXTS) {
-      const batch = (texts as string[]).slice(start, start + MAX_EMBED_TEXTS);
-      const result = await ctx.core.inference.embed({ texts: batch }, ex.signal).catch((error: unknown) => {
-        throw toApiError(error, ctx.logger, 'embeddings', { input: 'input' });
-      });
-      vectors.push(...result.vectors);
-      promptTokens += result.promptTokens;
-      if (ex.closed) return;
-    }
-    ex.promptTokens = promptTokens;
+    const result = await embedAll(ex, ctx, texts as string[], 'input');
+    if (!result) return;
     const base64 = request.encoding_format === 'base64';
     ex.sendJson(200, {
       object: 'list',
-      data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector })),
+      data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector })),
       model: lease.model.id,
-      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
     });
   } finally {
     lease.release();
   }
+}
+
+/**
+ * Embeds `texts` on the loaded model (the caller holds its lease), in engine calls of at most
+ * {@link MAX_EMBED_TEXTS} texts; records the prompt tokens on the exchange. Undefined when the
+ * client left midway. `inputParam` names the request field a context overflow is about.
+ */
+export async function embedAll(ex: ApiExchange, ctx: ApiContext, texts: string[], inputParam: string): Promise<{ vectors: number[][]; promptTokens: number } | undefined> {
+  const vectors: number[][] = [];
+  let promptTokens = 0;
+  for (let start = 0; start < texts.length; start += MAX_EMBED_TEXTS) {
+    const batch = texts.slice(start, start + MAX_EMBED_TEXTS);
+    const result = await ctx.core.inference.embed({ texts: batch }, ex.signal).catch((error: unknown) => {
+      throw toApiError(error, ctx.logger, 'embeddings', { input: inputParam });
+    });
+    vectors.push(...result.vectors);
+    promptTokens += result.promptTokens;
+    if (ex.closed) return undefined;
+  }
+  ex.promptTokens = promptTokens;
+  return { vectors, promptTokens };
 }
 
 function toBase64(vector: number[]): string {

@@ -2,6 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiRequestLogEntry } from '../../../shared/serverDto';
 import type { ApiError } from './openaiErrors';
 
+/** Is `path` one of the Ollama-compatible routes (`/api/*`)? Their errors are Ollama's `{error}`. */
+export function isOllamaPath(path: string): boolean {
+  return path.startsWith('/api/');
+}
+
 /** Status the log records for a request whose client left before the answer was complete (nginx's). */
 export const CLIENT_CLOSED = 499;
 
@@ -14,6 +19,8 @@ export class ApiExchange {
   readonly startedAt = performance.now();
   readonly time = new Date().toISOString();
   readonly path: string;
+  /** Ollama's dialect (`/api/*`): errors are `{error: "<message>"}` instead of OpenAI's object. */
+  readonly ollama: boolean;
   /** Aborted when the client disconnects before the answer is complete: its generation stops at once. */
   readonly signal: AbortSignal;
   model: string | undefined;
@@ -29,6 +36,7 @@ export class ApiExchange {
     onLogged: (entry: Omit<ApiRequestLogEntry, 'id'>) => void,
   ) {
     this.path = (req.url ?? '/').split('?')[0]!.slice(0, 500);
+    this.ollama = isOllamaPath(this.path);
     this.signal = this.controller.signal;
     // `close` fires once per response: after the last byte, or when the connection dropped first.
     res.once('close', () => {
@@ -66,6 +74,6 @@ export class ApiExchange {
   sendError(error: ApiError, headers: Record<string, string> = {}): void {
     this.errorCode = error.hearthCode;
     const retry: Record<string, string> = error.retryAfterMs !== undefined ? { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } : {};
-    this.sendJson(error.status, error.body(), { ...retry, ...headers });
+    this.sendJson(error.status, this.ollama ? { error: error.message } : error.body(), { ...retry, ...headers });
   }
 }

@@ -6,6 +6,7 @@ import { DiscoverView } from '../features/discover/DiscoverView';
 import { DownloadsPanel } from '../features/downloads/DownloadsPanel';
 import { HardwareView } from '../features/hardware/HardwareView';
 import { ModelsView } from '../features/models/ModelsView';
+import { ServerView } from '../features/server/ServerView';
 import { mutedText } from '../shared/components/ui';
 
 /**
@@ -24,6 +25,7 @@ export function App() {
           {route === 'discover' && <DiscoverView />}
           {route === 'models' && <ModelsView />}
           {route === 'hardware' && <HardwareView />}
+          {route === 'server' && <ServerView />}
           {route === null && <p className={`p-6 ${mutedText}`}>Connecting to Hearth…</p>}
         </main>
         <DownloadsPanel />

@@ -3,6 +3,7 @@ import { useConnectionStore } from './connection';
 import { selectEngineError, selectEngineState, selectLoaded, selectLoadingModelId, useInferenceStore } from '../features/inference/inference';
 import { DownloadsButton } from '../features/downloads/DownloadsButton';
 import { modelDisplayName, selectModelById, useModelsStore } from '../features/models/models';
+import { ServerStatusLink } from '../features/server/ServerStatusLink';
 import { cx, errorText } from '../shared/components/ui';
 
 /** Bottom bar, always visible: engine state, loaded model, threads, replies running / waiting, and the connection when lost. */
@@ -47,6 +48,8 @@ export function StatusBar() {
           </span>
         </>
       )}
+      <Dot />
+      <ServerStatusLink />
       {connection !== 'open' && (
         <>
           <Dot />

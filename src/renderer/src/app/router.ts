@@ -1,9 +1,9 @@
 import { useSyncExternalStore } from 'react';
 
 /** The views that exist so far; the navigation shows only these. */
-export type Route = 'chat' | 'discover' | 'models' | 'hardware';
+export type Route = 'chat' | 'discover' | 'models' | 'hardware' | 'server';
 
-const ROUTES: readonly Route[] = ['chat', 'discover', 'models', 'hardware'];
+const ROUTES: readonly Route[] = ['chat', 'discover', 'models', 'hardware', 'server'];
 
 /** `#/models` → `models`; anything else (empty, unknown views) → null. */
 export function parseHash(hash: string): Route | null {

@@ -8,6 +8,7 @@ import { useFitsStore } from '../features/models/fits';
 import { useLibraryStore } from '../features/models/library';
 import { useModelsStore } from '../features/models/models';
 import { applyChatChanged, refetchChats } from '../features/chat/chatEvents';
+import { useServerStore } from '../features/server/server';
 
 /**
  * The one place pushed state events become store updates. (Reply text is not an event: it
@@ -28,6 +29,8 @@ export function startSubscriptions(): void {
   onEvent('library.changed', () => void useModelsStore.getState().refresh());
   onEvent('downloads.changed', (status) => useDownloadsStore.getState().applyStatus(status));
   onEvent('chats.changed', (change) => applyChatChanged(change));
+  onEvent('server.statusChanged', (status) => useServerStore.getState().applyStatus(status));
+  onEvent('server.requestLogged', (entry) => useServerStore.getState().applyLogEntry(entry));
   // An unknown view (`#/settings`, an old bookmark) goes home instead of waiting forever.
   window.addEventListener('hashchange', () => initial !== 'pending' && goHomeIfUnknown());
   // Folder counts change with the library; listed only once the Folders section was shown.
@@ -60,6 +63,7 @@ async function initialLoad(): Promise<void> {
   void useModelsStore.getState().refresh();
   void useAppInfoStore.getState().fetch();
   void useDownloadsStore.getState().refresh();
+  void useServerStore.getState().fetchStatus();
   initial = (await stateLoaded) ? 'done' : 'failed';
   goHomeIfUnknown();
 }
@@ -78,6 +82,8 @@ async function refetchAll(): Promise<void> {
     useDownloadsStore.getState().refresh(),
     useAppInfoStore.getState().info ? Promise.resolve() : useAppInfoStore.getState().fetch(),
     refetchChats(),
+    useServerStore.getState().fetchStatus(),
+    useServerStore.getState().fetchLog(),
   ]);
   goHomeIfUnknown();
 }

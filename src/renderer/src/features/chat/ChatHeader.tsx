@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import type { ChatExport } from '../../../../shared/chatDto';
 import { api } from '../../api/api';
 import { errorMessage } from '../../api/errors';
@@ -9,7 +8,6 @@ import { ModelBar } from '../inference/ModelBar';
 import { selectLoaded, useInferenceStore } from '../inference/inference';
 import { iconButton } from './chatUi';
 import { useConversationStore } from './conversation';
-import { contextTokensUsed, pathRows } from './messagePath';
 
 export const PARAMETERS_PANEL_ID = 'chat-parameters';
 
@@ -49,11 +47,13 @@ export function ChatHeader({
   );
 }
 
-/** "312 / 1024" tokens of the context this conversation takes, after its last reply. */
+/** "312 / 1024" tokens of the context this conversation takes after its last reply, as core reports it. */
 function ContextUsage() {
-  const detail = useConversationStore((s) => s.detail);
-  const contextSize = useInferenceStore((s) => selectLoaded(s)?.settings.contextSize ?? null);
-  const used = useMemo(() => (detail ? contextTokensUsed(pathRows(detail)) : null), [detail]);
+  const context = useConversationStore((s) => s.detail?.context ?? null);
+  // The loaded model's size wins: it is current even before the chat is fetched again after a load.
+  const loadedSize = useInferenceStore((s) => selectLoaded(s)?.settings.contextSize ?? null);
+  const contextSize = loadedSize ?? context?.contextSize ?? null;
+  const used = context && context.usedTokens > 0 ? context.usedTokens : null;
   if (used === null || contextSize === null) return null;
   const full = used / contextSize >= 0.9;
   return (

@@ -1,15 +1,20 @@
+import type { JsonOutputCheck } from '../../../../shared/dto';
 import { badge, cx, errorText } from '../../shared/components/ui';
 import { Markdown } from './Markdown';
 import { checkJsonReply } from './structuredOutput';
 
-/** A reply asked to follow a JSON schema: parsed and shown formatted, or a note that it is not JSON. */
-export function JsonReply({ text }: { text: string }) {
-  const check = checkJsonReply(text);
-  if (!check.valid) {
+/**
+ * A reply asked to be JSON: parsed and shown formatted, or a note that it is not usable JSON.
+ * `check` is the engine's verdict (schema included); without one the text is only parsed here.
+ */
+export function JsonReply({ text, check: engineCheck }: { text: string; check?: JsonOutputCheck | undefined }) {
+  const parsed = checkJsonReply(text);
+  const error = engineCheck && !engineCheck.valid ? (engineCheck.error ?? 'it does not match the schema') : !parsed.valid ? parsed.error : null;
+  if (error !== null || !parsed.valid) {
     return (
       <div>
         <p role="note" className={cx('mb-1 text-xs', errorText)}>
-          Not valid JSON ({check.error}). Shown as written:
+          Not valid JSON ({error}). Shown as written:
         </p>
         <Markdown text={text} />
       </div>
@@ -18,7 +23,7 @@ export function JsonReply({ text }: { text: string }) {
   return (
     <figure aria-label="JSON reply">
       <figcaption className={cx(badge, 'mb-1 bg-emerald-600/10 text-emerald-700 dark:text-emerald-400')}>Valid JSON</figcaption>
-      <pre className="overflow-x-auto rounded-md bg-zinc-100 px-3 py-2 font-mono text-xs leading-relaxed dark:bg-zinc-900">{check.formatted}</pre>
+      <pre className="overflow-x-auto rounded-md bg-zinc-100 px-3 py-2 font-mono text-xs leading-relaxed dark:bg-zinc-900">{parsed.formatted}</pre>
     </figure>
   );
 }

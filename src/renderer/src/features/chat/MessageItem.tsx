@@ -28,18 +28,17 @@ interface Props {
   progress?: ReplyProgress | null;
   /** A reply is being written in this chat: actions that start another wait. */
   busy: boolean;
-  /** The chat asks for JSON: finished replies are checked and shown formatted. */
-  expectJson: boolean;
   modelName?: string;
   actions: MessageActions;
 }
 
 /** One message with its versions, actions and, for replies, stats. Memoised: only the streaming one re-renders per frame. */
-export const MessageItem = memo(function MessageItem({ message, versions, liveText, streaming, progress, busy, expectJson, modelName, actions }: Props) {
+export const MessageItem = memo(function MessageItem({ message, versions, liveText, streaming, progress, busy, modelName, actions }: Props) {
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const isUser = message.role === 'user';
   const text = liveText ?? message.content;
+  const dropped = message.reply?.droppedMessages ?? 0;
 
   let body;
   if (editing) {
@@ -56,8 +55,9 @@ export const MessageItem = memo(function MessageItem({ message, versions, liveTe
         …
       </span>
     );
-  } else if (expectJson && !streaming && message.reply?.status !== 'error') {
-    body = <JsonReply text={text} />;
+  } else if (message.reply?.responseFormat && !streaming && message.reply.status !== 'error') {
+    // Asked for JSON: finished replies are shown formatted, with the engine's own check.
+    body = <JsonReply text={text} check={message.reply.json} />;
   } else {
     body = <Markdown text={text} />;
   }
@@ -71,6 +71,11 @@ export const MessageItem = memo(function MessageItem({ message, versions, liveTe
       <div className={cx('mb-1 text-xs font-medium', mutedText)} aria-hidden="true">
         {isUser ? 'You' : 'Assistant'}
       </div>
+      {dropped > 0 && (
+        <p role="note" className={cx('mb-1 text-xs', mutedText)}>
+          {dropped === 1 ? '1 earlier message was' : `${dropped} earlier messages were`} left out to fit the context
+        </p>
+      )}
       {body}
       {!editing && (
         <div className="mt-1 flex flex-wrap items-center gap-x-1 gap-y-0.5">

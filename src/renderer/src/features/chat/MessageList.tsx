@@ -7,7 +7,6 @@ import { modelDisplayName, useModelsStore } from '../models/models';
 import { selectGenerating, selectOpenStream, useConversationStore } from './conversation';
 import { MessageItem, type MessageActions } from './MessageItem';
 import { pathRows, type VersionInfo } from './messagePath';
-import { selectJsonSchemaFor, useParamsStore } from './params/paramsStore';
 
 /** Pixels from the bottom within which the list keeps following new text. */
 const FOLLOW_THRESHOLD = 48;
@@ -35,7 +34,6 @@ export function MessageList() {
   const loadError = useConversationStore((s) => s.loadError);
   const stream = useConversationStore(selectOpenStream);
   const busy = useConversationStore(selectGenerating);
-  const expectJson = useParamsStore(selectJsonSchemaFor(chatId)) !== null;
   const models = useModelsStore((s) => s.models);
   const names = useMemo(() => new Map(models.map((m) => [m.id, modelDisplayName(m)])), [models]);
 
@@ -124,7 +122,6 @@ export function MessageList() {
                     streaming={isStreaming || item.message.reply?.status === 'streaming'}
                     progress={isStreaming ? stream.progress : null}
                     busy={busy}
-                    expectJson={expectJson}
                     modelName={item.message.reply ? names.get(item.message.reply.modelId) : undefined}
                     actions={actions}
                   />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatDetail, ChatMessageNode } from '../../../../shared/chatDto';
 import type { GenerationStats } from '../../../../shared/dto';
-import { contextTokensUsed, pathRows } from './messagePath';
+import { pathRows } from './messagePath';
 
 const stats = (promptTokens: number, completionTokens: number): GenerationStats => ({
   promptTokens,
@@ -69,12 +69,5 @@ describe('pathRows', () => {
     const started = performance.now();
     expect(pathRows({ messages: long, activePath: long.map((m) => m.id) })).toHaveLength(2000);
     expect(performance.now() - started).toBeLessThan(100);
-  });
-});
-
-describe('contextTokensUsed', () => {
-  it('is the prompt plus the reply of the last reply with stats on the path', () => {
-    expect(contextTokensUsed(pathRows(detail(['u1', 'a1b', 'u2'])))).toBe(17);
-    expect(contextTokensUsed(pathRows(detail(['u1b', 'a2'])))).toBeNull();
   });
 });

@@ -1,5 +1,4 @@
 import type { ChatDetail, ChatMessageNode } from '../../../../shared/chatDto';
-import type { GenerationStats } from '../../../../shared/dto';
 
 /**
  * What the message list shows, computed from the tree core sends: the messages on the active path,
@@ -55,22 +54,4 @@ function versionInfo(group: ChatMessageNode[], id: string): VersionInfo | null {
     previousId: at > 0 ? group[at - 1]!.id : null,
     nextId: at < group.length - 1 ? group[at + 1]!.id : null,
   };
-}
-
-/**
- * Stats of the last reply shown that has them: its prompt plus its reply is what the model's
- * context held at the end of that turn (the basis of "context used").
- */
-export function lastReplyStats(rows: MessageRow[]): GenerationStats | null {
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const stats = rows[i]!.message.reply?.stats;
-    if (stats) return stats;
-  }
-  return null;
-}
-
-/** Tokens the conversation takes in the context after its last reply, or null before any. */
-export function contextTokensUsed(rows: MessageRow[]): number | null {
-  const stats = lastReplyStats(rows);
-  return stats ? stats.promptTokens + stats.completionTokens : null;
 }

@@ -1,7 +1,7 @@
-import { useEffect, useId, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { HubRepoDetail } from '../../../../shared/hubDto';
 import { cx, errorText, link, mutedText, secondaryButton } from '../../shared/components/ui';
-import { CONTEXT_CHOICES, contextChoiceText } from '../models/fits';
+import { ContextLengthControl } from '../models/FitContextControl';
 import { GatedBadge, LicenceBadge } from './LicenceBadge';
 import { QuantRow } from './QuantRow';
 import { fileLabels, useRepoStore } from './repo';
@@ -102,37 +102,13 @@ function RepoFitControl() {
   const fitsError = useRepoStore((s) => s.fitsError);
   const setContextSize = useRepoStore((s) => s.setContextSize);
   const refreshFits = useRepoStore((s) => s.refreshFits);
-  const id = useId();
   return (
-    <div className="mt-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <label htmlFor={id} className="font-medium">
-          Context length
-        </label>
-        <select
-          id={id}
-          value={contextSize}
-          onChange={(event) => void setContextSize(Number(event.target.value))}
-          className="rounded-md border border-zinc-300 bg-white px-2 py-1 font-mono text-xs tabular-nums dark:border-zinc-700 dark:bg-zinc-900"
-        >
-          {CONTEXT_CHOICES.map((tokens) => (
-            <option key={tokens} value={tokens}>
-              {contextChoiceText(tokens)}
-            </option>
-          ))}
-        </select>
-        <span className={cx('text-xs', mutedText)} aria-live="polite">
-          {fitsLoading ? 'Reading the file headers to estimate fits…' : 'Fit labels are for this context on this machine, before downloading.'}
-        </span>
-      </div>
-      {fitsError && (
-        <p role="alert" className={cx('mt-2 text-xs', errorText)}>
-          Could not estimate how these models fit this machine: {fitsError.replace(/\.$/, '')}.{' '}
-          <button type="button" className={cx(secondaryButton, 'px-2 py-0.5 text-xs')} onClick={() => void refreshFits()}>
-            Retry
-          </button>
-        </p>
-      )}
-    </div>
+    <ContextLengthControl
+      contextSize={contextSize}
+      onChange={(tokens) => void setContextSize(tokens)}
+      status={fitsLoading ? 'Reading the file headers to estimate fits…' : 'Fit labels are for this context on this machine, before downloading.'}
+      error={fitsError ? `Could not estimate how these models fit this machine: ${fitsError.replace(/\.$/, '')}.` : null}
+      onRetry={() => void refreshFits()}
+    />
   );
 }

@@ -12,8 +12,27 @@ export function FitContextControl() {
   const error = useFitsStore((s) => s.error);
   const setContextSize = useFitsStore((s) => s.setContextSize);
   const refresh = useFitsStore((s) => s.refresh);
-  const id = useId();
+  return (
+    <ContextLengthControl
+      contextSize={contextSize}
+      onChange={(tokens) => void setContextSize(tokens)}
+      status={loading ? 'Estimating fits…' : 'Fit labels are for this context per reply, capped at each model’s trained length.'}
+      error={error ? `Could not estimate how the models fit this machine: ${error.replace(/\.$/, '')}.` : null}
+      onRetry={() => void refresh()}
+    />
+  );
+}
 
+/** The context-length select with a status line and, after a failed estimate, the error and Retry (My Models, a Hub repo). */
+export function ContextLengthControl(props: {
+  contextSize: number;
+  onChange: (tokens: number) => void;
+  /** One line beside the select: what the labels mean, or that they are being estimated. */
+  status: string;
+  error: string | null;
+  onRetry: () => void;
+}) {
+  const id = useId();
   return (
     <div className="mt-4">
       <div className="flex flex-wrap items-center gap-3">
@@ -22,8 +41,8 @@ export function FitContextControl() {
         </label>
         <select
           id={id}
-          value={contextSize}
-          onChange={(event) => void setContextSize(Number(event.target.value))}
+          value={props.contextSize}
+          onChange={(event) => props.onChange(Number(event.target.value))}
           className="rounded-md border border-zinc-300 bg-white px-2 py-1 font-mono text-xs tabular-nums dark:border-zinc-700 dark:bg-zinc-900"
         >
           {CONTEXT_CHOICES.map((tokens) => (
@@ -33,13 +52,13 @@ export function FitContextControl() {
           ))}
         </select>
         <span className={cx('text-xs', mutedText)} aria-live="polite">
-          {loading ? 'Estimating fits…' : 'Fit labels are for this context per reply, capped at each model’s trained length.'}
+          {props.status}
         </span>
       </div>
-      {error && (
+      {props.error && (
         <p role="alert" className={cx('mt-2 text-xs', errorText)}>
-          Could not estimate how the models fit this machine: {error.replace(/\.$/, '')}.{' '}
-          <button type="button" className={cx(secondaryButton, 'px-2 py-0.5 text-xs')} onClick={() => void refresh()}>
+          {props.error}{' '}
+          <button type="button" className={cx(secondaryButton, 'px-2 py-0.5 text-xs')} onClick={props.onRetry}>
             Retry
           </button>
         </p>

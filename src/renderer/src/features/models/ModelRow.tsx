@@ -12,6 +12,7 @@ import { modelDisplayName } from './models';
 import { LoadProgress } from '../inference/LoadProgress';
 import { FitCell, FitDetails } from './FitBadge';
 import { DeleteModelButton } from './DeleteModelButton';
+import { LicenceBadge } from '../discover/LicenceBadge';
 import { selectFit, useFitsStore } from './fits';
 import { badge, cx, errorText, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
 
@@ -36,6 +37,11 @@ export function ModelRow({ model, label, columns }: { model: ModelInfo; label: s
         <td className={textCell}>
           <div className="font-medium break-all">{name}</div>
           <ModelSource model={model} name={name} />
+          {meta?.license && (
+            <div className="mt-1">
+              <LicenceBadge licence={meta.license} />
+            </div>
+          )}
         </td>
         <td className={cx(textCell, 'whitespace-nowrap')}>{meta?.architecture ?? '–'}</td>
         <td className={numberCell}>{meta ? formatParams(meta.parameterCount) : '–'}</td>

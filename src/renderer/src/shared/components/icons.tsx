@@ -134,3 +134,10 @@ export const CloseIcon = (p: P) => (
     <path d="M6 6l12 12M18 6 6 18" />
   </Icon>
 );
+export const ServerIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="4" y="4" width="16" height="7" rx="1.5" />
+    <rect x="4" y="13" width="16" height="7" rx="1.5" />
+    <path d="M8 7.5h.01M8 16.5h.01M12 7.5h4M12 16.5h4" />
+  </Icon>
+);

@@ -1,30 +1,40 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { isBuiltInPresetName, MAX_PRESET_NAME } from '../../../../../shared/presets';
+import { errorMessage } from '../../../api/errors';
 import { CloseIcon } from '../../../shared/components/icons';
-import { cx, mutedText, secondaryButton } from '../../../shared/components/ui';
+import { cx, errorText, mutedText, secondaryButton } from '../../../shared/components/ui';
 import { fieldInput, iconButton, panelHeading } from '../chatUi';
 import { useParamsStore } from './paramsStore';
-import { BUILT_IN_PRESETS } from './presets';
 
-/** Presets: apply a built-in or saved one; save the current fields under a name; delete a saved one. */
+/** Presets from core: apply a built-in or saved one; save the current fields under a name; delete a saved one. */
 export function PresetBar() {
-  const userPresets = useParamsStore((s) => s.userPresets);
+  const presets = useParamsStore((s) => s.presets);
+  const presetError = useParamsStore((s) => s.presetError);
   const hasErrors = useParamsStore((s) => Object.keys(s.validated.errors).length > 0);
   const [name, setName] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const store = useParamsStore.getState;
 
-  const save = (event: FormEvent) => {
+  useEffect(() => {
+    void store().loadPresets();
+  }, [store]);
+
+  const save = async (event: FormEvent) => {
     event.preventDefault();
     const trimmed = name.trim();
-    if (BUILT_IN_PRESETS.some((p) => p.name.toLowerCase() === trimmed.toLowerCase())) {
+    if (isBuiltInPresetName(trimmed)) {
       setMessage(`“${trimmed}” is a built-in preset; pick another name.`);
       return;
     }
-    if (store().savePreset(trimmed)) {
-      setMessage(`Saved “${trimmed}”.`);
-      setName('');
-    } else {
-      setMessage('Fix the fields marked in red first.');
+    try {
+      if (await store().savePreset(trimmed)) {
+        setMessage(`Saved “${trimmed}”.`);
+        setName('');
+      } else {
+        setMessage('Fix the fields marked in red first.');
+      }
+    } catch (error) {
+      setMessage(`Could not save “${trimmed}”: ${errorMessage(error)}`);
     }
   };
 
@@ -35,32 +45,33 @@ export function PresetBar() {
         Presets
       </h3>
       <ul className="flex flex-wrap gap-1.5" aria-label="Presets">
-        {BUILT_IN_PRESETS.map((preset) => (
-          <li key={preset.name}>
-            <button type="button" className={chip} onClick={() => store().applyPreset(preset)} title={`Apply ${preset.name}`}>
-              {preset.name}
-            </button>
-          </li>
-        ))}
-        {userPresets.map((preset) => (
-          <li key={preset.name} className="inline-flex items-center">
-            <button type="button" className={cx(chip, 'rounded-r-none')} onClick={() => store().applyPreset(preset)} title={`Apply ${preset.name}`}>
-              {preset.name}
-            </button>
-            <button
-              type="button"
-              className={cx(chip, 'rounded-l-none border-l-0 px-1')}
-              aria-label={`Delete preset ${preset.name}`}
-              title="Delete preset"
-              onClick={() => store().deletePreset(preset.name)}
-            >
-              <CloseIcon className="size-3" />
-            </button>
-          </li>
-        ))}
+        {presets.map((preset) =>
+          preset.builtIn ? (
+            <li key={preset.name}>
+              <button type="button" className={chip} onClick={() => store().applyPreset(preset)} title={`Apply ${preset.name}`}>
+                {preset.name}
+              </button>
+            </li>
+          ) : (
+            <li key={preset.name} className="inline-flex items-center">
+              <button type="button" className={cx(chip, 'rounded-r-none')} onClick={() => store().applyPreset(preset)} title={`Apply ${preset.name}`}>
+                {preset.name}
+              </button>
+              <button
+                type="button"
+                className={cx(chip, 'rounded-l-none border-l-0 px-1')}
+                aria-label={`Delete preset ${preset.name}`}
+                title="Delete preset"
+                onClick={() => void store().deletePreset(preset.name)}
+              >
+                <CloseIcon className="size-3" />
+              </button>
+            </li>
+          ),
+        )}
       </ul>
-      <form onSubmit={save} className="flex gap-1.5">
-        <input aria-label="Preset name" placeholder="Name for these settings" value={name} onChange={(e) => setName(e.target.value)} maxLength={60} className={fieldInput} />
+      <form onSubmit={(event) => void save(event)} className="flex gap-1.5">
+        <input aria-label="Preset name" placeholder="Name for these settings" value={name} onChange={(e) => setName(e.target.value)} maxLength={MAX_PRESET_NAME} className={fieldInput} />
         <button type="submit" className={cx(iconButton, 'shrink-0 border border-zinc-300 dark:border-zinc-700')} disabled={!name.trim() || hasErrors}>
           Save preset
         </button>
@@ -70,7 +81,12 @@ export function PresetBar() {
           {message}
         </p>
       )}
-      <p className={cx('text-xs', mutedText)}>Your presets are kept in this browser.</p>
+      {presetError && (
+        <p role="alert" className={cx('text-xs', errorText)}>
+          {presetError}
+        </p>
+      )}
+      <p className={cx('text-xs', mutedText)}>Presets are kept by Hearth, for every window.</p>
     </section>
   );
 }

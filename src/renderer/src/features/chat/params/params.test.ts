@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { differsFrom, loadFormFrom, validateLoadForm } from './loadSettingsForm';
 import { PARAM_FIELDS, parseParamValue, parseStopStrings } from './paramFields';
 import { EMPTY_DRAFT, draftFromOverrides, hasErrors, validateDraft } from './paramsDraft';
-import { BUILT_IN_PRESETS, NUTRITION_SCHEMA, applyPreset, deleteUserPreset, loadUserPresets, presetFromDraft, saveUserPreset, type PresetStorage } from './presets';
+import { BUILT_IN_PRESETS, NUTRITION_SCHEMA } from '../../../../../shared/presets';
+import { applyPreset, presetFromDraft } from './presets';
 
 const field = (key: string) => PARAM_FIELDS.find((f) => f.key === key)!;
 
@@ -29,7 +30,11 @@ describe('parameter validation', () => {
     const validated = validateDraft(draft);
     expect(hasErrors(validated)).toBe(false);
     expect(validated.params).toEqual({ temperature: 0.2, maxTokens: 256, stop: ['END'] });
-    expect(draftFromOverrides({ systemPrompt: 'Be brief.', params: validated.params }, '')).toEqual(draft);
+    expect(draftFromOverrides({ systemPrompt: 'Be brief.', params: validated.params })).toEqual(draft);
+    // The chat's JSON-schema response format fills the schema field; other formats leave it empty.
+    const withSchema = draftFromOverrides({ responseFormat: { type: 'json_schema', schema: { type: 'object' } } });
+    expect(JSON.parse(withSchema.jsonSchema)).toEqual({ type: 'object' });
+    expect(draftFromOverrides({ responseFormat: { type: 'json_object' } }).jsonSchema).toBe('');
   });
 
   it('collects every error by field', () => {
@@ -43,7 +48,7 @@ describe('presets', () => {
   it('has the four built-ins; JSON extraction carries the nutrition schema', () => {
     expect(BUILT_IN_PRESETS.map((p) => p.name)).toEqual(['Balanced', 'Precise', 'Creative', 'JSON extraction']);
     const json = BUILT_IN_PRESETS[3]!;
-    expect(json.jsonSchema).toBe(NUTRITION_SCHEMA);
+    expect(json.responseFormat).toEqual({ type: 'json_schema', schema: NUTRITION_SCHEMA });
     expect(Object.keys((NUTRITION_SCHEMA.properties as object) ?? {})).toEqual(['protein', 'carbohydrates', 'fats', 'calories', 'sugar', 'fiber']);
   });
 
@@ -59,20 +64,16 @@ describe('presets', () => {
     expect(JSON.parse(json.jsonSchema)).toEqual(NUTRITION_SCHEMA);
   });
 
-  it('saves, lists, replaces and deletes user presets; built-in names and invalid fields are refused', () => {
-    const map = new Map<string, string>();
-    const storage: PresetStorage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v) };
-    const draft = { ...EMPTY_DRAFT, values: { temperature: '0.9' }, systemPrompt: 'Short answers' };
-    const preset = presetFromDraft('Mine', draft)!;
-    expect(preset).toEqual({ name: 'Mine', params: { temperature: 0.9 }, systemPrompt: 'Short answers' });
-    expect(saveUserPreset(storage, preset)).toHaveLength(1);
-    expect(saveUserPreset(storage, { ...preset, params: { temperature: 0.1 } })).toEqual([{ ...preset, params: { temperature: 0.1 } }]);
-    expect(saveUserPreset(storage, { ...preset, name: 'balanced' }).map((p) => p.name)).toEqual(['Mine']);
-    expect(loadUserPresets(storage)[0]!.params.temperature).toBe(0.1);
-    expect(deleteUserPreset(storage, 'Mine')).toEqual([]);
+  it('turns the fields into what presets.save takes; invalid fields give none', () => {
+    const draft = { ...EMPTY_DRAFT, values: { temperature: '0.9' }, systemPrompt: 'Short answers', jsonSchema: '{"type":"object"}' };
+    expect(presetFromDraft('Mine', draft)).toEqual({
+      name: 'Mine',
+      params: { temperature: 0.9 },
+      systemPrompt: 'Short answers',
+      responseFormat: { type: 'json_schema', schema: { type: 'object' } },
+    });
+    expect(presetFromDraft('Mine', { ...draft, jsonSchema: '' })).not.toHaveProperty('responseFormat');
     expect(presetFromDraft('Bad', { ...draft, values: { temperature: 'x' } })).toBeNull();
-    map.set('hearth.presets.v1', 'not json');
-    expect(loadUserPresets(storage)).toEqual([]);
   });
 });
 

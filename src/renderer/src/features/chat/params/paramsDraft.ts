@@ -28,8 +28,10 @@ export interface ValidatedDraft {
 
 export const EMPTY_DRAFT: ParamsDraft = { systemPrompt: '', values: {}, stop: '', jsonSchema: '' };
 
-/** The fields for what a conversation stores (and its JSON schema, kept beside it). */
-export function draftFromOverrides(overrides: ChatOverrides | undefined, jsonSchema: string): ParamsDraft {
+/** The fields for what a conversation stores (a `json_schema` response format fills the schema field). */
+export function draftFromOverrides(overrides: ChatOverrides | undefined): ParamsDraft {
+  const format = overrides?.responseFormat;
+  const jsonSchema = format?.type === 'json_schema' ? JSON.stringify(format.schema, null, 2) : '';
   const params = overrides?.params ?? {};
   const values: Partial<Record<NumericParam, string>> = {};
   for (const field of PARAM_FIELDS) {

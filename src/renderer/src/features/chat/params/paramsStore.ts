@@ -5,13 +5,13 @@ import { api } from '../../../api/api';
 import { errorMessage } from '../../../api/errors';
 import { useConversationStore } from '../conversation';
 import { EMPTY_DRAFT, draftFromOverrides, hasErrors, validateDraft, type ParamsDraft, type ValidatedDraft } from './paramsDraft';
-import { applyPreset, deleteUserPreset, loadUserPresets, presetFromDraft, saveUserPreset, type Preset } from './presets';
+import { applyPreset, presetFromDraft, responseFormatFor, type Preset } from './presets';
 
 /**
  * The parameters panel: the open conversation's overrides as typed, saved to core
  * (`chats.setOverrides`) a moment after the last valid change. For a new chat the fields are
- * kept here and sent with `chats.create`. The JSON schema has no place in core's conversation yet,
- * so it is kept per chat in localStorage.
+ * kept here and sent with `chats.create`. The JSON schema is the chat's `responseFormat` override.
+ * Presets come from core (`presets.*`), so every window sees the same ones.
  */
 interface ParamsState {
   /** Whose overrides the fields show; null = the new chat not created yet. */
@@ -19,13 +19,18 @@ interface ParamsState {
   draft: ParamsDraft;
   validated: ValidatedDraft;
   saveError: string | null;
-  userPresets: Preset[];
+  /** Built-ins first, then the user's; empty until loaded. */
+  presets: Preset[];
+  /** Why the last preset call failed, for people. */
+  presetError: string | null;
+  loadPresets(): Promise<void>;
   /** Shows a conversation's overrides (keeps the fields when it is already shown). */
   show(detail: ChatDetail | null): void;
   update(patch: Partial<ParamsDraft>): void;
   applyPreset(preset: Preset): void;
-  savePreset(name: string): boolean;
-  deletePreset(name: string): void;
+  /** False when a field is invalid (nothing sent); throws what core refused. */
+  savePreset(name: string): Promise<boolean>;
+  deletePreset(name: string): Promise<void>;
   /** Saves a pending change now. */
   flush(): Promise<void>;
   overridesForNewChat(): ChatCreateArgs;
@@ -35,25 +40,6 @@ interface ParamsState {
 const SAVE_DELAY_MS = 400;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let pendingSave: (() => Promise<void>) | null = null;
-
-const schemaKey = (chatId: string) => `hearth.chat.${chatId}.jsonSchema`;
-
-function storage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
-export function storedJsonSchema(chatId: string): string {
-  return storage()?.getItem(schemaKey(chatId)) ?? '';
-}
-
-function storeJsonSchema(chatId: string, text: string): void {
-  if (text.trim()) storage()?.setItem(schemaKey(chatId), text);
-  else storage()?.removeItem(schemaKey(chatId));
-}
 
 export const useParamsStore = create<ParamsState>()((set, get) => {
   const setDraft = (draft: ParamsDraft) => {
@@ -67,12 +53,12 @@ export const useParamsStore = create<ParamsState>()((set, get) => {
     }
     pendingSave = async () => {
       pendingSave = null;
-      storeJsonSchema(chatId, draft.jsonSchema);
       try {
         const detail = await api.chats.setOverrides({
           chatId,
           systemPrompt: validated.systemPrompt.trim() ? validated.systemPrompt : null,
           params: Object.keys(validated.params).length > 0 ? validated.params : null,
+          responseFormat: responseFormatFor(validated.jsonSchema),
         });
         useConversationStore.getState().replaceDetail(detail);
         set({ saveError: null });
@@ -88,7 +74,16 @@ export const useParamsStore = create<ParamsState>()((set, get) => {
     draft: EMPTY_DRAFT,
     validated: validateDraft(EMPTY_DRAFT),
     saveError: null,
-    userPresets: storage() ? loadUserPresets(storage()!) : [],
+    presets: [],
+    presetError: null,
+
+    async loadPresets() {
+      try {
+        set({ presets: await api.presets.list(), presetError: null });
+      } catch (error) {
+        set({ presetError: `Could not load the presets: ${errorMessage(error)}` });
+      }
+    },
 
     show(detail) {
       const chatId = detail?.id ?? null;
@@ -100,7 +95,7 @@ export const useParamsStore = create<ParamsState>()((set, get) => {
         if (get().chatId !== null) set({ chatId: null, draft: EMPTY_DRAFT, validated: validateDraft(EMPTY_DRAFT), saveError: null });
         return;
       }
-      const draft = draftFromOverrides(detail.overrides, storedJsonSchema(detail.id));
+      const draft = draftFromOverrides(detail.overrides);
       set({ chatId, draft, validated: validateDraft(draft), saveError: null });
     },
 
@@ -112,17 +107,19 @@ export const useParamsStore = create<ParamsState>()((set, get) => {
       setDraft(applyPreset(get().draft, preset));
     },
 
-    savePreset(name) {
-      const store = storage();
+    async savePreset(name) {
       const preset = presetFromDraft(name.trim(), get().draft);
-      if (!store || !preset || !name.trim()) return false;
-      set({ userPresets: saveUserPreset(store, preset) });
+      if (!preset || !name.trim()) return false;
+      set({ presets: await api.presets.save(preset), presetError: null });
       return true;
     },
 
-    deletePreset(name) {
-      const store = storage();
-      if (store) set({ userPresets: deleteUserPreset(store, name) });
+    async deletePreset(name) {
+      try {
+        set({ presets: await api.presets.delete({ name }), presetError: null });
+      } catch (error) {
+        set({ presetError: `Could not delete “${name}”: ${errorMessage(error)}` });
+      }
     },
 
     async flush() {
@@ -136,18 +133,12 @@ export const useParamsStore = create<ParamsState>()((set, get) => {
       return {
         ...(validated.systemPrompt.trim() ? { systemPrompt: validated.systemPrompt } : {}),
         ...(Object.keys(validated.params).length > 0 ? { params: validated.params } : {}),
+        ...(validated.jsonSchema ? { responseFormat: { type: 'json_schema' as const, schema: validated.jsonSchema } } : {}),
       };
     },
 
     adoptNewChat(detail) {
-      storeJsonSchema(detail.id, get().draft.jsonSchema);
       set({ chatId: detail.id });
     },
   };
 });
-
-/** The JSON schema replies of the open chat are checked against, when the fields show that chat. */
-export const selectJsonSchemaFor =
-  (chatId: string | null) =>
-  (s: ParamsState): Record<string, unknown> | null =>
-    chatId !== null && s.chatId === chatId ? s.validated.jsonSchema : null;

@@ -1,0 +1,89 @@
+/**
+ * `hearth ps`: what a running `hearth serve --api-port N` has loaded, asked over its API
+ * (`GET /api/ps`, Ollama's shape plus Hearth's own fields). A CLI process has no engine of its
+ * own to look at: the model lives in the server's engine process, so the server is asked.
+ */
+import { formatBytes } from '../../shared/format';
+import type { PsOptions } from './args';
+
+/** One loaded model as `GET /api/ps` answers it. */
+export interface PsModel {
+  name: string;
+  size: number;
+  size_vram: number;
+  context_length: number;
+  expires_at?: string;
+  hearth?: { parallel: number; threads: number; active_requests: number; queued_requests: number; loaded_at: string };
+}
+
+export interface PsAnswer {
+  models: PsModel[];
+  hearth?: { engine: string; loading: { model: string; progress: number } | null };
+}
+
+export interface PsDeps {
+  /** Base URL of the API server, e.g. `http://127.0.0.1:1234`, and its key. */
+  target: { origin: string; apiKey?: string };
+  say: (text: string) => void;
+  err: (text: string) => void;
+  /** Wait for the server's answer, in ms. */
+  timeoutMs?: number;
+}
+
+/** Runs `hearth ps`; returns the exit code (0 answered, 1 no server or an error). */
+export async function psCommand(options: PsOptions, deps: PsDeps): Promise<number> {
+  const url = `${deps.target.origin}/api/ps`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: deps.target.apiKey !== undefined ? { Authorization: `Bearer ${deps.target.apiKey}` } : {},
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 5_000),
+    });
+  } catch {
+    deps.err(`hearth: no Hearth API server answers at ${deps.target.origin} (hearth ps asks a running "hearth serve --api-port N"; give its port with --api-port or HEARTH_API_PORT).\n`);
+    return 1;
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<PsAnswer> & { error?: unknown };
+  if (response.status === 401) {
+    deps.err(`hearth: the server at ${deps.target.origin} needs its API key: pass --api-key or set HEARTH_API_KEY.\n`);
+    return 1;
+  }
+  if (!response.ok || !Array.isArray(body.models)) {
+    const reason = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+    deps.err(`hearth: ${deps.target.origin} did not answer as a Hearth server: ${reason.slice(0, 300)}\n`);
+    return 1;
+  }
+  deps.say(options.json ? `${JSON.stringify(body, null, 2)}\n` : formatPs(body as PsAnswer));
+  return 0;
+}
+
+/** The answer as a table: one row per loaded model (Hearth has at most one), and a load under way. */
+export function formatPs(answer: PsAnswer, now = Date.now()): string {
+  const lines: string[] = [];
+  if (answer.models.length === 0) lines.push('No model loaded.');
+  else {
+    const rows = answer.models.map((model) => [
+      model.name,
+      formatBytes(model.size),
+      model.size_vram > 0 ? formatBytes(model.size_vram) : '-',
+      String(model.context_length),
+      String(model.hearth?.parallel ?? '-'),
+      String(model.hearth?.active_requests ?? '-'),
+      String(model.hearth?.queued_requests ?? '-'),
+      unloads(model.expires_at, now),
+    ]);
+    const header = ['NAME', 'MEMORY', 'VRAM', 'CONTEXT', 'PARALLEL', 'ACTIVE', 'QUEUED', 'UNLOADS'];
+    const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+    for (const row of [header, ...rows]) lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+  }
+  const loading = answer.hearth?.loading;
+  if (loading) lines.push(`Loading ${loading.model}: ${Math.round(loading.progress * 100)} %`);
+  return `${lines.join('\n')}\n`;
+}
+
+function unloads(expiresAt: string | undefined, now: number): string {
+  const at = expiresAt !== undefined ? Date.parse(expiresAt) : NaN;
+  if (!Number.isFinite(at)) return 'when replaced';
+  const minutes = Math.max(0, Math.round((at - now) / 60_000));
+  return minutes < 1 ? 'in < 1 min' : `in ${minutes} min`;
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { ChatMessage, ResponseFormat, SamplingParams } from '../../../shared/dto';
+import { badRequest } from './openaiErrors';
+
+/**
+ * Ollama's request bodies (`/api/chat`, `/api/generate`, `/api/embed`, `/api/embeddings`) and
+ * their translation to Hearth's arguments. Objects are loose: Ollama clients send fields Hearth
+ * has no use for. Three kinds of field:
+ * - sampling options Hearth honours (`temperature`, `top_p`, `top_k`, `min_p`, `seed`,
+ *   `num_predict`, `stop`, `repeat_penalty`, `repeat_last_n`, `presence_penalty`,
+ *   `frequency_penalty`);
+ * - settings of the load or the session that Hearth decides elsewhere and ignores here, as Ollama
+ *   itself ignores options it does not know (`num_ctx`, `num_gpu`, `num_thread`, `keep_alive`…:
+ *   the context is the load's, the idle unload is `--api-idle-ttl`);
+ * - requests Hearth cannot honour and refuses with a 400 rather than answer differently: tools,
+ *   images, `think: true`, `suffix`, `template`, a `context` array.
+ */
+
+const optionsSchema = z
+  .looseObject({
+    temperature: z.number().nullish(),
+    top_p: z.number().nullish(),
+    top_k: z.number().int().nullish(),
+    min_p: z.number().nullish(),
+    seed: z.number().int().nullish(),
+    num_predict: z.number().int().nullish(),
+    stop: z.union([z.string(), z.array(z.string()).max(16)]).nullish(),
+    repeat_penalty: z.number().nullish(),
+    repeat_last_n: z.number().int().nullish(),
+    presence_penalty: z.number().nullish(),
+    frequency_penalty: z.number().nullish(),
+  })
+  .nullish();
+
+/** `format`: `"json"`, a JSON schema object, or empty/absent for plain text. */
+const formatSchema = z.union([z.string().max(20), z.record(z.string(), z.unknown())]).nullish();
+
+const common = {
+  model: z.string().min(1, 'is required').max(1_000),
+  stream: z.boolean().nullish(),
+  format: formatSchema,
+  options: optionsSchema,
+  think: z.unknown().optional(),
+  tools: z.unknown().optional(),
+};
+
+export const ollamaChatBodySchema = z.looseObject({
+  ...common,
+  messages: z
+    .array(
+      z.looseObject({
+        role: z.string().max(100),
+        content: z.string().nullish(),
+        images: z.unknown().optional(),
+        tool_calls: z.unknown().optional(),
+      }),
+    )
+    .max(10_000)
+    .nullish(),
+});
+
+export const ollamaGenerateBodySchema = z.looseObject({
+  ...common,
+  prompt: z.string().nullish(),
+  system: z.string().nullish(),
+  raw: z.boolean().nullish(),
+  suffix: z.string().nullish(),
+  template: z.string().nullish(),
+  context: z.array(z.number()).nullish(),
+  images: z.unknown().optional(),
+});
+
+export const ollamaEmbedBodySchema = z.looseObject({
+  model: z.string().min(1, 'is required').max(1_000),
+  /** `/api/embed`: one string or several. */
+  input: z.union([z.string(), z.array(z.string()).max(100_000)]).nullish(),
+  /** `/api/embeddings` (the older endpoint): one string. */
+  prompt: z.string().nullish(),
+  dimensions: z.number().int().nullish(),
+});
+
+export type OllamaChatBody = z.output<typeof ollamaChatBodySchema>;
+export type OllamaGenerateBody = z.output<typeof ollamaGenerateBodySchema>;
+type OllamaOptions = z.output<typeof optionsSchema>;
+
+/** Ollama's options as Hearth's sampling parameters; `num_predict` ≤ 0 (-1 endless, -2 fill the context) = no limit. */
+export function toOllamaSampling(options: OllamaOptions): SamplingParams {
+  const params: SamplingParams = {};
+  if (!options) return params;
+  if (options.temperature != null) params.temperature = options.temperature;
+  if (options.top_p != null) params.topP = options.top_p;
+  if (options.top_k != null) params.topK = Math.max(0, options.top_k);
+  if (options.min_p != null) params.minP = options.min_p;
+  if (options.repeat_penalty != null) params.repeatPenalty = options.repeat_penalty;
+  if (options.repeat_last_n != null) params.repeatLastN = Math.max(0, options.repeat_last_n);
+  if (options.presence_penalty != null) params.presencePenalty = options.presence_penalty;
+  if (options.frequency_penalty != null) params.frequencyPenalty = options.frequency_penalty;
+  // Ollama takes any integer seed; llama.cpp's sampler takes 32 bits: fold it, deterministically.
+  if (options.seed != null && options.seed >= 0) params.seed = options.seed % 2 ** 32;
+  if (options.num_predict != null && options.num_predict > 0) params.maxTokens = options.num_predict;
+  const stop = (typeof options.stop === 'string' ? [options.stop] : (options.stop ?? [])).filter((s) => s !== '');
+  if (stop.some((s) => s.length > 200)) throw badRequest('Each stop string may be at most 200 characters.', 'options.stop');
+  if (stop.length > 0) params.stop = stop;
+  return params;
+}
+
+/** `format: "json"` → any JSON object; a schema object → that schema (grammar-constrained). */
+export function toOllamaFormat(format: z.output<typeof formatSchema>): ResponseFormat | undefined {
+  if (format == null || format === '') return undefined;
+  if (format === 'json') return { type: 'json_object' };
+  if (typeof format === 'string') throw badRequest(`format must be "json" or a JSON schema object, got "${format.slice(0, 20)}".`, 'format');
+  return { type: 'json_schema', schema: format };
+}
+
+/** Refuses what Hearth cannot do instead of answering something else. */
+export function refuseUnsupported(body: { tools?: unknown; think?: unknown; images?: unknown }): void {
+  if (body.tools != null && !(Array.isArray(body.tools) && body.tools.length === 0)) throw badRequest('tools are not supported yet: Hearth cannot return tool calls in this version.', 'tools');
+  if (body.think === true || typeof body.think === 'string') throw badRequest('think is not supported: Hearth does not separate thinking from the reply.', 'think');
+  if (body.images != null && !(Array.isArray(body.images) && body.images.length === 0)) throw badRequest('images are not supported: Hearth runs text models only.', 'images');
+}
+
+/** Ollama's chat messages as Hearth's: system, user and assistant text; tool turns and images are refused. */
+export function toOllamaMessages(messages: NonNullable<OllamaChatBody['messages']>): ChatMessage[] {
+  return messages.map((message, i) => {
+    const { role } = message;
+    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
+      const why = role === 'tool' ? 'tools are not supported yet' : 'role must be system, user or assistant';
+      throw badRequest(`messages[${i}]: ${why} (got '${role.slice(0, 40)}').`, `messages[${i}].role`);
+    }
+    if (message.tool_calls != null) throw badRequest(`tools are not supported yet: messages[${i}] carries tool calls.`, `messages[${i}].tool_calls`);
+    refuseUnsupported({ images: message.images });
+    return { role, content: message.content ?? '' };
+  });
+}
