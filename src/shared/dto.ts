@@ -3,6 +3,8 @@
  * no class instances. Sizes are bytes, durations milliseconds, lengths tokens.
  */
 
+import type { KvCacheType } from './schemas';
+
 /** GGUF metadata Hearth shows for a model file. */
 export interface ModelMetadata {
   /** `general.name`, or the file name when the file has none. */
@@ -82,6 +84,12 @@ export interface LoadSettings {
   parallel: number;
   /** Layers offloaded to the GPU (0 on CPU). */
   gpuLayers: number;
+  flashAttention: boolean;
+  kvCacheType: KvCacheType;
+  /** Tokens evaluated per batch while reading a prompt. */
+  batchSize: number;
+  /** Whether the weights are memory-mapped. */
+  mmap: boolean;
 }
 
 /** The model currently loaded in the engine. */

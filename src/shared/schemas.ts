@@ -43,6 +43,9 @@ export const samplingParamsSchema = z
   .partial()
   .strict();
 
+/** KV cache element type: f16 (default), or quantized (half / a quarter of the memory; needs flash attention). */
+export const kvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']);
+
 export const loadOptionsSchema = z
   .object({
     modelId: idSchema,
@@ -59,12 +62,17 @@ export const loadOptionsSchema = z
     gpuLayers: z.union([z.number().int().min(0).max(1_000), z.enum(['auto', 'max'])]).optional(),
     /** Flash attention (less memory for long contexts; ignored by models that cannot use it); default on. */
     flashAttention: z.boolean().optional(),
+    /** KV cache element type; default f16. q8_0 / q4_0 save memory for long contexts and need flash attention. */
+    kvCacheType: kvCacheTypeSchema.optional(),
+    /** Tokens evaluated per batch while reading a prompt; default llama.cpp's (512, capped by the context). */
+    batchSize: z.number().int().min(32).max(65_536).optional(),
+    /** Memory-map the weights (default on: fast load, pages shared with the OS cache); off reads them into memory. */
+    mmap: z.boolean().optional(),
     /** Load even when the estimate says it will not fit (the user was warned). */
     force: z.boolean().optional(),
   })
   .strict();
 
-export const kvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']);
 
 export const fitArgsSchema = z
   .object({

@@ -19,6 +19,10 @@ import { ensurePromptFits, renderPrompt } from './prompt';
 import type { EmbedRequest, EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
 import { reusePrefix, SequencePool } from './sequencePool';
 import { GrammarCache } from './structuredOutput';
+import type { KvCacheType } from '../../../shared/schemas';
+
+/** Hearth's KV cache names as ggml type names for node-llama-cpp. */
+const KV_GGML_TYPES: Record<KvCacheType, 'F16' | 'Q8_0' | 'Q4_0'> = { f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' };
 
 /** How the engine reaches llama.cpp. `gpu: false` forces the CPU build. */
 export interface EngineRuntimeOptions {
@@ -84,6 +88,7 @@ export class EngineRuntime {
       .loadModel({
         modelPath: request.modelPath,
         gpuLayers: this.options.gpu === false || !llama.supportsGpuOffloading ? 0 : request.gpuLayers,
+        useMmap: request.mmap ?? true,
         onLoadProgress: onProgress,
       })
       .catch(async (error: unknown) => {
@@ -105,7 +110,22 @@ export class EngineRuntime {
         freeRamBytes: freemem(),
         freeVramBytes: vram?.free ?? 0,
       });
-      const context = await model.createContext({ contextSize, sequences: parallel, threads: request.threads, flashAttention: request.flashAttention });
+      const kvCacheType = request.kvCacheType ?? 'f16';
+      const kvType = KV_GGML_TYPES[kvCacheType];
+      const context = await model
+        .createContext({
+          contextSize,
+          sequences: parallel,
+          threads: request.threads,
+          flashAttention: request.flashAttention,
+          ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
+          // node-llama-cpp marks these experimental; f16 is llama.cpp's own default, so only a quantized choice is passed.
+          ...(kvCacheType !== 'f16' ? { experimentalKvCacheKeyType: kvType, experimentalKvCacheValueType: kvType } : {}),
+        })
+        .catch(async (error: unknown) => {
+          // Settings this model cannot take (e.g. a q8_0 cache on 16-wide heads) or too little memory: say which.
+          throw new AppError('ENGINE_ERROR', `llama.cpp could not create the context with these settings: ${await this.loadFailureReason(error)}`);
+        });
       const sequences = Array.from({ length: parallel }, () => context.getSequence());
       this.loaded = {
         model,
@@ -128,6 +148,8 @@ export class EngineRuntime {
         modelBytes: model.size,
         trainContextSize: model.trainContextSize,
         gpuLayers: model.gpuLayers,
+        batchSize: context.batchSize,
+        mmap: model.useMmap,
         measured: { ramBytes: Math.max(0, after.ram - before.ram), vramBytes: Math.max(0, after.vram - before.vram) },
       };
     } catch (error) {

@@ -14,7 +14,9 @@ let counter = 0;
 const MAX_QUEUE = 3;
 
 beforeAll(async () => {
-  const test = await createTestCore({ maxQueue: MAX_QUEUE, watchdog: { hangTimeoutMs: 1_500 } });
+  // Short enough to keep the hang tests quick, long enough that a worker busy loading on a loaded
+  // 2-core machine (heartbeats every 1 s) is not mistaken for a hung one.
+  const test = await createTestCore({ maxQueue: MAX_QUEUE, watchdog: { hangTimeoutMs: 4_000 } });
   core = test.core;
   cleanup = test.cleanup;
   ids = await populateModelsDir(test.modelsDir);

@@ -131,7 +131,16 @@ export class EngineService {
         this.loaded = {
           modelId: resolved.modelId,
           name: result.name,
-          settings: { contextSize: result.contextSize, threads: result.threads, parallel: result.parallel, gpuLayers: result.gpuLayers },
+          settings: {
+            contextSize: result.contextSize,
+            threads: result.threads,
+            parallel: result.parallel,
+            gpuLayers: result.gpuLayers,
+            flashAttention: resolved.flashAttention,
+            kvCacheType: resolved.kvCacheType ?? 'f16',
+            batchSize: result.batchSize,
+            mmap: result.mmap,
+          },
           loadMs: Math.round(performance.now() - started),
           loadedAt: new Date().toISOString(),
           modelBytes: result.modelBytes,

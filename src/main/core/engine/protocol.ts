@@ -1,4 +1,5 @@
 import type { ErrorShape } from '../../../shared/errors';
+import type { KvCacheType } from '../../../shared/schemas';
 import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, ResponseFormat, SamplingParams } from '../../../shared/dto';
 
 /**
@@ -18,6 +19,12 @@ export interface LoadRequest {
   gpuLayers: number | 'auto' | 'max';
   /** Set explicitly (node-llama-cpp's "auto" would leave the estimate guessing); ignored by models that cannot use it. */
   flashAttention: boolean;
+  /** KV cache element type; default f16. */
+  kvCacheType?: KvCacheType;
+  /** Prompt batch size in tokens; llama.cpp's default when absent. */
+  batchSize?: number;
+  /** Memory-map the weights; default on. */
+  mmap?: boolean;
 }
 export interface UnloadRequest {
   op: 'unload';
@@ -74,6 +81,10 @@ export interface LoadResult {
   modelBytes: number;
   trainContextSize: number;
   gpuLayers: number;
+  /** Prompt batch size the context got, in tokens. */
+  batchSize: number;
+  /** Whether the weights are memory-mapped. */
+  mmap: boolean;
   /** Growth of the engine process's RSS and of used VRAM over the load, in bytes. */
   measured: { ramBytes: number; vramBytes: number };
 }

@@ -16,7 +16,7 @@ function loaded(i: number): LoadedModel {
   return {
     modelId: `m${i}.gguf`,
     name: 'M',
-    settings: { contextSize: 4096, threads: 1, parallel: 2, gpuLayers: 0 },
+    settings: { contextSize: 4096, threads: 1, parallel: 2, gpuLayers: 0, flashAttention: true, kvCacheType: 'f16', batchSize: 512, mmap: true },
     loadMs: 10,
     loadedAt: new Date(0).toISOString(),
     modelBytes: 1000,

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatChunk, ChatResult, EmbedResult } from '../../../shared/dto';
 import { MAX_EMBED_TEXTS } from '../../../shared/schemas';
-import { populateModelsDir } from '../../testing/fixtureModels';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fixtureModel, populateModelsDir } from '../../testing/fixtureModels';
 import { createTestCore } from '../../testing/testCore';
 import type { Core } from '../createCore';
 
@@ -10,12 +12,14 @@ import type { Core } from '../createCore';
 let core: Core;
 let cleanup: () => Promise<void>;
 let counter = 0;
+let modelsDir: string;
 const call = <T>(method: string, args: unknown = {}) => core.dispatch(method, args) as Promise<T>;
 
 beforeAll(async () => {
   const test = await createTestCore();
   core = test.core;
   cleanup = test.cleanup;
+  modelsDir = test.modelsDir;
   const ids = await populateModelsDir(test.modelsDir);
   await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
 });
@@ -90,5 +94,22 @@ describe('inference features through the contract', () => {
     await expect(embedding).resolves.toMatchObject({ vectors: [expect.any(Array)] });
     await Promise.all(replies);
     expect(core.engine.getState()).toMatchObject({ queuedRequests: 0, activeRequests: [] });
+  });
+
+  // Last: it reloads the model.
+  it('loads with a quantized KV cache, a batch size and without mmap, says so, predicts less memory, and still replies', async () => {
+    const tinyId = core.engine.loadedModel!.modelId;
+    await expect(call('inference.loadModel', { modelId: tinyId, kvCacheType: 'q8_0', flashAttention: false })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('needs flash attention') });
+    // The tiny model's 16-wide heads cannot hold q8_0 blocks of 32: llama.cpp's own reason comes back.
+    await expect(call('inference.loadModel', { modelId: tinyId, kvCacheType: 'q8_0', force: true })).rejects.toMatchObject({ code: 'ENGINE_ERROR', message: expect.stringMatching(/could not create the context.*does not divide/) });
+    const modelId = 'smollm2-q4_0.gguf';
+    await copyFile(await fixtureModel({ preset: 'smollm2-135m', type: 'Q4_0' }), join(modelsDir, modelId));
+    const f16 = await core.inference.loadModel({ modelId, contextSize: 2048, parallel: 1, force: true });
+    expect(f16.settings).toMatchObject({ kvCacheType: 'f16', flashAttention: true, mmap: true });
+    const q8 = await core.inference.loadModel({ modelId, contextSize: 2048, parallel: 1, kvCacheType: 'q8_0', batchSize: 64, mmap: false, force: true });
+    expect(q8.settings).toMatchObject({ kvCacheType: 'q8_0', flashAttention: true, batchSize: 64, mmap: false, contextSize: 2048 });
+    expect(q8.memory!.predicted.ramBytes).toBeLessThan(f16.memory!.predicted.ramBytes);
+    const reply = await call<ChatResult>('inference.chat', { requestId: `f${++counter}`, messages: [{ role: 'user', content: 'hi' }], params: { temperature: 0, maxTokens: 8 } });
+    expect(reply.stats.completionTokens).toBeGreaterThan(0);
   });
 });

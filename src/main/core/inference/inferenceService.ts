@@ -52,9 +52,14 @@ export class InferenceService {
    */
   private async planLoad(model: ModelInfo, args: LoadOptions): Promise<LoadSpec> {
     const trained = model.metadata?.trainedContextLength || CONTEXT_CANDIDATES[0];
+    const kvCacheType = args.kvCacheType ?? 'f16';
+    // llama.cpp needs flash attention for a quantized V cache: on unless the caller turned it off.
     const flashAttention = args.flashAttention ?? true;
+    if (kvCacheType !== 'f16' && !flashAttention) {
+      throw new AppError('BAD_REQUEST', `A ${kvCacheType} KV cache needs flash attention: turn flash attention on or use f16.`);
+    }
     const estimateAt = (contextSize: number, parallel: number) =>
-      this.options.fit.estimateForLoad(model, { contextSize, parallel, gpuLayers: args.gpuLayers ?? 'auto', flashAttention });
+      this.options.fit.estimateForLoad(model, { contextSize, parallel, gpuLayers: args.gpuLayers ?? 'auto', flashAttention, kvCacheType });
     let contextSize = Math.min(args.contextSize ?? CONTEXT_CANDIDATES[0], trained);
     let parallel: number | 'auto' = args.parallel ?? 'auto';
     let estimate: FitEstimate | undefined;
@@ -83,6 +88,9 @@ export class InferenceService {
       parallel,
       gpuLayers: args.gpuLayers ?? estimate?.gpuLayers ?? 'auto',
       flashAttention,
+      kvCacheType,
+      mmap: args.mmap ?? true,
+      ...(args.batchSize !== undefined ? { batchSize: args.batchSize } : {}),
       ...(estimate ? { predicted: { ramBytes: estimate.ram.totalBytes, vramBytes: estimate.vram.totalBytes } } : {}),
     };
   }

@@ -2,17 +2,23 @@ import { chatArgsSchema, completionArgsSchema } from '../../../shared/schemas';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
 import { answerGeneration, ensureValid, type ResponseShape } from './generationResponse';
-import { completionPrompt, DEFAULT_COMPLETION_MAX_TOKENS, refuseTools, toChatMessages, toResponseFormat, toSamplingParams } from './openaiParams';
+import { completionPrompt, DEFAULT_COMPLETION_MAX_TOKENS, refuseLegacyFunctions, toChatMessages, toResponseFormat, toSamplingParams } from './openaiParams';
 import { chatCompletionBodySchema, completionBodySchema, parseBody } from './openaiSchemas';
+import { planTools } from './toolCalls';
 
 const chatShape: ResponseShape = {
   idPrefix: 'chatcmpl',
   object: 'chat.completion',
   chunkObject: 'chat.completion.chunk',
-  opening: () => ({ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }),
+  opening: (toolCall) => ({ index: 0, delta: { role: 'assistant', content: toolCall ? null : '' }, logprobs: null, finish_reason: null }),
   delta: (text) => ({ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }),
   finish: (reason) => ({ index: 0, delta: {}, logprobs: null, finish_reason: reason }),
   whole: (text, reason) => ({ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: reason }),
+  toolCallWhole: (call) => ({ index: 0, message: { role: 'assistant', content: null, refusal: null, tool_calls: [call] }, logprobs: null, finish_reason: 'tool_calls' }),
+  toolCallDeltas: (call) => [
+    { index: 0, delta: { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null },
+    { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: call.function.arguments } }] }, logprobs: null, finish_reason: null },
+  ],
 };
 
 const textShape: ResponseShape = {
@@ -24,14 +30,13 @@ const textShape: ResponseShape = {
   whole: (text, reason) => ({ index: 0, text, logprobs: null, finish_reason: reason }),
 };
 
-/** `POST /v1/chat/completions`: the messages rendered with the model's chat template. */
+/** `POST /v1/chat/completions`: the messages rendered with the model's chat template; `tools` as in `toolCalls.ts`. */
 export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
   const request = parseBody(chatCompletionBodySchema, body);
   ex.model = request.model ?? undefined;
-  refuseTools(request);
-  const messages = toChatMessages(request.messages);
+  refuseLegacyFunctions(request);
   const params = toSamplingParams(request, request.max_completion_tokens ?? request.max_tokens);
-  const responseFormat = toResponseFormat(request.response_format);
+  const { messages, responseFormat, reading } = planTools(request, toChatMessages(request.messages), toResponseFormat(request.response_format), ctx.logger);
   const args = { messages, params, ...(responseFormat ? { responseFormat } : {}) };
   ensureValid(chatArgsSchema, { requestId: 'check', ...args });
   await answerGeneration(ex, ctx, {
@@ -40,6 +45,7 @@ export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'messages',
     shape: chatShape,
+    ...(reading ? { reading } : {}),
     run: (requestId, caller) => ctx.core.inference.chat({ requestId, ...args }, caller),
   });
 }

@@ -13,14 +13,37 @@ export interface ResponseShape {
   object: string;
   /** `object` of each streamed chunk, e.g. `chat.completion.chunk`. */
   chunkObject: string;
-  /** The first streamed choice (the chat's `role` chunk), if the endpoint has one. */
-  opening?: () => Record<string, unknown>;
+  /** The first streamed choice (the chat's `role` chunk), if the endpoint has one; `toolCall`: a tool call is expected. */
+  opening?: (toolCall: boolean) => Record<string, unknown>;
   delta(text: string): Record<string, unknown>;
   finish(reason: FinishReason): Record<string, unknown>;
   whole(text: string, reason: FinishReason): Record<string, unknown>;
+  /** The whole answer's choice for a tool call (endpoints that read tool calls only). */
+  toolCallWhole?(call: ToolCall): Record<string, unknown>;
+  /** The streamed choices that carry a tool call, before the finish chunk. */
+  toolCallDeltas?(call: ToolCall): Record<string, unknown>[];
 }
 
-export type FinishReason = 'stop' | 'length';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+/** A function call the model asked for, in OpenAI's shape (`arguments` is a JSON string). */
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/**
+ * How a reply that may be a tool call is read. Streamed text is held back while `holding` says the
+ * reply so far may still become a call (always, for a forced call); once it cannot, the held text
+ * and the rest stream as content. A reply held to its end is given to `toolCall`.
+ */
+export interface ReplyReading {
+  /** The reply is grammar-constrained to a call. */
+  forced: boolean;
+  holding(textSoFar: string): boolean;
+  toolCall(result: ChatResult): ToolCall | undefined;
+}
 
 export interface GenerationSpec {
   /** The `model` the request named (absent: the loaded one). */
@@ -31,6 +54,8 @@ export interface GenerationSpec {
   /** The request field a context overflow is about (`messages`, `prompt`). */
   inputParam: string;
   shape: ResponseShape;
+  /** Set when the request offers tools: the reply may be answered as a tool call. */
+  reading?: ReplyReading;
   /** Runs the generation on the shared engine for this caller. */
   run(requestId: string, caller: GenerationCaller): Promise<ChatResult>;
 }
@@ -74,8 +99,10 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
     const open = () => {
       if (!sse || sse.started) return;
       sse.start();
-      if (shape.opening) sse.send(frame([shape.opening()]));
+      if (shape.opening) sse.send(frame([shape.opening(spec.reading?.forced === true)]));
     };
+    // Text held back while it may still turn out to be a tool call; undefined once it streams as content.
+    let held: string | undefined = spec.reading ? '' : undefined;
     let result: ChatResult;
     try {
       result = await spec.run(requestId, {
@@ -83,7 +110,12 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
         emit: (chunk) => {
           if (chunk.type === 'queued') return;
           open();
-          if (chunk.type === 'tokens' && chunk.text !== '') sse?.send(frame([shape.delta(chunk.text)]));
+          if (chunk.type !== 'tokens' || chunk.text === '') return;
+          if (held === undefined) return sse?.send(frame([shape.delta(chunk.text)]));
+          held += chunk.text;
+          if (spec.reading?.holding(held)) return;
+          sse?.send(frame([shape.delta(held)]));
+          held = undefined;
         },
       });
     } catch (error) {
@@ -100,13 +132,18 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
       if (sse?.started) return sse.fail(stopped);
       throw stopped;
     }
-    const reason = finishReason(result.stats.stopReason);
+    const call = held !== undefined ? spec.reading?.toolCall(result) : undefined;
+    const reason = call ? 'tool_calls' : finishReason(result.stats.stopReason);
     const usage = usageOf(result);
     if (!sse) {
-      ex.sendJson(200, { id, object: shape.object, created, model, choices: [shape.whole(result.text, reason)], usage });
+      const choice = call && shape.toolCallWhole ? shape.toolCallWhole(call) : shape.whole(result.text, reason);
+      ex.sendJson(200, { id, object: shape.object, created, model, choices: [choice], usage });
       return;
     }
     open();
+    // A reply held to its end: a tool call (name, then its arguments in one fragment), or the text as one delta.
+    if (call) for (const choice of shape.toolCallDeltas?.(call) ?? []) sse.send(frame([choice]));
+    else if (held !== undefined && result.text !== '') sse.send(frame([shape.delta(result.text)]));
     // Without include_usage the finish chunk carries the usage too (as llama.cpp's server does): every answer counts its tokens.
     sse.send({ ...frame([shape.finish(reason)]), ...(spec.includeUsage ? {} : { usage }) });
     if (spec.includeUsage) sse.send({ ...frame([]), usage });

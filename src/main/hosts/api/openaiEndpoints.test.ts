@@ -148,14 +148,9 @@ describe('POST /v1/chat/completions', () => {
     else expect(content.trimStart().startsWith('{')).toBe(true);
   });
 
-  it('refuses n > 1, tools, image parts and unknown models in OpenAI error shape', async () => {
+  // Tools (accepted, and their errors) are tested in toolCalls.test.ts.
+  it('refuses n > 1, image parts and unknown models in OpenAI error shape', async () => {
     await expectApiError(client.chat.completions.create({ model: ids.tinyId, messages: user('x'), n: 2 }), 400, { param: 'n', type: 'invalid_request_error' });
-    const tools = await expectApiError(
-      client.chat.completions.create({ model: ids.tinyId, messages: user('x'), tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] }),
-      400,
-      { param: 'tools' },
-    );
-    expect(tools.message).toMatch(/tools are not supported yet/);
     await expectApiError(
       client.chat.completions.create({ model: ids.tinyId, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }] }),
       400,

@@ -5,7 +5,7 @@ import type { ChatCompletionBody, CompletionBody } from './openaiSchemas';
 /**
  * From OpenAI's request fields to Hearth's: sampling parameters, the response format, the
  * messages. What Hearth cannot do is refused with a 400 naming the field — a client that asked for
- * two choices or a tool call must not get one plain reply and think it got what it asked for.
+ * two choices must not get one plain reply and think it got what it asked for.
  */
 
 /** `max_tokens` of a text completion when the client sends none (OpenAI's default for `/v1/completions`). */
@@ -47,33 +47,54 @@ export function toResponseFormat(format: ChatCompletionBody['response_format']):
   return { type: 'json_schema', schema };
 }
 
-/** Refuses tools and function calling (not in this version) instead of ignoring them. */
-export function refuseTools(body: ChatCompletionBody): void {
-  const asked = (value: unknown) => value != null && !(Array.isArray(value) && value.length === 0);
-  for (const field of ['tools', 'functions'] as const) {
-    if (asked(body[field])) throw badRequest('tools are not supported yet: Hearth cannot return tool calls in this version.', field, 'unsupported_parameter');
-  }
-  for (const field of ['tool_choice', 'function_call'] as const) {
-    const value = body[field];
-    if (value != null && value !== 'none') throw badRequest('tools are not supported yet: Hearth cannot return tool calls in this version.', field, 'unsupported_parameter');
+/** Refuses OpenAI's legacy function calling (`functions`, `function_call`): clients use `tools` today. */
+export function refuseLegacyFunctions(body: ChatCompletionBody): void {
+  const asked = (value: unknown) => value != null && !(Array.isArray(value) && value.length === 0) && value !== 'none';
+  for (const field of ['functions', 'function_call'] as const) {
+    if (asked(body[field])) throw badRequest(`'${field}' (legacy function calling) is not supported; use 'tools' and 'tool_choice'.`, field, 'unsupported_parameter');
   }
 }
 
-/** Chat messages as Hearth's: `developer` counts as `system`; text parts are joined; tool turns and images are refused. */
+/**
+ * Chat messages as Hearth's: `developer` counts as `system`; text parts are joined; images are
+ * refused. The chat templates Hearth renders know no tools, so tool turns become text the model
+ * can read: an assistant's calls as one JSON line each (`{"name": …, "arguments": …}`, the shape
+ * it is asked to answer with), a `tool` message as a user turn "Result of <name> (<id>): …".
+ */
 export function toChatMessages(messages: ChatCompletionBody['messages']): ChatMessage[] {
+  const callNames = new Map<string, string>();
   return messages.map((message, i) => {
     const role = message.role === 'developer' ? 'system' : message.role;
-    if (role === 'tool' || role === 'function') {
-      throw badRequest(`tools are not supported yet: messages[${i}] has role '${role}'.`, `messages[${i}].role`, 'unsupported_parameter');
+    if (role === 'function' || message.function_call != null) {
+      throw badRequest(`Legacy function calling is not supported: messages[${i}] uses it; use 'tools' and 'tool' messages.`, `messages[${i}].role`, 'unsupported_parameter');
+    }
+    if (role === 'tool') {
+      const id = message.tool_call_id;
+      if (!id) throw badRequest(`Missing required parameter: 'messages[${i}].tool_call_id'.`, `messages[${i}].tool_call_id`, 'missing_required_parameter');
+      const name = callNames.get(id);
+      return { role: 'user', content: `Result of ${name ?? 'tool call'} (${id}): ${contentText(message.content, i)}` };
     }
     if (role !== 'system' && role !== 'user' && role !== 'assistant') {
-      throw badRequest(`messages[${i}].role must be system, developer, user or assistant (got '${role.slice(0, 40)}').`, `messages[${i}].role`, 'invalid_value');
+      throw badRequest(`messages[${i}].role must be system, developer, user, assistant or tool (got '${role.slice(0, 40)}').`, `messages[${i}].role`, 'invalid_value');
     }
-    if (message.tool_calls != null || message.function_call != null) {
-      throw badRequest(`tools are not supported yet: messages[${i}] carries tool calls.`, `messages[${i}].tool_calls`, 'unsupported_parameter');
-    }
-    return { role, content: contentText(message.content, i) };
+    const text = contentText(message.content, i);
+    if (message.tool_calls == null || message.tool_calls.length === 0) return { role, content: text };
+    if (role !== 'assistant') throw badRequest(`Only assistant messages carry tool calls (messages[${i}] is '${role}').`, `messages[${i}].tool_calls`);
+    const lines = message.tool_calls.map((call) => {
+      callNames.set(call.id, call.function.name);
+      return JSON.stringify({ name: call.function.name, arguments: parsedOrText(call.function.arguments) });
+    });
+    return { role, content: [text, ...lines].filter((line) => line !== '').join('\n') };
   });
+}
+
+/** A call's `arguments` (a JSON string) as its value, or the text itself when it is not JSON. */
+function parsedOrText(args: string): unknown {
+  try {
+    return JSON.parse(args) as unknown;
+  } catch {
+    return args;
+  }
 }
 
 function contentText(content: ChatCompletionBody['messages'][number]['content'], index: number): string {

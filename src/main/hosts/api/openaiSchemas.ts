@@ -4,20 +4,49 @@ import { badRequest, type ApiError } from './openaiErrors';
 /**
  * The request bodies of the OpenAI endpoints, as far as Hearth reads them. Objects are not strict:
  * clients send fields Hearth has no use for (`user`, `store`, `metadata`…), which are ignored. The
- * fields Hearth cannot honour (tools, `n` > 1, images, logprobs) are refused in `openaiParams.ts`
- * with a message, never silently dropped.
+ * fields Hearth cannot honour (legacy `functions`, `n` > 1, images, logprobs) are refused in
+ * `openaiParams.ts` with a message, never silently dropped. Tools are checked here and in `toolCalls.ts`.
  */
 
 const maybe = <T extends z.ZodType>(schema: T) => schema.nullish();
 
 const contentPartSchema = z.looseObject({ type: z.string().max(100), text: z.string().optional() });
 
+/** A function name as OpenAI allows it: letters, digits, `_` and `-`, at most 64 characters. */
+const functionNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, underscores or dashes');
+
+/** A tool call the assistant made earlier in the conversation (sent back by the client). */
+const toolCallBodySchema = z.looseObject({
+  id: z.string().max(200),
+  type: z.literal('function').optional(),
+  function: z.looseObject({ name: z.string().max(200), arguments: z.string().max(1_000_000) }),
+});
+
 export const chatMessageBodySchema = z.looseObject({
   role: z.string().max(100),
   content: maybe(z.union([z.string(), z.array(contentPartSchema).max(10_000)])),
-  tool_calls: z.unknown().optional(),
+  tool_calls: maybe(z.array(toolCallBodySchema).max(128)),
+  /** On a `tool` message: the id of the call it answers. */
+  tool_call_id: maybe(z.string().max(200)),
   function_call: z.unknown().optional(),
 });
+
+/** One entry of `tools`: a function the model may call (Hearth never calls it). */
+export const toolBodySchema = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: functionNameSchema,
+    description: maybe(z.string().max(10_000)),
+    /** A JSON schema of the arguments object; absent means no arguments. */
+    parameters: maybe(z.record(z.string(), z.unknown())),
+    strict: maybe(z.boolean()),
+  }),
+});
+
+/** `tool_choice`: `none`, `auto`, `required`, or one named function. */
+export const toolChoiceBodySchema = maybe(
+  z.union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string().max(200) }) })]),
+);
 
 const stopSchema = maybe(z.union([z.string(), z.array(z.string()).max(16)]));
 const streamOptionsSchema = maybe(z.looseObject({ include_usage: maybe(z.boolean()) }));
@@ -62,8 +91,9 @@ export const chatCompletionBodySchema = z.looseObject({
   ...samplingFields,
   messages: z.array(chatMessageBodySchema).min(1).max(10_000),
   max_completion_tokens: maybe(z.number().int().min(1).max(1_000_000)),
-  tools: z.unknown().optional(),
-  tool_choice: z.unknown().optional(),
+  tools: maybe(z.array(toolBodySchema).max(128)),
+  tool_choice: toolChoiceBodySchema,
+  parallel_tool_calls: maybe(z.boolean()),
   functions: z.unknown().optional(),
   function_call: z.unknown().optional(),
   top_logprobs: z.unknown().optional(),
@@ -85,6 +115,7 @@ export const embeddingBodySchema = z.looseObject({
 });
 
 export type ChatCompletionBody = z.infer<typeof chatCompletionBodySchema>;
+export type ToolBody = z.infer<typeof toolBodySchema>;
 export type CompletionBody = z.infer<typeof completionBodySchema>;
 export type EmbeddingBody = z.infer<typeof embeddingBodySchema>;
 

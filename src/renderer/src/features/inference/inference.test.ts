@@ -7,7 +7,7 @@ const idle: InferenceState = { engine: { state: 'idle' }, loaded: null, loading:
 const loadedModel: LoadedModel = {
   modelId: 'a.gguf',
   name: 'A',
-  settings: { contextSize: 4096, threads: 1, parallel: 4, gpuLayers: 0 },
+  settings: { contextSize: 4096, threads: 1, parallel: 4, gpuLayers: 0, flashAttention: true, kvCacheType: 'f16', batchSize: 512, mmap: true },
   loadMs: 300,
   loadedAt: '2025-01-01T00:00:00.000Z',
   modelBytes: 1000,

@@ -4,13 +4,15 @@ import { ChevronDownIcon, ChevronRightIcon } from '../../../shared/components/ic
 import { cx, errorText, mutedText, primaryButton, secondaryButton } from '../../../shared/components/ui';
 import { selectBusy, selectLoaded, useInferenceStore } from '../../inference/inference';
 import { fieldInput, panelHeading } from '../chatUi';
-import { differsFrom, loadFormFrom, validateLoadForm, type LoadField, type LoadForm } from './loadSettingsForm';
+import { differsFrom, KV_CACHE_CHOICES, loadFormFrom, validateLoadForm, type LoadField, type LoadForm } from './loadSettingsForm';
+import type { KvCacheType } from '../../../../../shared/dto';
 
 const FIELDS: { key: LoadField; label: string; help: string }[] = [
   { key: 'contextSize', label: 'Context length', help: 'Tokens each conversation can hold; more takes more memory.' },
   { key: 'gpuLayers', label: 'GPU layers', help: 'Layers on the GPU: a number, auto (as many as fit) or max.' },
   { key: 'threads', label: 'Threads', help: 'CPU threads used for generation.' },
   { key: 'parallel', label: 'Parallel replies', help: 'Replies generated at once; each costs one context of memory.' },
+  { key: 'batchSize', label: 'Batch size', help: 'Tokens evaluated per step while reading a prompt; larger reads faster and takes more memory.' },
 ];
 
 /** How the loaded model is loaded; changing it reloads the model, after asking. */
@@ -77,6 +79,34 @@ function LoadForm({ loaded }: { loaded: LoadedModel }) {
       <label className="flex items-center gap-2 text-xs font-medium">
         <input type="checkbox" checked={form.flashAttention} onChange={(event) => setForm({ ...form, flashAttention: event.target.checked })} />
         Flash attention
+      </label>
+      <div className="flex min-w-0 flex-col gap-0.5">
+        <label htmlFor={`${idBase}-kv`} className="text-xs font-medium" title="Element type of the KV cache: quantized ones save memory for long contexts (they need flash attention).">
+          KV cache type
+        </label>
+        <select
+          id={`${idBase}-kv`}
+          value={form.kvCacheType}
+          aria-invalid={errors.kvCacheType ? true : undefined}
+          aria-describedby={errors.kvCacheType ? `${idBase}-kv-error` : undefined}
+          onChange={(event) => setForm({ ...form, kvCacheType: event.target.value as KvCacheType })}
+          className={fieldInput}
+        >
+          {KV_CACHE_CHOICES.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+        {errors.kvCacheType && (
+          <p id={`${idBase}-kv-error`} role="alert" className={cx('text-xs', errorText)}>
+            {errors.kvCacheType}
+          </p>
+        )}
+      </div>
+      <label className="flex items-center gap-2 text-xs font-medium" title="Map the weights from the file (fast load, shared with the OS cache); off reads them into memory.">
+        <input type="checkbox" checked={form.mmap} onChange={(event) => setForm({ ...form, mmap: event.target.checked })} />
+        Memory-map the weights (mmap)
       </label>
       {confirming ? (
         <div role="alertdialog" aria-label="Reload the model" className="flex flex-col gap-2 rounded-md border border-amber-300 p-2 dark:border-amber-700/60">

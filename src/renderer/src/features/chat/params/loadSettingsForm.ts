@@ -1,4 +1,4 @@
-import type { LoadOptions, LoadSettings } from '../../../../../shared/dto';
+import type { KvCacheType, LoadOptions, LoadSettings } from '../../../../../shared/dto';
 
 /** The load settings of the parameters panel as typed, and the `inference.loadModel` options they mean. */
 export interface LoadForm {
@@ -7,10 +7,21 @@ export interface LoadForm {
   gpuLayers: string;
   threads: string;
   parallel: string;
+  /** Tokens per prompt batch. */
+  batchSize: string;
   flashAttention: boolean;
+  kvCacheType: KvCacheType;
+  mmap: boolean;
 }
 
-export type LoadField = Exclude<keyof LoadForm, 'flashAttention'>;
+/** The typed (text) fields. */
+export type LoadField = 'contextSize' | 'gpuLayers' | 'threads' | 'parallel' | 'batchSize';
+
+export const KV_CACHE_CHOICES: readonly { value: KvCacheType; label: string }[] = [
+  { value: 'f16', label: 'f16 (default)' },
+  { value: 'q8_0', label: 'q8_0 (half the memory)' },
+  { value: 'q4_0', label: 'q4_0 (a quarter)' },
+];
 
 export function loadFormFrom(settings: LoadSettings): LoadForm {
   return {
@@ -18,7 +29,10 @@ export function loadFormFrom(settings: LoadSettings): LoadForm {
     gpuLayers: String(settings.gpuLayers),
     threads: String(settings.threads),
     parallel: String(settings.parallel),
-    flashAttention: true,
+    batchSize: String(settings.batchSize),
+    flashAttention: settings.flashAttention,
+    kvCacheType: settings.kvCacheType,
+    mmap: settings.mmap,
   };
 }
 
@@ -26,6 +40,7 @@ const LIMITS: Record<Exclude<LoadField, 'gpuLayers'>, { label: string; min: numb
   contextSize: { label: 'Context length', min: 64, max: 1_048_576 },
   threads: { label: 'Threads', min: 1, max: 256 },
   parallel: { label: 'Parallel replies', min: 1, max: 16 },
+  batchSize: { label: 'Batch size', min: 32, max: 65_536 },
 };
 
 function wholeNumber(text: string, label: string, min: number, max: number): { value?: number; error?: string } {
@@ -37,10 +52,11 @@ function wholeNumber(text: string, label: string, min: number, max: number): { v
 }
 
 /** Options for a reload, or the message per wrong field. */
-export function validateLoadForm(form: LoadForm): { options: Omit<LoadOptions, 'modelId'>; errors: Partial<Record<LoadField, string>> } {
-  const errors: Partial<Record<LoadField, string>> = {};
-  const options: Omit<LoadOptions, 'modelId'> = { flashAttention: form.flashAttention };
-  for (const key of ['contextSize', 'threads', 'parallel'] as const) {
+export function validateLoadForm(form: LoadForm): { options: Omit<LoadOptions, 'modelId'>; errors: Partial<Record<LoadField | 'kvCacheType', string>> } {
+  const errors: Partial<Record<LoadField | 'kvCacheType', string>> = {};
+  const options: Omit<LoadOptions, 'modelId'> = { flashAttention: form.flashAttention, kvCacheType: form.kvCacheType, mmap: form.mmap };
+  if (form.kvCacheType !== 'f16' && !form.flashAttention) errors.kvCacheType = `A ${form.kvCacheType} KV cache needs flash attention.`;
+  for (const key of ['contextSize', 'threads', 'parallel', 'batchSize'] as const) {
     const { label, min, max } = LIMITS[key];
     const parsed = wholeNumber(form[key], label, min, max);
     if (parsed.error) errors[key] = parsed.error;
@@ -59,5 +75,10 @@ export function validateLoadForm(form: LoadForm): { options: Omit<LoadOptions, '
 /** True when the form asks for something other than what is loaded (a reload is needed). */
 export function differsFrom(form: LoadForm, settings: LoadSettings): boolean {
   const base = loadFormFrom(settings);
-  return (['contextSize', 'gpuLayers', 'threads', 'parallel'] as const).some((key) => form[key].trim() !== base[key]) || form.flashAttention !== base.flashAttention;
+  return (
+    (['contextSize', 'gpuLayers', 'threads', 'parallel', 'batchSize'] as const).some((key) => form[key].trim() !== base[key]) ||
+    form.flashAttention !== base.flashAttention ||
+    form.kvCacheType !== base.kvCacheType ||
+    form.mmap !== base.mmap
+  );
 }

@@ -78,16 +78,25 @@ describe('presets', () => {
 });
 
 describe('load settings', () => {
-  const settings = { contextSize: 4096, threads: 4, parallel: 2, gpuLayers: 0 };
+  const settings = { contextSize: 4096, threads: 4, parallel: 2, gpuLayers: 0, flashAttention: true, kvCacheType: 'f16' as const, batchSize: 512, mmap: true };
 
   it('starts from what is loaded and needs a reload only when something changed', () => {
     const form = loadFormFrom(settings);
     expect(differsFrom(form, settings)).toBe(false);
     expect(differsFrom({ ...form, contextSize: '8192' }, settings)).toBe(true);
     expect(validateLoadForm({ ...form, contextSize: '8192', gpuLayers: 'max' })).toEqual({
-      options: { contextSize: 8192, threads: 4, parallel: 2, gpuLayers: 'max', flashAttention: true },
+      options: { contextSize: 8192, threads: 4, parallel: 2, batchSize: 512, gpuLayers: 'max', flashAttention: true, kvCacheType: 'f16', mmap: true },
       errors: {},
     });
+  });
+
+  it('offers KV cache type, batch size and mmap, and a quantized cache needs flash attention', () => {
+    const form = loadFormFrom(settings);
+    expect(differsFrom({ ...form, kvCacheType: 'q8_0' }, settings)).toBe(true);
+    expect(differsFrom({ ...form, mmap: false }, settings)).toBe(true);
+    expect(validateLoadForm({ ...form, kvCacheType: 'q4_0', batchSize: '1024' }).options).toMatchObject({ kvCacheType: 'q4_0', batchSize: 1024 });
+    expect(validateLoadForm({ ...form, kvCacheType: 'q8_0', flashAttention: false }).errors).toEqual({ kvCacheType: 'A q8_0 KV cache needs flash attention.' });
+    expect(validateLoadForm({ ...form, batchSize: '8' }).errors).toEqual({ batchSize: 'Batch size must be between 32 and 65536.' });
   });
 
   it('says what is wrong with each field', () => {
