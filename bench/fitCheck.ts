@@ -30,16 +30,16 @@ async function main() {
         await mkdir(test.modelsDir, { recursive: true });
         await copyFile(await ensureFixtureModel(defaultFixtureCacheDir(), { preset: 'smollm2-135m', type }), join(test.modelsDir, id));
         // Start the engine and llama.cpp first, so the baseline holds everything but the model.
-        await test.core.engine.hardwareView();
-        const before = await test.core.engine.engineStatus();
+        await test.core.fleet.hardwareView();
+        const before = await test.core.fleet.engineStatus();
         const loaded = await test.core.inference.loadModel({ modelId: id, contextSize, parallel: 1 });
         const memory = loaded.memory;
         if (!memory) throw new Error(`no memory check for ${id}`);
-        const reply = await test.core.engine.generate(
+        const reply = await test.core.fleet.generate(
           { requestId: 'fill', messages: conversationOf(Math.round(contextSize * 0.9)), params: { maxTokens: 4, temperature: 0 } },
           { signal: new AbortController().signal, emit: () => {} },
         );
-        const after = await test.core.engine.engineStatus();
+        const after = await test.core.fleet.engineStatus();
         const peak = after.peakRssBytes - before.rssBytes;
         rows.push({
           model: `SmolLM2-135M ${type}`,

@@ -43,6 +43,8 @@ export async function startLlamaServer(binary: string, modelPath: string, option
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
+    /** Where it listens, e.g. `http://127.0.0.1:40123`. */
+    baseUrl: base,
     /** `streams` completions of `tokens` tokens at once, greedy; aggregate generated tokens/s. */
     async measure(streams: number, tokens: number, run: number): Promise<ServerRun> {
       const started = performance.now();

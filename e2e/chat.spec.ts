@@ -85,6 +85,11 @@ test('lists local models with metadata, and a broken file as unreadable with a r
   await expect(page.getByRole('status', { name: 'Status bar' })).toContainText(MODELS.tiny.name);
   await page.getByRole('button', { name: `Unload ${MODELS.tiny.name}` }).click();
   await expect(page.getByRole('button', { name: `Load ${MODELS.tiny.name}` })).toBeVisible();
+  // Loading tiny kept the other models resident (several at once); unloading it unloads it alone.
+  await expect(page.getByRole('status', { name: 'Status bar' })).not.toContainText(MODELS.tiny.name);
+  const resident = (await rpc.call<InferenceState>('inference.getState')).models.map((m) => m.modelId);
+  expect(resident).not.toContain(MODELS.tiny.id);
+  await rpc.call('inference.unloadModel', {});
   await expect(page.getByRole('status', { name: 'Status bar' })).toContainText('no model loaded');
 });
 

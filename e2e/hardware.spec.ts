@@ -162,8 +162,9 @@ test('with a memory limit, the badge of a model changes when the context length 
     expect((await client.call<{ loaded: LoadedModel | null }>('inference.getState')).loaded?.settings.contextSize).toBe(8192);
     await row.getByRole('button', { name: `Unload ${MODELS.small.name}` }).click();
     await expect(row.getByRole('button', { name: `Load ${MODELS.small.name}` })).toBeVisible();
-    // With a context that fits, Load loads it with that context.
+    // With a context that fits (as its badge says), Load loads it with that context.
     await page.getByLabel('Context length').selectOption('2048');
+    await expect(badge).toHaveText(fitLabelText.cpu);
     await row.getByRole('button', { name: `Load ${MODELS.small.name}` }).click();
     await expect(row.getByRole('button', { name: `Unload ${MODELS.small.name}` })).toBeVisible();
     const state = await client.call<{ loaded: LoadedModel | null }>('inference.getState');

@@ -47,6 +47,7 @@ function createHeadlessCore(config: StartupConfig, logger: Logger, options: { re
     modelsDir: config.modelsDir,
     threads: config.threads,
     memoryLimitBytes: config.memoryLimitBytes,
+    maxModels: config.maxModels,
     hub: config.hub,
     resumeDownloads: options.resumeDownloads ?? false,
     logger,

@@ -38,6 +38,7 @@ async function start(): Promise<void> {
     modelsDir: config.modelsDir,
     threads: config.threads,
     memoryLimitBytes: config.memoryLimitBytes,
+    maxModels: config.maxModels,
     hub: config.hub,
     resumeDownloads: true,
     logger,

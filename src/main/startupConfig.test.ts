@@ -16,10 +16,17 @@ describe('resolveStartupConfig', () => {
     expect(config).toMatchObject({ threads: 1, modelsDir: '/flag/m', dataDir: '/userData', gpu: 'auto', maxThreads: 8 });
   });
 
-  it('defaults threads to 1 on 2 cores and cores - 1 (at most 8) above', () => {
-    expect(resolveStartupConfig({}, {}, { cores: 2 }).threads).toBe(1);
-    expect(resolveStartupConfig({}, {}, { cores: 6 }).threads).toBe(5);
-    expect(resolveStartupConfig({}, {}, { cores: 32 }).threads).toBe(8);
+  it('caps resident models from --max-models, else HEARTH_MAX_MODELS, and refuses nonsense', () => {
+    expect(resolveStartupConfig({}, {}).maxModels).toBeUndefined();
+    expect(resolveStartupConfig({}, { HEARTH_MAX_MODELS: '3' }).maxModels).toBe(3);
+    expect(resolveStartupConfig({ maxModels: 1 }, { HEARTH_MAX_MODELS: '3' }).maxModels).toBe(1);
+    expect(() => resolveStartupConfig({}, { HEARTH_MAX_MODELS: 'many' })).toThrow(/HEARTH_MAX_MODELS must be a whole number/);
+  });
+
+  it('defaults threads to every physical core, as llama.cpp does', () => {
+    expect(resolveStartupConfig({}, {}, { cores: 1 }).threads).toBe(1);
+    expect(resolveStartupConfig({}, {}, { cores: 2 }).threads).toBe(2);
+    expect(resolveStartupConfig({}, {}, { cores: 32 }).threads).toBe(32);
   });
 
   it('takes the Hub mirror and token from HF_ENDPOINT and HF_TOKEN, else $HF_HOME/token, and refuses a non-http endpoint', async () => {

@@ -1,7 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { AppError } from '../shared/errors';
-import { defaultThreads } from './core/engine/threads';
+import { defaultThreads, physicalCores } from './core/engine/threads';
 import { readFileSync } from 'node:fs';
 import { defaultDataDir, defaultModelsDir } from './core/paths';
 import { resolveHubEndpoint, resolveHubToken } from './core/hub/hubToken';
@@ -26,6 +25,8 @@ export interface StartupConfig {
    * fit labels and load-time choices treat it as the machine's RAM. For shared machines.
    */
   memoryLimitBytes?: number;
+  /** Most models resident at once (`HEARTH_MAX_MODELS`, `--max-models`); absent = as many as memory allows. */
+  maxModels?: number;
   /** The Hugging Face Hub or a mirror (`HF_ENDPOINT`) and the token (`HF_TOKEN`, else `$HF_HOME/token`). */
   hub: { endpoint: string; token?: string };
   /**
@@ -42,6 +43,7 @@ export interface StartupOverrides {
   threads?: number;
   /** A size like `8GB`, `512MB`, `1.5GiB` or a byte count. */
   memoryLimit?: string;
+  maxModels?: number;
   apiPort?: number;
   apiHost?: string;
   apiKey?: string;
@@ -52,6 +54,7 @@ export const ENV_VARS = {
   dataDir: 'HEARTH_DATA_DIR',
   modelsDir: 'HEARTH_MODELS_DIR',
   threads: 'HEARTH_THREADS',
+  maxModels: 'HEARTH_MAX_MODELS',
   gpu: 'HEARTH_GPU',
   logLevel: 'HEARTH_LOG_LEVEL',
   memoryLimit: 'HEARTH_MEMORY_LIMIT',
@@ -64,7 +67,7 @@ export function resolveStartupConfig(
   env: NodeJS.ProcessEnv = process.env,
   defaults: { dataDir?: string; modelsDir?: string; cores?: number } = {},
 ): StartupConfig {
-  const cores = defaults.cores ?? availableParallelism();
+  const cores = defaults.cores ?? physicalCores();
   const envThreads = env[ENV_VARS.threads] ? parseThreads(env[ENV_VARS.threads]!, ENV_VARS.threads) : undefined;
   const threads = overrides.threads ?? envThreads ?? defaultThreads(cores);
   const gpu = (env[ENV_VARS.gpu] ?? '').toLowerCase();
@@ -72,8 +75,11 @@ export function resolveStartupConfig(
   const hub = resolveHub(env);
   const memoryLimitBytes = limitText ? parseByteSize(limitText, overrides.memoryLimit !== undefined ? '--memory-limit' : ENV_VARS.memoryLimit) : undefined;
   const api = resolveApi(overrides, env);
+  const envMaxModels = env[ENV_VARS.maxModels] ? parseCount(env[ENV_VARS.maxModels]!, ENV_VARS.maxModels) : undefined;
+  const maxModels = overrides.maxModels ?? envMaxModels;
   return {
     ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
+    ...(maxModels !== undefined ? { maxModels } : {}),
     ...(api ? { api } : {}),
     dataDir: resolve(overrides.dataDir ?? (env[ENV_VARS.dataDir] || defaults.dataDir || defaultDataDir(env))),
     modelsDir: resolve(overrides.modelsDir ?? (env[ENV_VARS.modelsDir] || defaults.modelsDir || defaultModelsDir())),
@@ -135,6 +141,12 @@ function resolveHub(env: NodeJS.ProcessEnv): StartupConfig['hub'] {
     }
   });
   return token ? { endpoint, token } : { endpoint };
+}
+
+function parseCount(value: string, name: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 64) throw new AppError('BAD_REQUEST', `${name} must be a whole number from 1 to 64, not "${value.slice(0, 40)}".`);
+  return count;
 }
 
 function parseThreads(value: string, name: string): number {

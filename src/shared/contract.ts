@@ -6,7 +6,7 @@ import { serverLogArgsSchema, serverStartArgsSchema } from './serverSchemas';
 import type { DeleteModelResult, LibraryFolder } from './dto';
 import { deleteModelArgsSchema, importModelArgsSchema, libraryFolderArgsSchema } from './librarySchemas';
 import { downloadIdArgsSchema, downloadStartArgsSchema, hubFitArgsSchema, hubRepoArgsSchema, hubSearchArgsSchema } from './hubSchemas';
-import { chatArgsSchema, embedArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema } from './schemas';
+import { chatArgsSchema, embedArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema, unloadArgsSchema } from './schemas';
 import type { ChatDetail, ChatExport, ChatList, ChatReplyChunk, ChatReplyResult, ChatSearchHit, ChatSummary } from './chatDto';
 import { presetDeleteArgsSchema, presetSaveArgsSchema, type Preset } from './presets';
 import {
@@ -73,7 +73,8 @@ export const contract = {
 
   'inference.getState': method<InferenceState>()(noArgsSchema),
   'inference.loadModel': method<LoadedModel>()(loadOptionsSchema),
-  'inference.unloadModel': method<{ unloaded: boolean }>()(noArgsSchema),
+  /** Unloads one resident model (`modelId`), or all; running replies on it stop (reason `abort`). */
+  'inference.unloadModel': method<{ unloaded: boolean }>()(unloadArgsSchema),
   /** Generates a reply; streams {@link ChatChunk}s to the caller. Cancel by aborting the call or `inference.stop`. */
   'inference.chat': streaming<ChatResult, ChatChunk>()(chatArgsSchema),
   'inference.stop': method<{ stopped: boolean }>()(stopArgsSchema),

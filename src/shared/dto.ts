@@ -118,17 +118,45 @@ export interface EngineStatus {
   lastError?: string;
 }
 
+/** A model resident in the fleet: loaded in its own engine process. */
+export interface ResidentModel extends LoadedModel {
+  /** Loaded by the user in the app: stays until the user unloads it (on-demand loads never evict it). */
+  pinned: boolean;
+  /** Replies and embeddings running on it now. */
+  activeRequests: number;
+  /** Requests waiting for one of its sequences. */
+  queuedRequests: number;
+  /** Last request or load (ISO-8601): least recently used idle models are evicted first. */
+  lastUsedAt: string;
+  /** When it will be unloaded for idleness (ISO-8601), if nothing uses it before; absent when pinned or in use. */
+  idleUnloadAt?: string;
+  /** Its engine process. */
+  engine: EngineStatus;
+}
+
 /** Everything the UI needs to draw the model bar and status bar; pushed on every change. */
 export interface InferenceState {
+  /** The primary model's engine process (else the idle one, or the last crash). */
   engine: EngineStatus;
+  /**
+   * The primary model: the most recently loaded or used of those the user loaded in the app (else of
+   * all): what a request without a model gets, and what the model bar shows.
+   */
   loaded: LoadedModel | null;
+  /** Every resident model, most recently used first. */
+  models: ResidentModel[];
   /** A load in progress; `progress` is 0–1. */
   loading: { modelId: string; progress: number } | null;
-  /** Ids of chat requests currently generating. */
+  /** Ids of chat requests currently generating, on every model. */
   activeRequests: string[];
-  /** Requests waiting for a free sequence, in order. */
+  /** Requests waiting for a free sequence, on every model. */
   queuedRequests: number;
+  /** Most models resident at once; null = as many as memory allows. */
+  maxModels: number | null;
 }
+
+/** One engine process's part of {@link InferenceState}. */
+export type EngineMemberState = Omit<InferenceState, 'models' | 'maxModels'>;
 
 export type { ChatMessage, ChatRole, SamplingParams, LoadOptions, ChatArgs, KvCacheType, FitArgs, ResponseFormat, CompletionArgs, EmbedArgs } from './schemas';
 

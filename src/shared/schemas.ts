@@ -126,6 +126,8 @@ export const responseFormatSchema = z.discriminatedUnion('type', [
 export const chatArgsSchema = z
   .object({
     requestId: requestIdSchema,
+    /** Which resident model answers; default the primary one (the most recently loaded or used). */
+    modelId: idSchema.optional(),
     messages: z.array(chatMessageSchema).min(1).max(10_000),
     params: samplingParamsSchema.optional(),
     responseFormat: responseFormatSchema.optional(),
@@ -136,6 +138,8 @@ export const chatArgsSchema = z
 export const completionArgsSchema = z
   .object({
     requestId: requestIdSchema,
+    /** Which resident model answers; default the primary one. */
+    modelId: idSchema.optional(),
     prompt: z.string().min(1).max(4_000_000),
     params: samplingParamsSchema.optional(),
     responseFormat: responseFormatSchema.optional(),
@@ -147,12 +151,17 @@ export const MAX_EMBED_TEXTS = 64;
 
 export const embedArgsSchema = z
   .object({
+    /** Which resident model computes them; default the primary one. */
+    modelId: idSchema.optional(),
     /** Each text gets one vector; each must fit the loaded model's context. */
     texts: z.array(z.string().min(1).max(100_000)).min(1).max(MAX_EMBED_TEXTS),
   })
   .strict();
 
 export const stopArgsSchema = z.object({ requestId: requestIdSchema }).strict();
+
+/** `inference.unloadModel`: one resident model, or every one when no `modelId` is given. */
+export const unloadArgsSchema = z.object({ modelId: idSchema.optional() }).strict();
 
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export type ChatRole = ChatMessage['role'];

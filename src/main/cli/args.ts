@@ -7,6 +7,8 @@ export interface ServeOptions {
   modelsDir?: string;
   threads?: number;
   memoryLimit?: string;
+  /** Most models resident at once (env HEARTH_MAX_MODELS); default as many as memory allows. */
+  maxModels?: number;
   /** Port of the OpenAI-compatible API server; the server runs only when this (or HEARTH_API_PORT) is set. */
   apiPort?: number;
   /** Interface of the API server (default 127.0.0.1). */
@@ -110,7 +112,8 @@ serve options:
   --data-dir D      Settings and chats (env HEARTH_DATA_DIR)
   --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
   --threads N       Generation threads (env HEARTH_THREADS)
-  --memory-limit S  Most RAM a model may plan to use, e.g. 8GB (env HEARTH_MEMORY_LIMIT)
+  --memory-limit S  Most RAM the loaded models may use together, e.g. 8GB (env HEARTH_MEMORY_LIMIT)
+  --max-models N    Most models loaded at once (env HEARTH_MAX_MODELS; default: as memory allows)
   --api-port N      Also serve the OpenAI-compatible API (/v1/...) on port N (env HEARTH_API_PORT;
                     off unless given; 0 picks a free one)
   --api-host H      Interface of the API (default 127.0.0.1; anything else serves the network)
@@ -192,6 +195,8 @@ export function parseArgs(argv: string[]): Command {
   const threads = flags.get('threads');
   if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
   if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
+  const maxModels = flags.get('max-models');
+  if (maxModels !== undefined) options.maxModels = parseInteger('max-models', maxModels, 1, 64);
   const apiPort = flags.get('api-port');
   if (apiPort !== undefined) options.apiPort = parseInteger('api-port', apiPort, 0, 65535);
   const apiHost = flags.get('api-host');
@@ -271,7 +276,7 @@ function parsePs(args: string[]): Command {
 type FlagSet = ReadonlyMap<string, boolean>;
 const SERVE_FLAGS: FlagSet = new Map(['host', 'port', 'data-dir', 'models-dir', 'threads', 'memory-limit'].map((key) => [key, false]));
 /** `serve` alone also takes the API server's options. */
-const SERVE_API_FLAGS: FlagSet = new Map([...SERVE_FLAGS, ...['api-port', 'api-host', 'api-key', 'api-idle-ttl'].map((key): [string, boolean] => [key, false])]);
+const SERVE_API_FLAGS: FlagSet = new Map([...SERVE_FLAGS, ...['max-models', 'api-port', 'api-host', 'api-key', 'api-idle-ttl'].map((key): [string, boolean] => [key, false])]);
 const HARDWARE_FLAGS: FlagSet = new Map([
   ['json', true],
   ['context', false],

@@ -13,7 +13,7 @@ export interface PsModel {
   size_vram: number;
   context_length: number;
   expires_at?: string;
-  hearth?: { parallel: number; threads: number; active_requests: number; queued_requests: number; loaded_at: string };
+  hearth?: { parallel: number; threads: number; pinned?: boolean; active_requests: number; queued_requests: number; loaded_at: string };
 }
 
 export interface PsAnswer {
@@ -57,7 +57,7 @@ export async function psCommand(options: PsOptions, deps: PsDeps): Promise<numbe
   return 0;
 }
 
-/** The answer as a table: one row per loaded model (Hearth has at most one), and a load under way. */
+/** The answer as a table: one row per resident model, most recently used first, and a load under way. */
 export function formatPs(answer: PsAnswer, now = Date.now()): string {
   const lines: string[] = [];
   if (answer.models.length === 0) lines.push('No model loaded.');
@@ -70,7 +70,7 @@ export function formatPs(answer: PsAnswer, now = Date.now()): string {
       String(model.hearth?.parallel ?? '-'),
       String(model.hearth?.active_requests ?? '-'),
       String(model.hearth?.queued_requests ?? '-'),
-      unloads(model.expires_at, now),
+      unloads(model, now),
     ]);
     const header = ['NAME', 'MEMORY', 'VRAM', 'CONTEXT', 'PARALLEL', 'ACTIVE', 'QUEUED', 'UNLOADS'];
     const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
@@ -81,9 +81,11 @@ export function formatPs(answer: PsAnswer, now = Date.now()): string {
   return `${lines.join('\n')}\n`;
 }
 
-function unloads(expiresAt: string | undefined, now: number): string {
-  const at = expiresAt !== undefined ? Date.parse(expiresAt) : NaN;
-  if (!Number.isFinite(at)) return 'when replaced';
+/** When the model goes: a pinned one when the user unloads it, an on-demand one after its idle time (or when evicted to make room). */
+function unloads(model: PsModel, now: number): string {
+  if (model.hearth?.pinned) return 'when unloaded in the app';
+  const at = model.expires_at !== undefined ? Date.parse(model.expires_at) : NaN;
+  if (!Number.isFinite(at)) return model.hearth?.active_requests ? 'after use, when idle' : 'when evicted';
   const minutes = Math.max(0, Math.round((at - now) / 60_000));
   return minutes < 1 ? 'in < 1 min' : `in ${minutes} min`;
 }

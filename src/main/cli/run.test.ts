@@ -35,7 +35,7 @@ describe('hearth run', () => {
     expect(code).toBe(0);
     expect(run.out().endsWith('\n')).toBe(true);
     expect(run.out().trim().length).toBeGreaterThan(0);
-    expect(env.core.engine.loadedModel?.modelId).toBe(ids.tinyId);
+    expect(env.core.fleet.primary?.modelId).toBe(ids.tinyId);
   });
 
   it('reads the prompt from stdin without a terminal, and chats line by line until /bye', async () => {
@@ -78,7 +78,7 @@ describe('hearth ps', () => {
     expect(await psCommand({ json: false }, { target: { origin, apiKey: 'ps-test-key' }, ...io })).toBe(0);
     const [header, row] = said.join('').trimEnd().split('\n');
     expect(header).toMatch(/^NAME\s+MEMORY\s+VRAM\s+CONTEXT\s+PARALLEL\s+ACTIVE\s+QUEUED\s+UNLOADS$/);
-    expect(row).toMatch(new RegExp(`^${ids.tinyId.replaceAll('.', '\\.')}\\s+\\d+(\\.\\d+)? [kMG]?B\\s+-\\s+512\\s+\\d\\s+0\\s+0\\s+when replaced$`));
+    expect(row).toMatch(new RegExp(`^${ids.tinyId.replaceAll('.', '\\.')}\\s+\\d+(\\.\\d+)? [kMG]?B\\s+-\\s+512\\s+\\d\\s+0\\s+0\\s+when evicted$`));
     expect(await psCommand({ json: false }, { target: { origin }, ...io })).toBe(1);
     expect(errors.at(-1)).toContain('needs its API key');
     // Nothing listens on port 9 of loopback.
@@ -88,5 +88,24 @@ describe('hearth ps', () => {
 
   it('formats an empty engine and a load under way', () => {
     expect(formatPs({ models: [], hearth: { engine: 'ready', loading: { model: 'a/b/c.gguf', progress: 0.42 } } })).toBe('No model loaded.\nLoading a/b/c.gguf: 42 %\n');
+  });
+
+  it('formats several resident models: pinned in the app, idle with its unload time, on demand', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const row = (name: string, hearth: { pinned: boolean; active: number }, expires?: string) => ({
+      name,
+      size: 1e9,
+      size_vram: 0,
+      context_length: 4096,
+      ...(expires ? { expires_at: expires } : {}),
+      hearth: { parallel: 2, threads: 2, pinned: hearth.pinned, active_requests: hearth.active, queued_requests: 0, loaded_at: '' },
+    });
+    const lines = formatPs(
+      { models: [row('chat.gguf', { pinned: true, active: 1 }), row('embed.gguf', { pinned: false, active: 0 }, '2026-01-01T00:05:00Z'), row('busy.gguf', { pinned: false, active: 2 })] },
+      now,
+    ).split('\n');
+    expect(lines[1]).toMatch(/^chat\.gguf .* when unloaded in the app$/);
+    expect(lines[2]).toMatch(/^embed\.gguf .* in 5 min$/);
+    expect(lines[3]).toMatch(/^busy\.gguf .* after use, when idle$/);
   });
 });

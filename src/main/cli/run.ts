@@ -16,7 +16,7 @@ import type { RunOptions } from './args';
 import type { CliOutput } from './prompt';
 
 export interface RunDeps {
-  core: Pick<Core, 'library' | 'inference' | 'engine' | 'logger'>;
+  core: Pick<Core, 'library' | 'inference' | 'logger'>;
   modelsDir: string;
   out: CliOutput;
   err: (text: string) => void;
@@ -36,7 +36,6 @@ export async function runCommand(options: RunOptions, deps: RunDeps): Promise<nu
   const models = new ModelOnDemand({
     library: deps.core.library,
     inference: deps.core.inference,
-    engine: deps.core.engine,
     logger: deps.core.logger,
     idleUnloadMs: 0,
     loadDefaults: options.contextSize !== undefined ? { contextSize: options.contextSize } : undefined,

@@ -73,7 +73,7 @@ describe('core with a forked engine', () => {
 
   it('survives the engine process dying mid-reply: clear error, state reset, next load works', async () => {
     await call('inference.loadModel', { modelId: ids.tinyId });
-    const pid = core.engine.enginePid!;
+    const pid = core.fleet.engineOf().enginePid!;
     expect(pid).toBeGreaterThan(0);
     let killed = false;
     const reply = core.dispatch(
@@ -96,7 +96,7 @@ describe('core with a forked engine', () => {
     expect(state.activeRequests).toEqual([]);
 
     await call('inference.loadModel', { modelId: ids.tinyId });
-    expect(core.engine.enginePid).not.toBe(pid);
+    expect(core.fleet.engineOf().enginePid).not.toBe(pid);
     const again = await call<ChatResult>('inference.chat', {
       requestId: 'after',
       messages: [{ role: 'user', content: 'hi' }],
@@ -122,7 +122,7 @@ describe('core with a forked engine', () => {
     await writeFile(join(modelsDir, 'renamed.gguf'), bytes);
     const listed = (await call<ModelInfo[]>('library.listModels')).find((m) => m.id === 'renamed.gguf');
     expect(listed?.status).toBe('ok');
-    const pid = core.engine.enginePid;
+    const pid = core.fleet.engineOf().enginePid;
     await expect(call('inference.loadModel', { modelId: 'renamed.gguf' })).rejects.toMatchObject({
       code: 'MODEL_UNREADABLE',
       message: expect.stringContaining("missing tensor 'blk.1.attn_norm.weight'"),
@@ -130,7 +130,7 @@ describe('core with a forked engine', () => {
     const state = await call<InferenceState>('inference.getState');
     expect(state.loading).toBeNull();
     expect(state.engine.state).toBe('ready');
-    expect(core.engine.enginePid).toBe(pid);
+    expect(core.fleet.engineOf().enginePid).toBe(pid);
     await expect(call<LoadedModel>('inference.loadModel', { modelId: ids.tinyId })).resolves.toMatchObject({ modelId: ids.tinyId });
   });
 

@@ -3,11 +3,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatcher';
 import type { Handlers } from '../../shared/contract';
-import type { AppInfo, LoadedModel } from '../../shared/dto';
+import type { AppInfo } from '../../shared/dto';
 import { ChatService } from './chats/chatService';
 import { EventBus } from './events/eventBus';
 import type { EngineLauncher } from './engine/engineProcess';
-import { EngineService, type EngineServiceOptions } from './engine/engineService';
+import type { EngineServiceOptions } from './engine/engineService';
+import { Fleet } from './fleet/fleet';
+import { physicalCores } from './engine/threads';
 import { FitService } from './hardware/fitService';
 import { DownloadManager } from './downloads/downloadManager';
 import { DownloadsService } from './downloads/downloadsService';
@@ -33,6 +35,10 @@ export interface CoreOptions {
   modelsDir: string;
   /** Default generation threads. */
   threads: number;
+  /** Physical cores: shared among the models generating at once; default this machine's. */
+  cores?: number;
+  /** Most models resident at once; default as many as memory allows. */
+  maxModels?: number | undefined;
   /** Most RAM a model may plan to use (fit labels, load-time choices); the machine's when absent. */
   memoryLimitBytes?: number | undefined;
   logger: Logger;
@@ -45,8 +51,10 @@ export interface CoreOptions {
   resumeDownloads?: boolean;
   /** Download retry bounds (tests shorten them). */
   downloadRetry?: ConstructorParameters<typeof DownloadManager>[0]['retry'];
-  /** Queue and watchdog limits of the engine (defaults suit the app; tests shorten them). */
+  /** Queue and watchdog limits of each engine (defaults suit the app; tests shorten them). */
   engine?: Pick<EngineServiceOptions, 'maxQueue' | 'queueTimeoutMs' | 'watchdog'>;
+  /** How long an on-demand request waits for busy models to make room, in ms (tests shorten it). */
+  admissionWaitMs?: number;
   /** Home folder and environment where LM Studio's folder and the Hugging Face cache are looked for; default this user's. */
   folderDetection?: FolderDetection;
   /** Starts the local API server for `server.start` (hosts supply it; core never imports a host). */
@@ -58,8 +66,8 @@ export interface Core {
   dispatch: Dispatch;
   events: EventBus;
   info: AppInfo;
-  /** The shared engine: every service that needs inference gets this one. */
-  engine: EngineService;
+  /** The one owner of residency: which models are loaded, each in its own engine process. */
+  fleet: Fleet;
   inference: InferenceService;
   library: LibraryService;
   /** `<dataDir>/settings.json`, one section per domain (see `settings/settingsSections.ts`). */
@@ -89,26 +97,36 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const library = new LibraryService(options.modelsDir, options.logger, {
     folders: new LibraryFolders(options.modelsDir, settings, options.folderDetection ?? { homeDir: homedir(), env: process.env }),
     onChanged: (reason) => events.emit('library.changed', { reason }),
-    // Deleting the loaded model's file would pull it from under llama.cpp's memory map.
-    isLoaded: (modelId) => engine.loadedModel?.modelId === modelId,
+    // Deleting a loaded model's file would pull it from under llama.cpp's memory map.
+    isLoaded: (modelId) => fleet.resident(modelId) !== undefined,
   });
-  const engine = new EngineService({ launchEngine: options.launchEngine, events, logger: options.logger, ...options.engine });
-  const hardware = new HardwareService({ llamaView: () => engine.hardwareView(), logger: options.logger });
+  const fleet: Fleet = new Fleet({
+    launchEngine: options.launchEngine,
+    events,
+    logger: options.logger,
+    cores: options.cores ?? physicalCores(),
+    maxModels: options.maxModels,
+    ...(options.admissionWaitMs !== undefined ? { admissionWaitMs: options.admissionWaitMs } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+    // Admission counts every resident model as used (it evicts explicitly).
+    memory: () => fit.fitHardware({ reclaim: 'none' }),
+  });
+  const hardware = new HardwareService({ llamaView: () => fleet.hardwareView(), logger: options.logger });
   const fit = new FitService({
     library,
     hardware,
     logger: options.logger,
     memoryLimitBytes: options.memoryLimitBytes,
-    // A new load replaces the loaded model, so its memory counts as free for the others.
-    reclaimable: () => reclaimableMemory(engine.loadedModel),
+    // Resident models hold memory; idle ones may be replaced by a load the user asks for.
+    residents: () => fleet.memoryAccount(),
   });
   const loadMemory = new LoadMemoryLog(join(options.dataDir, 'diagnostics', 'load-memory.jsonl'), options.logger);
-  const inference = new InferenceService({ engine, library, fit, loadMemory, logger: options.logger, defaultThreads: options.threads });
+  const inference = new InferenceService({ fleet, library, fit, loadMemory, logger: options.logger, defaultThreads: options.threads });
   const chats = await ChatService.open({
     dataDir: options.dataDir,
     generate: (args, caller) => inference.chat(args, caller),
-    currentModel: () => engine.loadedModel?.modelId ?? null,
-    contextSize: () => engine.loadedModel?.settings.contextSize ?? null,
+    currentModel: () => fleet.primary?.modelId ?? null,
+    contextSize: () => fleet.primary?.settings.contextSize ?? null,
     events,
     logger: options.logger,
   });
@@ -174,7 +192,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'hardware.getSnapshot': (args) => hardware.getSnapshot(args),
     'inference.getState': async () => inference.getState(),
     'inference.loadModel': (args) => inference.loadModel(args),
-    'inference.unloadModel': () => inference.unloadModel(),
+    'inference.unloadModel': (args) => inference.unloadModel(args),
     'inference.chat': (args, context) => inference.chat(args, context),
     'inference.stop': (args) => inference.stop(args),
     'inference.embed': (args, context) => inference.embed(args, context.signal),
@@ -216,7 +234,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dispatch: createDispatcher(handlers),
     events,
     info,
-    engine,
+    fleet,
     inference,
     library,
     settings,
@@ -233,16 +251,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await downloadManager.close();
       // Running replies stop (their text kept) and every queued chat write lands before the engine goes.
       await chats.dispose();
-      await engine.dispose(reason);
+      await fleet.dispose(reason);
       // Its replies ended above with `reason`; now the sockets close and the log is written.
       await server.dispose();
     },
   };
   return self;
-}
-
-/** Memory the loaded model holds and would give back when another is loaded, in bytes. */
-function reclaimableMemory(loaded: LoadedModel | null): { ramBytes: number; vramBytes: number } {
-  if (!loaded) return { ramBytes: 0, vramBytes: 0 };
-  return loaded.memory?.measured ?? { ramBytes: loaded.modelBytes, vramBytes: 0 };
 }

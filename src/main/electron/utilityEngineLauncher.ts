@@ -1,6 +1,6 @@
 import { utilityProcess } from 'electron';
 import type { EngineLauncher } from '../core/engine/engineProcess';
-import { workerArgs } from '../core/engine/engineProcess';
+import { engineEnv, workerArgs } from '../core/engine/engineProcess';
 import type { EngineMessage } from '../core/engine/protocol';
 
 /** Engine in an Electron utility process (same worker module as the Node fork). */
@@ -9,6 +9,7 @@ export function utilityEngineLauncher(options: { workerPath: string; gpu: 'auto'
     const child = utilityProcess.fork(options.workerPath, workerArgs(options), {
       serviceName: 'Hearth engine',
       stdio: 'inherit',
+      env: engineEnv(),
     });
     let exited = false;
     child.once('exit', () => {

@@ -98,13 +98,13 @@ describe('RPC streams over the web host', () => {
     const a = await Client.open();
     const first = a.chat('long one', 450);
     a.chat('long two', 450);
-    await waitFor(async () => (await core.engine.engineStatus()).activeGenerations === 2);
+    await waitFor(async () => (await core.fleet.engineStatus()).activeGenerations === 2);
     a.socket.send(JSON.stringify({ type: 'cancel', id: first }));
     const cancelled = (await a.result(first)) as { ok: true; value: ChatResult };
     expect(cancelled.value.stats.stopReason).toBe('abort');
     a.socket.close();
-    await waitFor(async () => (await core.engine.engineStatus()).activeGenerations === 0);
-    expect(core.engine.getState().activeRequests).toEqual([]);
+    await waitFor(async () => (await core.fleet.engineStatus()).activeGenerations === 0);
+    expect(core.fleet.getState().activeRequests).toEqual([]);
   });
 
   it('survives a malformed upgrade request and keeps serving', async () => {

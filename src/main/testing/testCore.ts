@@ -17,8 +17,8 @@ export async function createTestCore(
   engine: CoreOptions['engine'] = {},
   /** Where the hub lives: a fixture server's endpoint; default an address where nothing listens. */
   hub: CoreOptions['hub'] = { endpoint: 'http://127.0.0.1:9' },
-  /** Other core options, e.g. the API server's launcher (`apiServer`). */
-  extra: Pick<CoreOptions, 'apiServer'> = {},
+  /** Other core options: the API server's launcher, the fleet's limits, the threads each engine may use (default 1). */
+  extra: Pick<CoreOptions, 'apiServer' | 'maxModels' | 'memoryLimitBytes' | 'admissionWaitMs' | 'cores'> & { maxThreads?: number } = {},
 ): Promise<{ core: Core; dataDir: string; modelsDir: string; cleanup(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'hearth-test-'));
   const dataDir = join(root, 'data');
@@ -37,7 +37,7 @@ export async function createTestCore(
       workerPath: WORKER_SOURCE,
       execArgv: ['--import', 'tsx'],
       gpu: false,
-      maxThreads: 1,
+      maxThreads: extra.maxThreads ?? 1,
       env: { HEARTH_ENGINE_TEST_OPS: '1' },
     }),
   });

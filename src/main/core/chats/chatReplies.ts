@@ -209,7 +209,7 @@ export class ReplyRunner {
       if (dropped > 0) info.droppedMessages = dropped;
       else delete info.droppedMessages;
       const messages = [...(system ? [system] : []), ...turns.slice(dropped)];
-      const args: ChatArgs = { requestId, messages, params: info.params, ...(info.responseFormat ? { responseFormat: info.responseFormat } : {}) };
+      const args: ChatArgs = { requestId, modelId: info.modelId, messages, params: info.params, ...(info.responseFormat ? { responseFormat: info.responseFormat } : {}) };
       try {
         return await this.options.generate(args, caller);
       } catch (error) {

@@ -40,7 +40,7 @@ describe('chats with a real engine', () => {
     const reply = result.message;
     expect(chunks[0]).toMatchObject({ type: 'started', messageId: reply.id });
     expect(chunks.flatMap((c) => (c.type === 'tokens' ? [c.text] : [])).join('')).toBe(reply.content);
-    expect(reply.reply).toMatchObject({ modelId: core.engine.loadedModel!.modelId, status: 'done', params: { temperature: 0.7, seed: 5, maxTokens: 24 } });
+    expect(reply.reply).toMatchObject({ modelId: core.fleet.primary!.modelId, status: 'done', params: { temperature: 0.7, seed: 5, maxTokens: 24 } });
     const stats = reply.reply!.stats!;
     expect(stats.promptTokens).toBeGreaterThan(0);
     expect(stats.completionTokens).toBeGreaterThan(0);
@@ -56,9 +56,9 @@ describe('chats with a real engine', () => {
     expect(changes.some((c) => c.chatId === chat.id)).toBe(true);
     expect(JSON.stringify(changes)).not.toContain(reply.content.slice(0, 12));
 
-    const reloaded = await ChatService.open({ dataDir, generate: () => Promise.reject(new Error('unused')), currentModel: () => null, contextSize: () => core.engine.loadedModel?.settings.contextSize ?? null, events: new EventBus(), logger: silentLogger });
+    const reloaded = await ChatService.open({ dataDir, generate: () => Promise.reject(new Error('unused')), currentModel: () => null, contextSize: () => core.fleet.primary?.settings.contextSize ?? null, events: new EventBus(), logger: silentLogger });
     expect(reloaded.get(chat.id)).toEqual(await call<ChatDetail>('chats.get', { chatId: chat.id }));
-    expect(reloaded.list().chats.find((c) => c.id === chat.id)).toMatchObject({ messageCount: 2, modelId: core.engine.loadedModel!.modelId });
+    expect(reloaded.list().chats.find((c) => c.id === chat.id)).toMatchObject({ messageCount: 2, modelId: core.fleet.primary!.modelId });
     await reloaded.dispose();
   });
 

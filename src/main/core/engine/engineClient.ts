@@ -37,6 +37,7 @@ export const DEFAULT_DEADLINES: Record<EngineRequest['op'], number> = {
   abort: 10_000,
   status: 10_000,
   hardware: 30_000,
+  threads: 10_000,
   hang: 60_000,
 };
 const DEFAULT_HANG_TIMEOUT_MS = 15_000;

@@ -25,6 +25,24 @@ export interface NodeEngineOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Environment every engine process gets, whatever starts it, declared once.
+ *
+ * `UV_THREADPOOL_SIZE=1`: node-llama-cpp runs each decode as an async task on libuv's worker pool
+ * (4 threads by default). Consecutive decodes then land on different pool threads, and ggml's
+ * compute threads, which spin-wait on a barrier between the calls, pay for every hop: measured on
+ * 2 cores at 2 threads, 63–66 tok/s with the default pool against 183–187 with one pool thread on
+ * the 135M-shaped model (README, "Engine speed"). Nothing else in the engine needs the pool in
+ * parallel: loads and decodes are already one at a time, and the heartbeat is a timer on the main
+ * thread. The host process keeps Node's default.
+ */
+export const ENGINE_PROCESS_ENV: Readonly<Record<string, string>> = { UV_THREADPOOL_SIZE: '1' };
+
+/** The engine process's environment: the host's, then {@link ENGINE_PROCESS_ENV}, then the launcher's extras (tests). */
+export function engineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...ENGINE_PROCESS_ENV, ...extra };
+}
+
 export function workerArgs(options: { gpu: 'auto' | false; maxThreads: number }): string[] {
   return [`--gpu=${options.gpu === false ? 'off' : 'auto'}`, `--max-threads=${options.maxThreads}`];
 }
@@ -34,7 +52,7 @@ export function nodeEngineLauncher(options: NodeEngineOptions): EngineLauncher {
   return () => {
     const child = fork(options.workerPath, workerArgs(options), {
       execArgv: options.execArgv ?? [],
-      env: { ...process.env, ...options.env },
+      env: engineEnv(options.env),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });

@@ -57,8 +57,12 @@ export class EngineRuntime {
   private readonly starting = new Map<string, { aborted: boolean }>();
   /** Last few error lines llama.cpp logged: its thrown errors are generic, the reason is only logged. */
   private readonly recentLlamaErrors: string[] = [];
+  /** The thread cap in force (setMaxThreads); the process's own until the fleet shares the cores. */
+  private maxThreads: number;
 
-  constructor(private readonly options: EngineRuntimeOptions) {}
+  constructor(private readonly options: EngineRuntimeOptions) {
+    this.maxThreads = options.maxThreads;
+  }
 
   /** One `getLlama` per process: it is slow (~0.5 s) and loads native code. Never builds or downloads. */
   private llama(): Promise<Llama> {
@@ -143,7 +147,7 @@ export class EngineRuntime {
       return {
         name: model.fileInfo.metadata.general?.name ?? model.filename ?? 'model',
         contextSize,
-        threads: request.threads,
+        threads: context.currentThreads,
         parallel,
         modelBytes: model.size,
         trainContextSize: model.trainContextSize,
@@ -195,6 +199,17 @@ export class EngineRuntime {
     return generation !== undefined;
   }
 
+  /**
+   * Caps the threads every context of this process may use from its next decode on (node-llama-cpp
+   * splits `maxThreads` among its contexts); never above the cap the process started with.
+   */
+  async setMaxThreads(max: number): Promise<number> {
+    const llama = await this.llama();
+    llama.maxThreads = Math.max(1, Math.min(Math.floor(max), this.options.maxThreads));
+    this.maxThreads = llama.maxThreads;
+    return llama.maxThreads;
+  }
+
   /** What llama.cpp sees: the backend of this build, its GPUs and their memory. */
   async hardware(): Promise<LlamaHardwareView> {
     const llama = await this.llama();
@@ -216,6 +231,8 @@ export class EngineRuntime {
       rssBytes: process.memoryUsage().rss,
       // maxRSS is in KiB on every platform Node supports.
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? null,
+      maxThreads: this.maxThreads,
     };
   }
 

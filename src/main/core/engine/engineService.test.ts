@@ -32,7 +32,7 @@ interface Caller {
 function chat(params: ChatArgs['params'], content = 'hello there', requestId = `s${++counter}`): Caller {
   const chunks: ChatChunk[] = [];
   const controller = new AbortController();
-  const result = core.engine.generate(
+  const result = core.fleet.generate(
     { requestId, messages: [{ role: 'user', content }], params },
     { signal: controller.signal, emit: (chunk) => chunks.push(chunk) },
   );
@@ -50,8 +50,8 @@ describe('EngineService', () => {
     ]);
     expect(first.modelId).toBe(ids.tinyId);
     expect(second.modelId).toBe(ids.looseId);
-    expect(core.engine.getState().loaded?.modelId).toBe(ids.looseId);
-    expect(await core.engine.engineStatus()).toMatchObject({ residentModels: 1, activeGenerations: 0, parallel: 4 });
+    expect(core.fleet.getState().loaded?.modelId).toBe(ids.looseId);
+    expect(await core.fleet.engineStatus()).toMatchObject({ residentModels: 1, activeGenerations: 0, parallel: 4 });
   });
 
   it('streams each reply to its own caller only; texts equal the results', async () => {
@@ -73,19 +73,19 @@ describe('EngineService', () => {
     const running = [0, 1, 2, 3].map(() => chat(params));
     const queued = [0, 1, 2].map(() => chat(params));
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(core.engine.getState()).toMatchObject({ queuedRequests: MAX_QUEUE });
-    expect(core.engine.getState().activeRequests).toHaveLength(4);
+    expect(core.fleet.getState()).toMatchObject({ queuedRequests: MAX_QUEUE });
+    expect(core.fleet.getState().activeRequests).toHaveLength(4);
     expect(queued.map((q) => q.chunks[0])).toEqual([1, 2, 3].map((position) => ({ type: 'queued', position })));
     const overflow = chat(params);
     await expect(overflow.result).rejects.toMatchObject({ code: 'BUSY', retryAfterMs: expect.any(Number) });
-    // A load now would cut replies short: refused with a clear error.
-    await expect(core.inference.loadModel({ modelId: ids.tinyId })).rejects.toMatchObject({ code: 'BUSY' });
+    // Reloading the model now would cut replies short: refused with a clear error (another model would load beside it: fleet.test.ts).
+    await expect(core.inference.loadModel({ modelId: core.fleet.primary!.modelId })).rejects.toMatchObject({ code: 'BUSY' });
     const results = await Promise.all([...running, ...queued].map((c) => c.result));
     expect(results.every((r) => r.stats.completionTokens === 120)).toBe(true);
     const waits = results.slice(4).map((r) => r.stats.queuedMs);
     expect(Math.min(...waits)).toBeGreaterThan(0);
     expect(queued[0]!.chunks.filter((c) => c.type === 'queued').length).toBeGreaterThanOrEqual(1);
-    expect(core.engine.getState()).toMatchObject({ queuedRequests: 0, activeRequests: [] });
+    expect(core.fleet.getState()).toMatchObject({ queuedRequests: 0, activeRequests: [] });
   });
 
   it('a caller that goes away cancels its reply, running or queued', async () => {
@@ -96,7 +96,7 @@ describe('EngineService', () => {
     const results = await Promise.all(callers.map((c) => c.result));
     expect(results.every((r) => r.stats.stopReason === 'abort')).toBe(true);
     expect(results[4]!.stats.completionTokens).toBe(0);
-    expect((await core.engine.engineStatus()).activeGenerations).toBe(0);
+    expect((await core.fleet.engineStatus()).activeGenerations).toBe(0);
   });
 
   it('unload during replies ends them with stop reason abort and fails the queued ones', async () => {
@@ -107,38 +107,38 @@ describe('EngineService', () => {
     const settled = await Promise.allSettled(callers.map((c) => c.result));
     expect(settled.slice(0, 4).map((s) => s.status === 'fulfilled' && s.value.stats.stopReason)).toEqual(['abort', 'abort', 'abort', 'abort']);
     expect(settled[4]).toMatchObject({ status: 'rejected', reason: { code: 'MODEL_NOT_LOADED' } });
-    expect(await core.engine.engineStatus()).toMatchObject({ residentModels: 0, activeGenerations: 0 });
+    expect(await core.fleet.engineStatus()).toMatchObject({ residentModels: 0, activeGenerations: 0 });
   });
 
   it('kills an engine that stops answering at the deadline, reports it, and the next call works', async () => {
     await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
-    const pid = core.engine.enginePid;
+    const pid = core.fleet.engineOf().enginePid;
     const started = Date.now();
-    await expect(core.engine.hangForTest(30_000)).rejects.toMatchObject({ code: 'ENGINE_HUNG' });
+    await expect(core.fleet.engineOf().hangForTest(30_000)).rejects.toMatchObject({ code: 'ENGINE_HUNG' });
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(core.engine.getState()).toMatchObject({ engine: { state: 'crashed' }, loaded: null });
-    expect(core.engine.getState().engine.lastError).toMatch(/stopped responding/);
+    expect(core.fleet.getState()).toMatchObject({ engine: { state: 'crashed' }, loaded: null });
+    expect(core.fleet.getState().engine.lastError).toMatch(/stopped responding/);
     await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
-    expect(core.engine.enginePid).not.toBe(pid);
+    expect(core.fleet.engineOf().enginePid).not.toBe(pid);
     await expect(chat({ temperature: 0, maxTokens: 5 }).result).resolves.toMatchObject({ stats: { completionTokens: 5 } });
   });
 
   it('finds a frozen engine (SIGSTOP): chat, stop and unload answer, and the state stops saying ready', async () => {
     await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
-    const pid = core.engine.enginePid!;
+    const pid = core.fleet.engineOf().enginePid!;
     const reply = chat({ temperature: 0.8, seed: 4, maxTokens: 400 });
     await new Promise((resolve) => setTimeout(resolve, 30));
     process.kill(pid, 'SIGSTOP');
-    const stop = core.engine.stop(core.engine.getState().activeRequests[0]!);
+    const stop = core.fleet.stop(core.fleet.getState().activeRequests[0]!);
     await expect(reply.result).rejects.toMatchObject({ code: 'ENGINE_HUNG' });
     await expect(stop).rejects.toMatchObject({ code: 'ENGINE_HUNG' });
     await expect(core.inference.unloadModel()).resolves.toEqual({ unloaded: false });
-    expect(core.engine.getState().engine.state).toBe('crashed');
+    expect(core.fleet.getState().engine.state).toBe('crashed');
 
     // Idle and frozen: found by the watchdog without any call.
     await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
-    process.kill(core.engine.enginePid!, 'SIGSTOP');
-    await expect.poll(() => core.engine.getState().engine.state, { timeout: 10_000 }).toBe('crashed');
+    process.kill(core.fleet.engineOf().enginePid!, 'SIGSTOP');
+    await expect.poll(() => core.fleet.getState().engine.state, { timeout: 10_000 }).toBe('crashed');
     await core.inference.loadModel({ modelId: ids.tinyId, parallel: 2 });
     await expect(chat({ temperature: 0, maxTokens: 3 }).result).resolves.toMatchObject({ stats: { completionTokens: 3 } });
   });

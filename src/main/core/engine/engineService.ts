@@ -1,6 +1,5 @@
 import { AppError } from '../../../shared/errors';
-import type { ChatArgs, ChatChunk, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, InferenceState, LlamaHardwareView, LoadedModel } from '../../../shared/dto';
-import type { EventBus } from '../events/eventBus';
+import type { ChatArgs, ChatChunk, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, EngineMemberState, InferenceState, LlamaHardwareView, LoadedModel } from '../../../shared/dto';
 import type { Logger } from '../logging/logger';
 import { EngineClient, type EngineClientOptions } from './engineClient';
 import type { EngineLauncher } from './engineProcess';
@@ -10,8 +9,11 @@ import { RequestQueue } from './requestQueue';
 
 export interface EngineServiceOptions {
   launchEngine: EngineLauncher;
-  events: EventBus;
   logger: Logger;
+  /** Called on every change of its state (load, progress, a reply starting or ending, a crash). */
+  onChange(): void;
+  /** Load progress (0–1) of `modelId`. */
+  onLoadProgress?(modelId: string, progress: number): void;
   /** Requests that may wait for a free sequence; one more gets BUSY with a retry hint. */
   maxQueue?: number;
   /** How long a request may wait in the queue before it gives up with BUSY, in ms. */
@@ -25,6 +27,8 @@ export interface LoadSpec extends Omit<LoadRequest, 'op'> {
   modelId: string;
   /** What the fit estimate expects this load to take, for the predicted-vs-measured check. */
   predicted?: { ramBytes: number; vramBytes: number };
+  /** The user chose "load anyway": load even where the estimate says it will not fit. */
+  force?: boolean;
 }
 
 /** Who is asking for a reply: where its chunks go and when it gives up. */
@@ -37,8 +41,8 @@ export const DEFAULT_MAX_QUEUE = 32;
 export const DEFAULT_QUEUE_TIMEOUT_MS = 10 * 60_000;
 
 /**
- * The engine as a shared service: the one owner of the engine process and of what is loaded in
- * it, handed by `createCore` to every service that needs inference.
+ * One local member of the fleet: one engine process and the model loaded in it (the fleet, in
+ * `core/fleet/`, decides which models are resident; this class runs one of them).
  *
  * Policy (documented in the README, tested in engineService.test.ts):
  * - load and unload are serialised: a second load waits for the first, then replaces it (last
@@ -81,7 +85,7 @@ export class EngineService {
       onLoadProgress: (progress) => {
         if (!this.loading) return;
         this.loading = { ...this.loading, progress };
-        options.events.emit('inference.loadProgressed', { modelId: this.loading.modelId, progress });
+        options.onLoadProgress?.(this.loading.modelId, progress);
       },
     });
     this.queue = new RequestQueue({
@@ -92,7 +96,7 @@ export class EngineService {
     });
   }
 
-  getState(): InferenceState {
+  getState(): EngineMemberState {
     return {
       engine: this.client.status,
       loaded: this.loaded,
@@ -104,6 +108,21 @@ export class EngineService {
 
   get loadedModel(): LoadedModel | null {
     return this.loaded;
+  }
+
+  /** Replies running and waiting, and whether a load is under way (the fleet's idea of "busy"). */
+  get activity(): { running: number; queued: number; loading: boolean } {
+    return { running: this.queue.running, queued: this.queue.length, loading: this.loading !== null };
+  }
+
+  /**
+   * Caps the threads this engine's contexts use from their next decode on (the fleet shares the
+   * cores among engines generating at once). Nothing to do while no engine process runs: a new
+   * process starts with the full count, and the fleet sets the share again when it gets busy.
+   */
+  async limitThreads(max: number): Promise<void> {
+    if (this.client.status.state !== 'ready') return;
+    await this.client.call({ op: 'threads', max });
   }
 
   /**
@@ -126,7 +145,7 @@ export class EngineService {
       this.publish();
       const started = performance.now();
       try {
-        const { modelId: _modelId, predicted: _predicted, ...request } = resolved;
+        const { modelId: _modelId, predicted: _predicted, force: _force, ...request } = resolved;
         const result = await this.client.call({ op: 'load', ...request });
         this.loaded = {
           modelId: resolved.modelId,
@@ -289,6 +308,6 @@ export class EngineService {
   }
 
   private publish(): void {
-    this.options.events.emit('inference.stateChanged', this.getState());
+    this.options.onChange();
   }
 }

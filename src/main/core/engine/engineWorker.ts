@@ -61,6 +61,8 @@ async function handle(request: EngineRequest): Promise<unknown> {
       return runtime.hardware();
     case 'embed':
       return runtime.embed(request);
+    case 'threads':
+      return { max: await runtime.setMaxThreads(request.max) };
     case 'hang': {
       if (!testOps) throw new AppError('BAD_REQUEST', 'Unknown engine operation.');
       // Blocks the event loop the way a deadlocked native call would: no heartbeat, no answers.

@@ -57,6 +57,14 @@ export interface StatusRequest {
 export interface HardwareRequest {
   op: 'hardware';
 }
+/**
+ * The most threads this engine's contexts may use from the next decode on (llama's `maxThreads`):
+ * the fleet shares the cores among engines generating at once, so they never oversubscribe them.
+ */
+export interface ThreadsRequest {
+  op: 'threads';
+  max: number;
+}
 /** Test only (the worker accepts it only with HEARTH_ENGINE_TEST_OPS=1): block the event loop for `ms`. */
 export interface HangRequest {
   op: 'hang';
@@ -71,11 +79,13 @@ export type EngineRequest =
   | AbortRequest
   | StatusRequest
   | HardwareRequest
+  | ThreadsRequest
   | HangRequest;
 
 export interface LoadResult {
   name: string;
   contextSize: number;
+  /** Threads llama.cpp's context uses, read back from it after the warm-up decode. */
   threads: number;
   parallel: number;
   modelBytes: number;
@@ -104,6 +114,10 @@ export interface EngineStatusResult {
   /** The engine process's resident memory now, and its peak since it started, in bytes. */
   rssBytes: number;
   peakRssBytes: number;
+  /** `UV_THREADPOOL_SIZE` as the engine process sees it (set by its launcher; see ENGINE_PROCESS_ENV), null when unset. */
+  uvThreadpoolSize: string | null;
+  /** Threads its contexts may use now (the fleet's share of the cores; see ThreadsRequest). */
+  maxThreads: number;
 }
 
 export type EngineResultOf<R extends EngineRequest> = R extends LoadRequest
@@ -118,6 +132,8 @@ export type EngineResultOf<R extends EngineRequest> = R extends LoadRequest
           ? { hung: number }
           : R extends HardwareRequest
             ? LlamaHardwareView
+            : R extends ThreadsRequest
+              ? { max: number }
             : R extends EmbedRequest
               ? EmbedResult
               : { unloaded: boolean };

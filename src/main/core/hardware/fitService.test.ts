@@ -32,4 +32,13 @@ describe('toFitHardware', () => {
     expect(toFitHardware(snapshot(null), { memoryLimitBytes: 8e9, reclaimable: { ramBytes: 0, vramBytes: 0 } })).toMatchObject({ ramTotalBytes: 8e9, ramFreeBytes: 8e9 });
     expect(toFitHardware(snapshot(null), { memoryLimitBytes: 64e9, reclaimable: { ramBytes: 0, vramBytes: 0 } })).toMatchObject({ ramTotalBytes: 32e9, ramFreeBytes: 20e9 });
   });
+
+  it('counts what the resident models hold against the limit, even when the OS reports it free (mapped weights)', () => {
+    const none = { ramBytes: 0, vramBytes: 0 };
+    expect(toFitHardware(snapshot(null), { memoryLimitBytes: 8e9, held: { ramBytes: 3e9, vramBytes: 0 }, reclaimable: none })).toMatchObject({ ramFreeBytes: 5e9 });
+    // An idle model a load may replace gives its memory back.
+    expect(toFitHardware(snapshot(null), { memoryLimitBytes: 8e9, held: { ramBytes: 3e9, vramBytes: 0 }, reclaimable: { ramBytes: 3e9, vramBytes: 0 } })).toMatchObject({ ramFreeBytes: 8e9 });
+    // Without a limit the machine's RAM is the bound; held beyond what is free never goes negative.
+    expect(toFitHardware(snapshot(null), { held: { ramBytes: 40e9, vramBytes: 0 }, reclaimable: none })).toMatchObject({ ramFreeBytes: 0 });
+  });
 });

@@ -34,7 +34,11 @@ export class FitService {
       /** Most RAM a model may plan to use, in bytes; the machine's when absent. */
       memoryLimitBytes?: number | undefined;
       /** Memory the loaded model would give back if another were loaded, in bytes. */
-      reclaimable?: () => { ramBytes: number; vramBytes: number };
+      /**
+       * Memory the resident models hold (counted against the machine and the memory limit) and what
+       * a new load may take back from them (idle models it may replace), in bytes.
+       */
+      residents?: () => { held: { ramBytes: number; vramBytes: number }; reclaimable: { ramBytes: number; vramBytes: number } };
     },
   ) {}
 
@@ -64,15 +68,26 @@ export class FitService {
 
   /** The estimate for loading `model` with these settings (load-time configuration). */
   async estimateForLoad(model: ModelInfo, settings: Omit<FitInput, 'fileInfo' | 'hardware'>): Promise<FitEstimate> {
-    const hardware = await this.fitHardware();
+    // Whether it can fit at all (every resident model unloaded): which ones must go is the fleet's decision.
+    const hardware = await this.fitHardware({ reclaim: 'all' });
     return estimateFit({ ...settings, fileInfo: await this.fileInfo(model), hardware });
   }
 
-  /** This machine as the estimator sees it now: llama.cpp's memory view, the memory limit, the loaded model counted as free. */
-  async fitHardware(): Promise<FitHardware> {
+  /** This machine as the estimator sees it now: llama.cpp's memory view, the memory limit, the resident models (idle ones a load may replace counted as free). */
+  /**
+   * `reclaim`: which resident models count as free — `idle` (default: what a load the user asks for
+   * may replace now; fit labels), `all` (whether a model can ever fit here; the load plan), `none`
+   * (memory as it is; the fleet's admission, which then evicts explicitly).
+   */
+  async fitHardware(options: { reclaim?: 'idle' | 'all' | 'none' } = {}): Promise<FitHardware> {
+    const residents = this.options.residents?.();
+    const none = { ramBytes: 0, vramBytes: 0 };
+    const held = residents?.held ?? none;
+    const reclaim = options.reclaim ?? 'idle';
     return toFitHardware(await this.options.hardware.getSnapshot(), {
       memoryLimitBytes: this.options.memoryLimitBytes,
-      reclaimable: this.options.reclaimable?.() ?? { ramBytes: 0, vramBytes: 0 },
+      held,
+      reclaimable: reclaim === 'none' ? none : reclaim === 'all' ? held : (residents?.reclaimable ?? none),
     });
   }
 
@@ -124,7 +139,12 @@ function groupOf(model: ModelInfo): string {
  */
 export function toFitHardware(
   snapshot: HardwareSnapshot,
-  adjust: { memoryLimitBytes?: number | undefined; reclaimable: { ramBytes: number; vramBytes: number } } = { reclaimable: { ramBytes: 0, vramBytes: 0 } },
+  adjust: {
+    memoryLimitBytes?: number | undefined;
+    /** What Hearth's resident models hold: within the memory limit it is not free, whatever the OS says (mapped weights count as reclaimable cache there). */
+    held?: { ramBytes: number; vramBytes: number };
+    reclaimable: { ramBytes: number; vramBytes: number };
+  } = { reclaimable: { ramBytes: 0, vramBytes: 0 } },
 ): FitHardware {
   const llama = snapshot.llama;
   const gpu = llama !== null && llama.backend !== 'cpu' && llama.vram.totalBytes > 0;
@@ -136,6 +156,13 @@ export function toFitHardware(
     vramFreeBytes: gpu ? Math.min(vramTotal, llama.vram.freeBytes + adjust.reclaimable.vramBytes) : 0,
     unifiedBytes: gpu ? llama.unifiedBytes : 0,
     ramTotalBytes: Math.min(snapshot.ram.totalBytes, limit),
-    ramFreeBytes: Math.min(snapshot.ram.totalBytes, limit, snapshot.ram.freeBytes + adjust.reclaimable.ramBytes),
+    ramFreeBytes: Math.max(
+      0,
+      Math.min(
+        snapshot.ram.totalBytes,
+        Math.min(snapshot.ram.totalBytes, limit) - (adjust.held?.ramBytes ?? 0) + adjust.reclaimable.ramBytes,
+        snapshot.ram.freeBytes + adjust.reclaimable.ramBytes,
+      ),
+    ),
   };
 }

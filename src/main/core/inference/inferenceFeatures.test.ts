@@ -42,12 +42,12 @@ describe('inference features through the contract', () => {
   });
 
   it('an unsupported schema is refused across the process boundary; the engine keeps running', async () => {
-    const pid = core.engine.enginePid;
+    const pid = core.fleet.engineOf().enginePid;
     await expect(
       call('inference.chat', { requestId: `f${++counter}`, messages: [{ role: 'user', content: 'x' }], responseFormat: { type: 'json_schema', schema: { type: 'foo' } } }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('"foo" is not a JSON Schema type') });
-    expect(core.engine.getState()).toMatchObject({ engine: { state: 'ready' }, activeRequests: [], queuedRequests: 0 });
-    expect(core.engine.enginePid).toBe(pid);
+    expect(core.fleet.getState()).toMatchObject({ engine: { state: 'ready' }, activeRequests: [], queuedRequests: 0 });
+    expect(core.fleet.engineOf().enginePid).toBe(pid);
   });
 
   it('turn 2 of a conversation evaluates only its new tokens (cachedPromptTokens)', async () => {
@@ -89,16 +89,16 @@ describe('inference features through the contract', () => {
     const replies = [1, 2].map(() => call<ChatResult>('inference.chat', { requestId: `f${++counter}`, messages: [{ role: 'user', content: 'hi' }], params }));
     const embedding = call<EmbedResult>('inference.embed', { texts: ['queued behind two replies'] });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(core.engine.getState().queuedRequests).toBe(1);
-    await expect(core.engine.load({ modelId: 'x', modelPath: '/nonexistent', contextSize: 512, threads: 1, parallel: 1, gpuLayers: 0, flashAttention: true })).rejects.toMatchObject({ code: 'BUSY' });
+    expect(core.fleet.getState().queuedRequests).toBe(1);
+    await expect(call('inference.loadModel', { modelId: core.fleet.primary!.modelId })).rejects.toMatchObject({ code: 'BUSY' });
     await expect(embedding).resolves.toMatchObject({ vectors: [expect.any(Array)] });
     await Promise.all(replies);
-    expect(core.engine.getState()).toMatchObject({ queuedRequests: 0, activeRequests: [] });
+    expect(core.fleet.getState()).toMatchObject({ queuedRequests: 0, activeRequests: [] });
   });
 
   // Last: it reloads the model.
   it('loads with a quantized KV cache, a batch size and without mmap, says so, predicts less memory, and still replies', async () => {
-    const tinyId = core.engine.loadedModel!.modelId;
+    const tinyId = core.fleet.primary!.modelId;
     await expect(call('inference.loadModel', { modelId: tinyId, kvCacheType: 'q8_0', flashAttention: false })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('needs flash attention') });
     // The tiny model's 16-wide heads cannot hold q8_0 blocks of 32: llama.cpp's own reason comes back.
     await expect(call('inference.loadModel', { modelId: tinyId, kvCacheType: 'q8_0', force: true })).rejects.toMatchObject({ code: 'ENGINE_ERROR', message: expect.stringMatching(/could not create the context.*does not divide/) });

@@ -1,6 +1,7 @@
 import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, FitEstimate, InferenceState, LoadedModel, LoadOptions, ModelInfo } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
-import type { EngineService, GenerationCaller, LoadSpec } from '../engine/engineService';
+import type { GenerationCaller, LoadSpec } from '../engine/engineService';
+import type { Fleet, FleetLease, ResidencyPolicy } from '../fleet/fleet';
 import { MAX_AUTO_PARALLEL, MEMORY_SHARE } from '../engine/parallelSequences';
 import type { FitService } from '../hardware/fitService';
 import type { LoadMemoryLog } from '../hardware/loadMemoryLog';
@@ -14,7 +15,7 @@ import type { Logger } from '../logging/logger';
 export const CONTEXT_CANDIDATES = [8192, 4096, 2048, 1024, 512] as const;
 
 export interface InferenceServiceOptions {
-  engine: EngineService;
+  fleet: Fleet;
   library: LibraryService;
   fit: FitService;
   /** Where each load's predicted vs measured memory is kept. */
@@ -25,24 +26,36 @@ export interface InferenceServiceOptions {
 }
 
 /**
- * The `inference.*` methods: resolves model ids to files and settings to defaults, then asks the
- * shared {@link EngineService}, which owns the engine, its state and its scheduling.
+ * The `inference.*` methods: resolves model ids to files and settings to defaults (the load plan),
+ * then asks the {@link Fleet}, which decides what is resident and runs each model's engine.
  */
 export class InferenceService {
   constructor(private readonly options: InferenceServiceOptions) {}
 
   getState(): InferenceState {
-    return this.options.engine.getState();
+    return this.options.fleet.getState();
   }
 
+  /** A load the user asked for: pinned (stays until unloaded); replaces idle models when memory is short. */
   async loadModel(args: LoadOptions): Promise<LoadedModel> {
     // The file is looked up when this load's turn comes, so concurrent loads keep their call order.
-    const loaded = await this.options.engine.load(async () => {
-      const model = await this.options.library.getModel(args.modelId);
-      return this.planLoad(model, args);
-    });
+    const loaded = await this.options.fleet.load(args.modelId, () => this.plan(args), { pin: true });
     await this.options.loadMemory?.record(loaded);
     return loaded;
+  }
+
+  /**
+   * Holds `args.modelId` for one request, loading it on demand (unpinned, with `args`' settings or
+   * the plan's defaults) when it is not resident. See {@link Fleet.acquire}.
+   */
+  async acquire(args: LoadOptions, policy: Omit<ResidencyPolicy, 'pin'>): Promise<FleetLease> {
+    const lease = await this.options.fleet.acquire(args.modelId, () => this.plan(args), { ...policy, pin: false });
+    return lease;
+  }
+
+  private async plan(args: LoadOptions): Promise<LoadSpec> {
+    const model = await this.options.library.getModel(args.modelId);
+    return this.planLoad(model, args);
   }
 
   /**
@@ -90,6 +103,7 @@ export class InferenceService {
       flashAttention,
       kvCacheType,
       mmap: args.mmap ?? true,
+      ...(args.force ? { force: true } : {}),
       ...(args.batchSize !== undefined ? { batchSize: args.batchSize } : {}),
       ...(estimate ? { predicted: { ramBytes: estimate.ram.totalBytes, vramBytes: estimate.vram.totalBytes } } : {}),
     };
@@ -112,25 +126,26 @@ export class InferenceService {
     return { parallel: 1, estimate: single };
   }
 
-  unloadModel(): Promise<{ unloaded: boolean }> {
-    return this.options.engine.unload();
+  /** Unloads one model, or every one. */
+  unloadModel(args: { modelId?: string | undefined } = {}): Promise<{ unloaded: boolean }> {
+    return this.options.fleet.unload(args.modelId);
   }
 
   chat(args: ChatArgs, caller: GenerationCaller): Promise<ChatResult> {
-    return this.options.engine.generate(args, caller);
+    return this.options.fleet.generate(args, caller);
   }
 
   /** A raw completion: `prompt` without a chat template (the API server's `/v1/completions`). */
   complete(args: CompletionArgs, caller: GenerationCaller): Promise<ChatResult> {
-    return this.options.engine.generate(args, caller);
+    return this.options.fleet.generate(args, caller);
   }
 
-  /** Unit-length embedding vectors of `texts` from the loaded model. */
+  /** Unit-length embedding vectors of `texts` from a resident model. */
   embed(args: EmbedArgs, signal?: AbortSignal): Promise<EmbedResult> {
-    return this.options.engine.embed(args, signal);
+    return this.options.fleet.embed(args, signal);
   }
 
   async stop(args: { requestId: string }): Promise<{ stopped: boolean }> {
-    return { stopped: await this.options.engine.stop(args.requestId) };
+    return { stopped: await this.options.fleet.stop(args.requestId) };
   }
 }

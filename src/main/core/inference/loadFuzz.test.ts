@@ -63,7 +63,7 @@ it('every damaged file loads or fails with a clear error; the app survives and t
   }
   // The app is still here: a good model loads and answers.
   await core.inference.loadModel({ modelId: tinyId });
-  const reply = await core.engine.generate(
+  const reply = await core.fleet.generate(
     { requestId: 'after-fuzz', messages: [{ role: 'user', content: 'hi' }], params: { temperature: 0, maxTokens: 4 } },
     { signal: new AbortController().signal, emit: () => {} },
   );

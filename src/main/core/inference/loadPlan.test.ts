@@ -40,7 +40,7 @@ function machine(ramFreeBytes: number): HardwareSnapshot {
 
 function inferenceOn(snapshot: HardwareSnapshot): InferenceService {
   const fit = new FitService({ library: core.library, hardware: { getSnapshot: async () => snapshot }, logger: silentLogger });
-  return new InferenceService({ engine: core.engine, library: core.library, fit, logger: silentLogger, defaultThreads: 1 });
+  return new InferenceService({ fleet: core.fleet, library: core.library, fit, logger: silentLogger, defaultThreads: 1 });
 }
 
 describe('load-time configuration', () => {
@@ -50,7 +50,7 @@ describe('load-time configuration', () => {
       code: 'WONT_FIT',
       message: expect.stringMatching(/will not fit: .*RAM/),
     });
-    expect(core.engine.getState().loaded).toBeNull();
+    expect(core.fleet.getState().loaded).toBeNull();
     const forced = await small.loadModel({ modelId: MODEL_ID, contextSize: 8192, force: true, parallel: 1 });
     expect(forced.settings.contextSize).toBe(8192);
   });
@@ -76,20 +76,20 @@ describe('load-time configuration', () => {
 
   it('checks the estimate against the real load: resident and peak memory close to the prediction', async () => {
     // A fresh engine process: the peak RSS of the earlier, bigger loads must not count.
-    core.engine.kill();
-    await expect.poll(() => core.engine.getState().engine.state).toBe('crashed');
-    await core.engine.hardwareView();
-    const before = await core.engine.engineStatus();
+    core.fleet.engineOf().kill();
+    await expect.poll(() => core.fleet.getState().engine.state).toBe('crashed');
+    await core.fleet.hardwareView();
+    const before = await core.fleet.engineStatus();
     const loaded = await core.inference.loadModel({ modelId: MODEL_ID, contextSize: 2048, parallel: 1 });
     const memory = loaded.memory!;
     expect(memory.measured.ramBytes).toBeGreaterThan(0);
     expect(memory.measured.ramBytes).toBeLessThan(memory.predicted.ramBytes * 1.25);
     // Fill the context: every KV cell and the attention buffers are touched, the case the estimate is for.
-    await core.engine.generate(
+    await core.fleet.generate(
       { requestId: 'fill', messages: conversationOf(1_800), params: { maxTokens: 2, temperature: 0 } },
       { signal: new AbortController().signal, emit: () => {} },
     );
-    const peak = (await core.engine.engineStatus()).peakRssBytes - before.rssBytes;
+    const peak = (await core.fleet.engineStatus()).peakRssBytes - before.rssBytes;
     const error = (peak - memory.predicted.ramBytes) / memory.predicted.ramBytes;
     // Loose bound for CI; the bench (bench/fitCheck.ts) prints the exact error per quantization.
     expect(Math.abs(error)).toBeLessThan(0.4);

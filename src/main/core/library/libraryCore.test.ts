@@ -65,8 +65,8 @@ describe('library methods in the core', () => {
 
   it('refuses to delete the model the engine holds', async () => {
     await writeSmallGguf(join(root, 'models', 'm.gguf'));
-    // Stands in for a finished load: the predicate reads only `engine.loadedModel`.
-    Object.defineProperty(core.engine, 'loadedModel', { get: (): Partial<LoadedModel> => ({ modelId: 'm.gguf' }) });
+    // Stands in for a finished load: the predicate reads only `fleet.resident`.
+    Object.defineProperty(core.fleet, 'resident', { value: (modelId: string): Partial<LoadedModel> | undefined => (modelId === 'm.gguf' ? { modelId } : undefined) });
     await expect(call('library.deleteModel', { modelId: 'm.gguf' })).rejects.toMatchObject({ code: 'BUSY', message: expect.stringMatching(/unload it first/) });
   });
 });

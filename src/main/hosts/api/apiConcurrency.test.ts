@@ -48,7 +48,7 @@ describe('API concurrency', () => {
     for (const prompt of prompts) sequential.push(await streamText(prompt));
     expect(new Set(sequential).size).toBeGreaterThan(1);
     let peak = 0;
-    const watch = setInterval(() => (peak = Math.max(peak, env.core.engine.getState().activeRequests.length)), 2);
+    const watch = setInterval(() => (peak = Math.max(peak, env.core.fleet.getState().activeRequests.length)), 2);
     const parallel = await Promise.all(prompts.map((prompt) => streamText(prompt)));
     clearInterval(watch);
     expect(parallel).toEqual(sequential);
@@ -66,9 +66,9 @@ describe('API concurrency', () => {
     const reader = response.body!.getReader();
     let seen = '';
     while (!seen.includes('"content":"') || seen.split('data:').length < 4) seen += new TextDecoder().decode((await reader.read()).value);
-    expect(env.core.engine.getState().activeRequests).toHaveLength(1);
+    expect(env.core.fleet.getState().activeRequests).toHaveLength(1);
     controller.abort();
-    const tookMs = await waitFor(() => env.core.engine.getState().activeRequests.length === 0, 2_000);
+    const tookMs = await waitFor(() => env.core.fleet.getState().activeRequests.length === 0, 2_000);
     expect(tookMs).toBeLessThan(1_000);
     await waitFor(() => env.core.server.log.list().some((e) => e.error === 'client_closed'), 1_000);
   });
@@ -95,6 +95,6 @@ describe('API concurrency', () => {
       expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
       expect(r.body.error?.code).toBe('server_busy');
     }
-    expect(env.core.engine.getState()).toMatchObject({ activeRequests: [], queuedRequests: 0 });
+    expect(env.core.fleet.getState()).toMatchObject({ activeRequests: [], queuedRequests: 0 });
   });
 });

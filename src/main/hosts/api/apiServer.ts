@@ -70,7 +70,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const models = new ModelOnDemand({
     library: options.core.library,
     inference: options.core.inference,
-    engine: options.core.engine,
     logger: options.logger,
     idleUnloadMs: options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MINUTES * 60_000,
     loadDefaults: options.loadDefaults,

@@ -46,7 +46,7 @@ export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
     inputParam: 'messages',
     shape: chatShape,
     ...(reading ? { reading } : {}),
-    run: (requestId, caller) => ctx.core.inference.chat({ requestId, ...args }, caller),
+    run: (requestId, modelId, caller) => ctx.core.inference.chat({ requestId, modelId, ...args }, caller),
   });
 }
 
@@ -65,6 +65,6 @@ export async function textCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'prompt',
     shape: textShape,
-    run: (requestId, caller) => ctx.core.inference.complete({ requestId, ...args }, caller),
+    run: (requestId, modelId, caller) => ctx.core.inference.complete({ requestId, modelId, ...args }, caller),
   });
 }

@@ -21,9 +21,9 @@ export async function embeddings(ex: ApiExchange, ctx: ApiContext, body: Record<
     if (text.length > 100_000) throw badRequest(`input[${i}] is longer than 100000 characters.`, `input[${i}]`);
   });
   if (request.dimensions != null) throw badRequest("'dimensions' is not supported: vectors have the model's own size.", 'dimensions', 'unsupported_parameter');
-  const lease = await ctx.models.acquire(request.model ?? undefined);
+  const lease = await ctx.models.acquire(request.model ?? undefined, ex.signal);
   try {
-    const result = await embedAll(ex, ctx, texts as string[], 'input');
+    const result = await embedAll(ex, ctx, lease.model.id, texts as string[], 'input');
     if (!result) return;
     const base64 = request.encoding_format === 'base64';
     ex.sendJson(200, {
@@ -38,16 +38,16 @@ export async function embeddings(ex: ApiExchange, ctx: ApiContext, body: Record<
 }
 
 /**
- * Embeds `texts` on the loaded model (the caller holds its lease), in engine calls of at most
+ * Embeds `texts` on `modelId` (the caller holds its lease), in engine calls of at most
  * {@link MAX_EMBED_TEXTS} texts; records the prompt tokens on the exchange. Undefined when the
  * client left midway. `inputParam` names the request field a context overflow is about.
  */
-export async function embedAll(ex: ApiExchange, ctx: ApiContext, texts: string[], inputParam: string): Promise<{ vectors: number[][]; promptTokens: number } | undefined> {
+export async function embedAll(ex: ApiExchange, ctx: ApiContext, modelId: string, texts: string[], inputParam: string): Promise<{ vectors: number[][]; promptTokens: number } | undefined> {
   const vectors: number[][] = [];
   let promptTokens = 0;
   for (let start = 0; start < texts.length; start += MAX_EMBED_TEXTS) {
     const batch = texts.slice(start, start + MAX_EMBED_TEXTS);
-    const result = await ctx.core.inference.embed({ texts: batch }, ex.signal).catch((error: unknown) => {
+    const result = await ctx.core.inference.embed({ modelId, texts: batch }, ex.signal).catch((error: unknown) => {
       throw toApiError(error, ctx.logger, 'embeddings', { input: inputParam });
     });
     vectors.push(...result.vectors);

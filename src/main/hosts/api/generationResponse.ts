@@ -56,8 +56,8 @@ export interface GenerationSpec {
   shape: ResponseShape;
   /** Set when the request offers tools: the reply may be answered as a tool call. */
   reading?: ReplyReading;
-  /** Runs the generation on the shared engine for this caller. */
-  run(requestId: string, caller: GenerationCaller): Promise<ChatResult>;
+  /** Runs the generation on `modelId` (resident and held for it) for this caller. */
+  run(requestId: string, modelId: string, caller: GenerationCaller): Promise<ChatResult>;
 }
 
 /** OpenAI's usage object, with the prompt tokens whose KV cache was reused. */
@@ -87,7 +87,7 @@ export function ensureValid<S extends z.ZodType>(schema: S, value: unknown): voi
  * context, a full queue) is still a proper HTTP error; after that, it is an `error` event.
  */
 export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: GenerationSpec): Promise<void> {
-  const lease = await ctx.models.acquire(spec.model);
+  const lease = await ctx.models.acquire(spec.model, ex.signal);
   try {
     const { shape } = spec;
     const id = `${shape.idPrefix}-${randomUUID().replaceAll('-', '')}`;
@@ -105,7 +105,7 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
     let held: string | undefined = spec.reading ? '' : undefined;
     let result: ChatResult;
     try {
-      result = await spec.run(requestId, {
+      result = await spec.run(requestId, model, {
         signal: ex.signal,
         emit: (chunk) => {
           if (chunk.type === 'queued') return;

@@ -27,10 +27,10 @@ export async function ollamaEmbed(ex: ApiExchange, ctx: ApiContext, body: Record
     if (text.length > MAX_TEXT_CHARS) throw badRequest(`${field}[${i}] is longer than ${MAX_TEXT_CHARS} characters.`, field);
   });
   if (request.dimensions != null) throw badRequest("'dimensions' is not supported: vectors have the model's own size.", 'dimensions');
-  const lease = await ctx.models.acquire(request.model);
+  const lease = await ctx.models.acquire(request.model, ex.signal);
   const loadMs = performance.now() - ex.startedAt;
   try {
-    const result = await embedAll(ex, ctx, texts, field);
+    const result = await embedAll(ex, ctx, lease.model.id, texts, field);
     if (!result) return;
     if (legacy) {
       ex.sendJson(200, { embedding: result.vectors[0] });

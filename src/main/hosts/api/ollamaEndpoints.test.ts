@@ -151,8 +151,8 @@ describe('Ollama generation endpoints', () => {
       }
     }
     const deadline = Date.now() + 10_000;
-    while (env.core.engine.getState().activeRequests.length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(env.core.engine.getState().activeRequests).toEqual([]);
+    while (env.core.fleet.getState().activeRequests.length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(env.core.fleet.getState().activeRequests).toEqual([]);
     const aborted = env.core.server.log.list({}).filter((entry) => entry.path === '/api/chat').at(-1);
     expect(aborted).toMatchObject({ error: 'client_closed' });
     expect(aborted!.completionTokens ?? 0).toBeLessThan(5000);

@@ -19,7 +19,7 @@ interface OllamaGeneration {
   /** One streamed or whole answer carrying `text` (a `message` for chat, a `response` for generate). */
   piece(text: string): Record<string, unknown>;
   /** Runs the generation; undefined = nothing to generate (an empty prompt only loads the model). */
-  run: ((requestId: string, caller: GenerationCaller) => Promise<ChatResult>) | undefined;
+  run: ((requestId: string, modelId: string, caller: GenerationCaller) => Promise<ChatResult>) | undefined;
 }
 
 /** `POST /api/chat`: the messages through the model's chat template; NDJSON stream unless `stream: false`. */
@@ -38,7 +38,7 @@ export async function ollamaChat(ex: ApiExchange, ctx: ApiContext, body: Record<
     inputParam: 'messages',
     piece: (text) => ({ message: { role: 'assistant', content: text } }),
     // As Ollama: no messages loads the model and answers at once.
-    run: messages.length === 0 ? undefined : (requestId, caller) => ctx.core.inference.chat({ requestId, ...args }, caller),
+    run: messages.length === 0 ? undefined : (requestId, modelId, caller) => ctx.core.inference.chat({ requestId, modelId, ...args }, caller),
   });
 }
 
@@ -61,12 +61,12 @@ export async function ollamaGenerate(ex: ApiExchange, ctx: ApiContext, body: Rec
   if (prompt !== '' && request.raw === true) {
     const args = { prompt, params, ...format };
     ensureValid(completionArgsSchema, { requestId: 'check', ...args });
-    run = (requestId, caller) => ctx.core.inference.complete({ requestId, ...args }, caller);
+    run = (requestId, modelId, caller) => ctx.core.inference.complete({ requestId, modelId, ...args }, caller);
   } else if (prompt !== '') {
     const system = request.system ? [{ role: 'system' as const, content: request.system }] : [];
     const args = { messages: [...system, { role: 'user' as const, content: prompt }], params, ...format };
     ensureValid(chatArgsSchema, { requestId: 'check', ...args });
-    run = (requestId, caller) => ctx.core.inference.chat({ requestId, ...args }, caller);
+    run = (requestId, modelId, caller) => ctx.core.inference.chat({ requestId, modelId, ...args }, caller);
   }
   await answerOllama(ex, ctx, { model: request.model, stream: request.stream !== false, inputParam: 'prompt', piece: (text) => ({ response: text }), run });
 }
@@ -80,7 +80,7 @@ export async function ollamaGenerate(ex: ApiExchange, ctx: ApiContext, body: Rec
  * line `{"error": "…"}`, which Ollama's clients raise.
  */
 async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGeneration): Promise<void> {
-  const lease = await ctx.models.acquire(spec.model);
+  const lease = await ctx.models.acquire(spec.model, ex.signal);
   const loadMs = performance.now() - ex.startedAt;
   try {
     const model = lease.model.id;
@@ -92,7 +92,7 @@ async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGenera
     const lines = spec.stream ? new NdjsonStream(ex) : undefined;
     let result: ChatResult;
     try {
-      result = await spec.run(`api-${randomUUID()}`, {
+      result = await spec.run(`api-${randomUUID()}`, model, {
         signal: ex.signal,
         emit: (chunk) => {
           if (chunk.type === 'queued') return;

@@ -65,26 +65,25 @@ export async function ollamaTags(ex: ApiExchange, ctx: ApiContext): Promise<void
 }
 
 /**
- * `GET /api/ps`: the loaded model in Ollama's shape (`size` = RAM + VRAM the load took as measured,
- * else the weights; `size_vram` the VRAM part; `expires_at` when the API's idle unload is due,
- * absent when none is), plus Hearth's own `hearth` object: context per sequence (tokens), parallel
- * sequences, threads, replies running and waiting, and a load under way. `hearth ps` prints it.
+ * `GET /api/ps`: every resident model in Ollama's shape, most recently used first (`size` = RAM +
+ * VRAM the load took as measured, else the weights; `size_vram` the VRAM part; `expires_at` when
+ * its idle unload is due, absent for a model loaded in the app or in use), plus Hearth's own
+ * `hearth` object: context per sequence (tokens), parallel sequences, threads, whether it is
+ * pinned, replies running and waiting, and a load under way. `hearth ps` prints it.
  */
 export async function ollamaPs(ex: ApiExchange, ctx: ApiContext): Promise<void> {
-  const state = ctx.core.engine.getState();
-  const loaded = state.loaded;
-  const models: Record<string, unknown>[] = [];
-  if (loaded) {
-    const info = (await ctx.models.listModels()).find((model) => model.id === loaded.modelId);
+  const state = ctx.core.inference.getState();
+  const library = state.models.length ? await ctx.models.listModels() : [];
+  const models = state.models.map((loaded) => {
+    const info = library.find((model) => model.id === loaded.modelId);
     const measured = loaded.memory?.measured;
-    const expiresAt = ctx.models.idleUnloadAt();
-    models.push({
+    return {
       name: loaded.modelId,
       model: loaded.modelId,
       size: measured ? measured.ramBytes + measured.vramBytes : loaded.modelBytes,
       digest: info ? modelDigest(info) : '',
       ...(info ? { details: modelDetails(info) } : {}),
-      ...(expiresAt ? { expires_at: expiresAt } : {}),
+      ...(loaded.idleUnloadAt ? { expires_at: loaded.idleUnloadAt } : {}),
       size_vram: measured?.vramBytes ?? 0,
       context_length: loaded.settings.contextSize,
       hearth: {
@@ -92,12 +91,17 @@ export async function ollamaPs(ex: ApiExchange, ctx: ApiContext): Promise<void> 
         parallel: loaded.settings.parallel,
         threads: loaded.settings.threads,
         gpu_layers: loaded.settings.gpuLayers,
+        pinned: loaded.pinned,
         loaded_at: loaded.loadedAt,
+        last_used_at: loaded.lastUsedAt,
         weights_bytes: loaded.modelBytes,
-        active_requests: state.activeRequests.length,
-        queued_requests: state.queuedRequests,
+        active_requests: loaded.activeRequests,
+        queued_requests: loaded.queuedRequests,
       },
-    });
-  }
-  ex.sendJson(200, { models, hearth: { engine: state.engine.state, loading: state.loading ? { model: state.loading.modelId, progress: state.loading.progress } : null } });
+    };
+  });
+  ex.sendJson(200, {
+    models,
+    hearth: { engine: state.engine.state, max_models: state.maxModels, loading: state.loading ? { model: state.loading.modelId, progress: state.loading.progress } : null },
+  });
 }

@@ -61,9 +61,9 @@ describe('GET /v1/models', () => {
 
 describe('POST /v1/chat/completions', () => {
   it('loads the named model on demand and answers with usage', async () => {
-    expect(env.core.engine.loadedModel).toBeNull();
+    expect(env.core.fleet.primary).toBeNull();
     const reply = await client.chat.completions.create({ model: ids.tinyId, messages: user('hello there'), temperature: 0, max_tokens: 12 });
-    expect(env.core.engine.loadedModel?.modelId).toBe(ids.tinyId);
+    expect(env.core.fleet.primary?.modelId).toBe(ids.tinyId);
     expect(reply).toMatchObject({ object: 'chat.completion', model: ids.tinyId });
     expect(reply.id).toMatch(/^chatcmpl-/);
     const choice = reply.choices[0]!;
@@ -213,12 +213,13 @@ describe('POST /v1/completions and /v1/embeddings', () => {
 });
 
 describe('models on demand', () => {
-  it('switches model by file name or owner/repo when idle, and refuses to switch while a reply runs', async () => {
+  it('loads models by file name or owner/repo, keeps several resident, and serves another while a reply runs', async () => {
     const f16 = await client.chat.completions.create({ model: 'hearth-tiny-f16.gguf', messages: user('hi'), max_tokens: 2 });
     expect(f16.model).toBe(ids.looseId);
-    expect(env.core.engine.loadedModel?.modelId).toBe(ids.looseId);
     const back = await client.chat.completions.create({ model: 'hearth-test/tiny-GGUF', messages: user('hi'), max_tokens: 2 });
     expect(back.model).toBe(ids.tinyId);
+    expect(env.core.fleet.resident(ids.looseId)).toBeDefined();
+    expect(env.core.fleet.resident(ids.tinyId)).toBeDefined();
 
     const controller = new AbortController();
     const long = await client.chat.completions.create(
@@ -227,22 +228,26 @@ describe('models on demand', () => {
     );
     const iterator = long[Symbol.asyncIterator]();
     await iterator.next();
-    const busy = await expectApiError(client.chat.completions.create({ model: ids.looseId, messages: user('hi'), max_tokens: 2 }), 503, { code: 'server_busy' });
-    expect(Number(busy.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Before the fleet this was a 503 until the other reply ended.
+    const other = await client.chat.completions.create({ model: ids.looseId, messages: user('hi'), max_tokens: 2 });
+    expect(other.model).toBe(ids.looseId);
+    expect(env.core.fleet.getState().activeRequests.length).toBeGreaterThanOrEqual(1);
     controller.abort();
     await iterator.return?.();
   });
 
-  it('unloads a model the API loaded after the idle time, and only then', async () => {
-    await expect.poll(() => env.core.engine.getState().activeRequests.length).toBe(0);
+  it('unloads a model the API loaded after the idle time, and only then; the others stay', async () => {
+    await expect.poll(() => env.core.fleet.getState().activeRequests.length).toBe(0);
+    await env.core.inference.unloadModel({ modelId: ids.looseId });
     const quick = await startApiServer({ core: env.core, host: '127.0.0.1', port: 0, logger: silentLogger, idleUnloadMs: 300, loadDefaults: LOAD });
     try {
       const api = new OpenAI({ baseURL: quick.baseUrl, apiKey: 'x', maxRetries: 0 });
       await api.chat.completions.create({ model: ids.looseId, messages: user('hi'), max_tokens: 2 });
-      expect(env.core.engine.loadedModel?.modelId).toBe(ids.looseId);
+      expect(env.core.fleet.resident(ids.looseId)).toBeDefined();
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(env.core.engine.loadedModel?.modelId).toBe(ids.looseId);
-      await expect.poll(() => env.core.engine.loadedModel, { timeout: 3_000, interval: 50 }).toBeNull();
+      expect(env.core.fleet.resident(ids.looseId)).toBeDefined();
+      await expect.poll(() => env.core.fleet.resident(ids.looseId), { timeout: 3_000, interval: 50 }).toBeUndefined();
+      expect(env.core.fleet.resident(ids.tinyId)).toBeDefined();
     } finally {
       await quick.close();
     }

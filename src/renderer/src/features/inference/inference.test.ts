@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { InferenceState, LoadedModel } from '../../../../shared/dto';
 import { selectBusy, selectLoadProgress, selectLoadingModelId, useInferenceStore } from './inference';
 
-const idle: InferenceState = { engine: { state: 'idle' }, loaded: null, loading: null, activeRequests: [], queuedRequests: 0 };
+const idle: InferenceState = { engine: { state: 'idle' }, loaded: null, models: [], loading: null, activeRequests: [], queuedRequests: 0, maxModels: null };
 
 const loadedModel: LoadedModel = {
   modelId: 'a.gguf',

@@ -28,7 +28,8 @@ interface InferenceStoreState {
   applyProgress(progress: { modelId: string; progress: number }): void;
   /** Loads a model; without options the server picks the context and GPU layers that fit. */
   load(modelId: string, options?: Omit<LoadOptions, 'modelId'>): Promise<void>;
-  unload(): Promise<void>;
+  /** Unloads `modelId` (default the primary model). */
+  unload(modelId?: string): Promise<void>;
   dismissError(): void;
 }
 
@@ -73,12 +74,12 @@ export const useInferenceStore = create<InferenceStoreState>()((set, get) => ({
     }
   },
 
-  async unload() {
-    const loaded = get().state?.loaded;
+  async unload(modelId) {
+    const loaded = modelId !== undefined ? get().state?.models.find((m) => m.modelId === modelId) : get().state?.loaded;
     if (get().pending || !loaded) return;
     set({ pending: { action: 'unload', modelId: loaded.modelId }, actionError: null });
     try {
-      await api.inference.unloadModel();
+      await api.inference.unloadModel({ modelId: loaded.modelId });
     } catch (error) {
       set({
         actionError: { action: 'unload', modelId: loaded.modelId, code: errorCode(error), message: errorMessage(error) },
@@ -97,6 +98,8 @@ export const useInferenceStore = create<InferenceStoreState>()((set, get) => ({
 type S = InferenceStoreState;
 
 export const selectLoaded = (s: S): LoadedModel | null => s.state?.loaded ?? null;
+/** Whether `modelId` is resident (any of the loaded models, not only the primary one). */
+export const selectResident = (modelId: string) => (s: S): boolean => s.state?.models.some((m) => m.modelId === modelId) ?? false;
 export const selectEngineState = (s: S) => s.state?.engine.state ?? null;
 export const selectEngineError = (s: S) => s.state?.engine.lastError;
 /**

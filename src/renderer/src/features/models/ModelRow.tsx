@@ -5,7 +5,7 @@ import {
   selectActionErrorFor,
   selectBusy,
   selectLoadProgress,
-  selectLoaded,
+  selectResident,
   useInferenceStore,
 } from '../inference/inference';
 import { modelDisplayName } from './models';
@@ -98,14 +98,13 @@ function ModelSource({ model, name }: { model: ModelInfo; name: string }) {
 }
 
 function ModelActions({ modelId, label }: { modelId: string; label: string }) {
-  const loaded = useInferenceStore(selectLoaded);
+  const isLoaded = useInferenceStore(selectResident(modelId));
   const progress = useInferenceStore(selectLoadProgress(modelId));
   const busy = useInferenceStore(selectBusy);
   const unloading = useInferenceStore((s) => s.pending?.action === 'unload');
   const error = useInferenceStore(selectActionErrorFor(modelId));
   const load = useInferenceStore((s) => s.load);
   const unload = useInferenceStore((s) => s.unload);
-  const isLoaded = loaded?.modelId === modelId;
   const fit = useFitsStore(selectFit(modelId));
   const chosenContext = useFitsStore((s) => (s.chosen ? s.contextSize : undefined));
   const [warning, setWarning] = useState<string | null>(null);
@@ -133,7 +132,7 @@ function ModelActions({ modelId, label }: { modelId: string; label: string }) {
           className={secondaryButton}
           aria-label={`Unload ${label}`}
           disabled={unloading}
-          onClick={() => void unload()}
+          onClick={() => void unload(modelId)}
         >
           {unloading ? 'Unloading…' : 'Unload'}
         </button>
