@@ -38,7 +38,7 @@ function restrictImports(...pieces) {
 }
 
 export default tseslint.config(
-  { ignores: ['.tmp/**', 'out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'scripts/lint-fixtures/**'] },
+  { ignores: ['.tmp/**', 'out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'scripts/lint-fixtures/**', '**/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -21,6 +21,7 @@ import { defaultFixtureCacheDir, ensureFixtureModel } from '../src/main/fixtures
 import { startApiServer } from '../src/main/hosts/api/apiServer';
 import { WORKER_SOURCE } from '../src/main/testing/testCore';
 import { direct } from './run';
+import { streamChat } from './streamChat';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const NEW_TOKENS = 128;
@@ -38,40 +39,16 @@ interface StreamRun {
 
 /** One streamed chat completion, timed at the client. */
 async function streamOnce(baseUrl: string, content: string): Promise<StreamRun> {
-  const started = performance.now();
-  const response = await fetch(`${baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      model: 'bench.gguf',
-      messages: [{ role: 'user', content }],
-      temperature: 0,
-      max_tokens: NEW_TOKENS,
-      // As bench/run.ts's Hearth row: no repeat penalty, so every path samples the same way.
-      repeat_penalty: 1,
-      stream: true,
-      stream_options: { include_usage: true },
-    }),
+  const reply = await streamChat(`${baseUrl}/chat/completions`, {
+    model: 'bench.gguf',
+    messages: [{ role: 'user', content }],
+    temperature: 0,
+    max_tokens: NEW_TOKENS,
+    // As bench/run.ts's Hearth row: no repeat penalty, so every path samples the same way.
+    repeat_penalty: 1,
   });
-  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-  let first = 0;
-  let completionTokens = 0;
-  let buffer = '';
-  const decoder = new TextDecoder();
-  for await (const bytes of response.body) {
-    buffer += decoder.decode(bytes as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) !== -1) {
-      const frame = buffer.slice(0, end).replace(/^data: /, '');
-      buffer = buffer.slice(end + 2);
-      if (frame === '[DONE]') continue;
-      const chunk = JSON.parse(frame) as { choices: Array<{ delta?: { content?: string } }>; usage?: { completion_tokens: number } | null };
-      if (first === 0 && chunk.choices[0]?.delta?.content) first = performance.now();
-      if (chunk.usage) completionTokens = chunk.usage.completion_tokens;
-    }
-  }
-  const endedAt = performance.now();
-  return { ttftMs: first - started, tokensPerSecond: (completionTokens - 1) / ((endedAt - first) / 1000), completionTokens, endedAt };
+  const { ttftMs, completionTokens, firstAt, endedAt } = reply;
+  return { ttftMs, tokensPerSecond: (completionTokens - 1) / ((endedAt - firstAt) / 1000), completionTokens, endedAt };
 }
 
 async function throughApi(modelPath: string, threads: number) {

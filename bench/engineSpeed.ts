@@ -26,6 +26,7 @@ import { RpcClient } from '../e2e/support/rpcClient';
 import { physicalCores } from '../src/main/core/engine/threads';
 import { ensureFixtureModel, type FixturePreset } from '../src/main/fixtures/gguf/generateModel';
 import { startLlamaServer } from './llamaServer';
+import { streamChat } from './streamChat';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const NEW_TOKENS = 128;
@@ -48,42 +49,16 @@ interface Row {
 }
 
 /** One streamed chat completion: completion tokens, first-token time and end time (performance.now()). */
-async function streamOnce(baseUrl: string, model: string | undefined, content: string) {
-  const started = performance.now();
-  const response = await fetch(`${baseUrl}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    signal: AbortSignal.timeout(300_000),
-    body: JSON.stringify({
-      ...(model ? { model } : {}),
-      messages: [{ role: 'user', content }],
-      temperature: 0,
-      max_tokens: NEW_TOKENS,
-      repeat_penalty: 1,
-      // llama-server's; Hearth's generated models never emit EOS (special tokens are suppressed).
-      ignore_eos: true,
-      stream: true,
-      stream_options: { include_usage: true },
-    }),
+function streamOnce(baseUrl: string, model: string | undefined, content: string) {
+  return streamChat(`${baseUrl}/v1/chat/completions`, {
+    ...(model ? { model } : {}),
+    messages: [{ role: 'user', content }],
+    temperature: 0,
+    max_tokens: NEW_TOKENS,
+    repeat_penalty: 1,
+    // llama-server's; Hearth's generated models never emit EOS (special tokens are suppressed).
+    ignore_eos: true,
   });
-  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-  let first = 0;
-  let completionTokens = 0;
-  let buffer = '';
-  const decoder = new TextDecoder();
-  for await (const bytes of response.body) {
-    buffer += decoder.decode(bytes as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) !== -1) {
-      const frame = buffer.slice(0, end).replace(/^data: /, '');
-      buffer = buffer.slice(end + 2);
-      if (frame === '[DONE]' || !frame.startsWith('{')) continue;
-      const chunk = JSON.parse(frame) as { choices?: Array<{ delta?: { content?: string } }>; usage?: { completion_tokens: number } | null };
-      if (first === 0 && chunk.choices?.[0]?.delta?.content) first = performance.now();
-      if (chunk.usage) completionTokens = chunk.usage.completion_tokens;
-    }
-  }
-  return { ttftMs: first - started, completionTokens, endedAt: performance.now() };
 }
 
 let promptCounter = 0;

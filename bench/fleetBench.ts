@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startHearth, type HearthServer } from '../e2e/support/hearthServer';
 import { physicalCores } from '../src/main/core/engine/threads';
 import { defaultFixtureCacheDir, ensureFixtureModel } from '../src/main/fixtures/gguf/generateModel';
+import { streamChat } from './streamChat';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const NEW_TOKENS = 128;
@@ -34,38 +35,13 @@ async function apiBase(server: HearthServer): Promise<string> {
 let prompt = 0;
 /** One streamed completion: completion tokens, time to first token, end time. */
 async function stream(base: string, model: string, maxTokens = NEW_TOKENS) {
-  const started = performance.now();
-  const response = await fetch(`${base}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    signal: AbortSignal.timeout(300_000),
-    body: JSON.stringify({
-      model,
-      messages: [{ role: 'user', content: `Run ${++prompt}: tell me about the history of bread.` }],
-      temperature: 0,
-      max_tokens: maxTokens,
-      stream: true,
-      stream_options: { include_usage: true },
-    }),
+  const reply = await streamChat(`${base}/v1/chat/completions`, {
+    model,
+    messages: [{ role: 'user', content: `Run ${++prompt}: tell me about the history of bread.` }],
+    temperature: 0,
+    max_tokens: maxTokens,
   });
-  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-  let first = 0;
-  let tokens = 0;
-  let buffer = '';
-  const decoder = new TextDecoder();
-  for await (const bytes of response.body) {
-    buffer += decoder.decode(bytes as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) !== -1) {
-      const frame = buffer.slice(0, end).replace(/^data: /, '');
-      buffer = buffer.slice(end + 2);
-      if (!frame.startsWith('{')) continue;
-      const chunk = JSON.parse(frame) as { choices?: Array<{ delta?: { content?: string } }>; usage?: { completion_tokens: number } | null };
-      if (first === 0 && chunk.choices?.[0]?.delta?.content) first = performance.now();
-      if (chunk.usage) tokens = chunk.usage.completion_tokens;
-    }
-  }
-  return { tokens, ttftMs: first - started, endedAt: performance.now() };
+  return { tokens: reply.completionTokens, ttftMs: reply.ttftMs, endedAt: reply.endedAt };
 }
 
 async function aggregate(base: string, models: string[]): Promise<number> {

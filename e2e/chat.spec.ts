@@ -8,6 +8,7 @@ import { demoConversation } from './support/demoChat';
 import { startHearth, type HearthServer } from './support/hearthServer';
 import { MODELS, populateE2eModels } from './support/models';
 import { RpcClient } from './support/rpcClient';
+import { startWithParametersOpen } from './support/layout';
 
 // The chat workspace against the real `hearth serve` and llama.cpp: conversations owned by core.
 let server: HearthServer;
@@ -20,7 +21,9 @@ test.beforeAll(async () => {
   server = await startHearth({ dataDir: join(root, 'data'), modelsDir: join(root, 'models'), populate: populateE2eModels });
   rpc = await RpcClient.connect(server.origin, server.token);
 });
-test.beforeEach(async () => {
+test.beforeEach(async ({ page }) => {
+  // Parameters start closed on a first run; these tests use them throughout.
+  await startWithParametersOpen(page);
   const state = await rpc.call<InferenceState>('inference.getState');
   if (state.loaded?.modelId !== MODELS.small.id || state.loaded.settings.contextSize !== 1024) await rpc.call('inference.loadModel', { modelId: MODELS.small.id, contextSize: 1024, force: true });
 });

@@ -3,6 +3,7 @@ import type { InferenceState } from '../src/shared/dto';
 import { startHearth, type HearthServer } from './support/hearthServer';
 import { MODELS, populateE2eModels } from './support/models';
 import { RpcClient } from './support/rpcClient';
+import { openParameters } from './support/layout';
 
 // Several callers on one engine: two browser tabs chatting at once, a tab that reloads mid-reply.
 let server: HearthServer;
@@ -30,6 +31,7 @@ test('two tabs chat at the same time; each sees only its own reply', async ({ br
   const [first, second] = await Promise.all([browser.newPage(), browser.newPage()]);
   await Promise.all([openChat(first), openChat(second)]);
   // Replies of a bounded length, so two at once finish in seconds even on a busy machine.
+  await Promise.all([openParameters(first), openParameters(second)]);
   await Promise.all([first, second].map((page) => page.getByLabel('Max tokens').fill('160')));
   await first.getByRole('textbox', { name: 'Message', exact: true }).fill('first tab asks about rivers');
   await second.getByRole('textbox', { name: 'Message', exact: true }).fill('second tab asks about mountains');
@@ -54,16 +56,18 @@ test('two tabs chat at the same time; each sees only its own reply', async ({ br
   await Promise.all([first.close(), second.close()]);
 });
 
-test('reloading the page mid-reply stops that reply, and the next message works at once', async ({ page }) => {
+test('a reply keeps running through a page reload (core owns it); Stop in the reloaded page ends it and the next message works at once', async ({ page }) => {
   await openChat(page);
   await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Write a very long answer');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await lastReply(page).textContent())?.length ?? 0).toBeGreaterThan(20);
   expect((await rpc.call<InferenceState>('inference.getState')).activeRequests).toHaveLength(1);
   await page.reload();
-  // The closed socket cancelled the generation in the engine.
+  // Before replies belonged to core, the closed socket cancelled it; now the page attaches again.
+  expect((await rpc.call<InferenceState>('inference.getState')).activeRequests).toHaveLength(1);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(lastReply(page).getByTestId('reply-stats')).toContainText('stopped by you');
   await expect.poll(async () => (await rpc.call<InferenceState>('inference.getState')).activeRequests.length, { timeout: 5_000 }).toBe(0);
-  await page.getByRole('navigation').getByRole('link', { name: 'Chat' }).click();
   await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Are you free again?');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await lastReply(page).textContent())?.length ?? 0).toBeGreaterThan(20);
@@ -82,7 +86,7 @@ test('with one sequence, a second tab waits in line, says so, and runs when the 
   await second.keyboard.press('Enter');
   await expect(lastReply(second).getByRole('status')).toHaveText('Waiting for a free slot: next in line…');
   expect((await rpc.call<InferenceState>('inference.getState')).queuedRequests).toBe(1);
-  await expect(first.getByTestId('status-replies')).toHaveText('replies: 1/1 · 1 waiting');
+  await expect(first.getByTestId('status-replies')).toHaveText('replies running: 1 of 1 · 1 waiting');
   await first.getByRole('button', { name: 'Stop' }).click();
   await expect(lastReply(first).getByTestId('reply-stats')).toContainText('stopped by you');
   await expect.poll(async () => (await lastReply(second).textContent())?.length ?? 0).toBeGreaterThan(30);

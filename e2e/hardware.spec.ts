@@ -121,7 +121,7 @@ test('the model bar shows predicted against measured memory of the load', async 
     await open(page, 'Chat');
     await expect(page.getByTestId('model-bar-name')).toHaveText(MODELS.small.name);
     if (loaded.memory) {
-      await expect(page.getByTestId('model-bar-memory')).toHaveText(/^RAM .+ measured · .+ predicted at full context \([+−±][\d.]+ %\)$/);
+      await expect(page.getByTestId('model-bar-memory')).toHaveText(/^RAM [\d.]+ [KMG]?B in use · ([\d.]+ % (above|below) the estimate|as estimated)$/);
     } else {
       await expect(page.getByTestId('model-bar-memory')).toHaveCount(0);
     }

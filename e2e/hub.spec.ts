@@ -92,7 +92,11 @@ test('search, open a repo, Download & load through a dropped connection, then ch
   hub.dropCdnAfter(Math.floor(recommended.sizeBytes / 3));
   const before = hub.requests.length;
   await row.getByRole('button', { name: `Download & load ${quant}`, exact: true }).click();
+  // The panel opens on demand only (from the status bar's indicator), never by itself.
   const panel = page.getByRole('complementary', { name: 'Downloads' });
+  await expect(row.getByRole('progressbar')).toBeVisible();
+  await expect(panel).toHaveCount(0);
+  await page.getByTestId('status-downloads').click();
   await expect(panel).toBeVisible();
   const item = panel.getByRole('listitem', { name: recommended.name });
   const bar = item.getByRole('progressbar');
@@ -131,6 +135,7 @@ test('a file corrupted in transit fails its hash check: the panel says so and no
     await expect(row).toContainText('Selected');
 
     await row.getByRole('button', { name: 'Download Q8_0', exact: true }).click();
+    await page.getByTestId('status-downloads').click();
     const item = page.getByRole('complementary', { name: 'Downloads' }).getByRole('listitem', { name: 'hearth-tiny-Q8_0.gguf' });
     await expect(item.getByRole('alert')).toContainText('sha256 mismatch');
     await expect(row.getByRole('alert')).toContainText('sha256 mismatch');
@@ -152,9 +157,11 @@ test('a gated repo without a token says to accept its terms and set HF_TOKEN', a
   await expect(result).toContainText('Custom licence: read its terms before commercial use.');
   await result.getByRole('link', { name: GATED_REPO }).click();
 
-  await expect(page.getByRole('note')).toContainText('accept the terms on huggingface.co and set HF_TOKEN');
+  await expect(page.getByRole('note').filter({ hasText: 'This repo is gated' })).toContainText('accept the terms on huggingface.co and set HF_TOKEN');
   const row = quantTable(page, GATED_REPO).getByRole('row').filter({ hasText: 'Q4_0' });
   await row.getByRole('button', { name: 'Download Q4_0', exact: true }).click();
+  // Its Llama licence is confirmed first (see licence.spec.ts), then the Hub's gate answers.
+  await row.getByRole('button', { name: 'I understand' }).click();
   await expect(row.getByRole('alert')).toContainText(/gated: accept its terms on huggingface\.co and set HF_TOKEN/);
   expect(await filesBelow(join(server.modelsDir, GATED_REPO))).toEqual([]);
 });
@@ -188,6 +195,7 @@ test('a download interrupted by a restart continues in the next process and comp
     await page.goto(first.url);
     await page.evaluate((hash) => (window.location.hash = hash), `#/discover/${TINY_REPO}`);
     await quantTable(page, TINY_REPO).getByRole('button', { name: 'Download F16', exact: true }).click();
+    await page.getByTestId('status-downloads').click();
     const bar = page.getByRole('complementary', { name: 'Downloads' }).getByRole('listitem', { name: file }).getByRole('progressbar');
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 10_000 }).toBeGreaterThanOrEqual(10);
     expect(await first.stop()).toBe(0);

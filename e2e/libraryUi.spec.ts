@@ -81,4 +81,13 @@ test('Import by path links a file into the models folder and lists it', async ({
   await expect(page.getByText(/^Imported /)).toBeVisible();
   await expect(rowWith(page, 'loose-tiny.gguf')).toHaveCount(1);
   expect((await stat(source)).isFile()).toBe(true);
+
+  // Deleting the link frees no disk space, and the dialog says so (not "removes … MB from disk").
+  await rowWith(page, 'loose-tiny.gguf').getByRole('button', { name: /^Delete / }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('removes the link');
+  await expect(dialog).not.toContainText('from disk');
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(rowWith(page, 'loose-tiny.gguf')).toHaveCount(0);
+  expect((await stat(source)).isFile()).toBe(true);
 });

@@ -66,7 +66,7 @@ test('pull owner/repo picks the Recommended model, says why, and verifies it', a
   const result = await pull(TINY_REPO).done;
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  const why = /^Recommended: (hearth-tiny-\w+\.gguf) \(\d+\.\d (KB|MB), (Full GPU offload|Partial GPU offload|Fits in RAM \(CPU\)) at \d+ tokens of context\) — \w+: the most precise quantization that .+\.$/m.exec(result.stdout);
+  const why = /^Recommended: (hearth-tiny-\w+\.gguf) \(\d+\.\d (KB|MB), (Full GPU offload|Partial GPU offload|Fits in RAM \(CPU\)) at \d+ tokens of context\): \w+ — fits .+, about [\d.]+ tok\/s .+, .*quality loss.*\.$/m.exec(result.stdout);
   expect(why, result.stdout).not.toBeNull();
   const name = why![1]!;
   expect(await sha256Of(join(modelsDir, TINY_REPO, name))).toBe(hub.file(TINY_REPO, name)?.sha256);

@@ -63,7 +63,7 @@ test('the printed URL opens the app, sets a session cookie, and drops the token 
   expect(response?.status()).toBe(200);
   expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
   await expect(page).toHaveTitle('Hearth');
-  await expect(page.getByRole('navigation')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await expect.poll(() => page.url()).not.toContain('token=');
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === `hearth_token_${server.port}`);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startHearth, type HearthServer } from './support/hearthServer';
@@ -7,6 +8,16 @@ import { populateE2eModels } from './support/models';
 // The Server view: start the local API server from the UI with a generated key, call it from this
 // test process, watch the request arrive in the live log, stop it. The real built app.
 let server: HearthServer;
+/** A port nothing listens on now (the default 1234 may be taken on the test machine). */
+let apiPort: number;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 test.beforeAll(async () => {
   server = await startHearth({ populate: populateE2eModels });
@@ -26,10 +37,11 @@ test('starts the API server with a generated key, logs a request live, and stops
   const statusBar = page.getByRole('status', { name: 'Status bar' });
   await expect(statusBar.getByRole('link', { name: 'API server: off' })).toBeVisible();
 
-  // Port 0: any free one (the base URL shows the real one).
+  // The default is 1234; a port known to be free here.
   const port = page.getByLabel('Port');
   await expect(port).toHaveValue('1234');
-  await port.fill('0');
+  apiPort = await freePort();
+  await port.fill(String(apiPort));
   await expect(page.getByText('Settings apply when the server starts.')).toBeVisible();
 
   await page.getByRole('button', { name: 'Generate key' }).click();
@@ -41,7 +53,7 @@ test('starts the API server with a generated key, logs a request live, and stops
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-checked', 'true');
   const baseUrl = (await page.getByTestId('server-base-url').textContent())!;
-  expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+  expect(baseUrl).toBe(`http://127.0.0.1:${apiPort}/v1`);
   await expect(statusBar.getByRole('link', { name: `API: ${baseUrl}` })).toBeVisible();
   // The key is not shown any more; this page can still copy it.
   await expect(page.getByLabel(/New API key/)).toHaveCount(0);
@@ -72,7 +84,7 @@ test('starts the API server with a generated key, logs a request live, and stops
 
   // Settings were kept for the next start (key included).
   const saved = JSON.parse(await readFile(join(server.dataDir, 'settings.json'), 'utf8')) as { server: { apiKey?: string; port: number } };
-  expect(saved.server).toMatchObject({ apiKey: key, port: 0, host: '127.0.0.1' });
+  expect(saved.server).toMatchObject({ apiKey: key, port: apiPort, host: '127.0.0.1' });
 
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-checked', 'false');
@@ -83,7 +95,7 @@ test('starts the API server with a generated key, logs a request live, and stops
 test('a change while running waits for a confirmed restart, and a port in use is reported at the toggle', async ({ page }) => {
   await openServer(page);
   const toggle = page.getByRole('switch', { name: 'API server' });
-  await expect(page.getByLabel('Port')).toHaveValue('0');
+  await expect(page.getByLabel('Port')).toHaveValue(String(apiPort));
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-checked', 'true');
   const first = (await page.getByTestId('server-base-url').textContent())!;
@@ -92,7 +104,8 @@ test('a change while running waits for a confirmed restart, and a port in use is
   await page.getByRole('button', { name: 'Restart with these settings' }).click();
   await page.getByRole('button', { name: 'Restart', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Restart with these settings' })).toHaveCount(0);
-  await expect(page.getByTestId('server-base-url')).not.toHaveText(first);
+  // A restart stays on its port: clients keep working.
+  await expect(page.getByTestId('server-base-url')).toHaveText(first);
 
   // The web server's own port is taken: the start fails with the reason, beside the toggle.
   await toggle.click();

@@ -8,8 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../shared/errors';
 import type { HardwareSnapshot, ModelFit } from '../shared/dto';
-import { parseArgs, USAGE, type HardwareOptions, type PullOptions, type RunOptions, type ServeOptions } from './cli/args';
+import { parseArgs, USAGE, type BenchOptions, type HardwareOptions, type PullOptions, type RunOptions, type ServeOptions } from './cli/args';
+import { benchCommand } from './cli/bench';
 import { psCommand } from './cli/ps';
+import { labCommand } from './cli/lab';
 import { runCommand } from './cli/run';
 import { EXIT_INTERRUPTED, pullCommand } from './cli/pull';
 import { stdoutOutput, terminalAsk } from './cli/prompt';
@@ -182,6 +184,23 @@ export async function run(options: RunOptions): Promise<void> {
   setTimeout(() => process.exit(), 1_000).unref();
 }
 
+/** `hearth bench`: a core of its own; the benchmark itself runs in an engine process of its own. */
+export async function bench(options: BenchOptions): Promise<void> {
+  const { dataDir, modelsDir } = options;
+  const config = resolveStartupConfig({ ...(dataDir !== undefined ? { dataDir } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}) });
+  const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
+  const interrupt = new AbortController();
+  const onSignal = (): void => (interrupt.signal.aborted ? process.exit(EXIT_INTERRUPTED) : interrupt.abort());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const core = await createHeadlessCore(config, logger);
+  const code = await benchCommand(options, { core, out: stdoutOutput(), err: (text) => void process.stderr.write(text), signal: interrupt.signal });
+  await core.dispose('hearth bench is done.');
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exitCode = code;
+  setTimeout(() => process.exit(), 1_000).unref();
+}
+
 /**
  * The library as the app sees it (models folder plus the folders added in settings), without the
  * rest of the core: `ls` and `rm` need no engine.
@@ -229,6 +248,22 @@ export async function main(argv: string[]): Promise<void> {
     case 'run':
       await run(command.options);
       return;
+    case 'bench':
+      await bench(command.options);
+      return;
+    case 'lab': {
+      // A core of its own, like `hearth run`; Ctrl-C cancels the run and keeps the files finished.
+      const { dataDir, modelsDir, threads } = command.options;
+      const config = resolveStartupConfig({ ...(dataDir !== undefined ? { dataDir } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}), ...(threads !== undefined ? { threads } : {}) });
+      const core = await createHeadlessCore(config, createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error'));
+      const interrupt = new AbortController();
+      process.on('SIGINT', () => (interrupt.signal.aborted ? process.exit(130) : interrupt.abort()));
+      const err = (text: string): void => void process.stderr.write(text);
+      process.exitCode = await labCommand(command.options, { core, out: (text) => void process.stdout.write(text), err, terminal: process.stderr.isTTY === true, signal: interrupt.signal });
+      await core.dispose('hearth lab is done.');
+      setTimeout(() => process.exit(), 1_000).unref();
+      return;
+    }
     case 'ps': {
       const say = (text: string): void => void process.stdout.write(text);
       process.exitCode = await psCommand(command.options, { target: resolveApiClient(command.options), say, err: (text) => process.stderr.write(text) });

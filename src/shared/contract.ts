@@ -9,6 +9,11 @@ import { downloadIdArgsSchema, downloadStartArgsSchema, hubFitArgsSchema, hubRep
 import { chatArgsSchema, embedArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema, unloadArgsSchema } from './schemas';
 import type { ChatDetail, ChatExport, ChatList, ChatReplyChunk, ChatReplyResult, ChatSearchHit, ChatSummary } from './chatDto';
 import { presetDeleteArgsSchema, presetSaveArgsSchema, type Preset } from './presets';
+import type { BenchOverview, BenchProgress, BenchResult, RecommendPreference } from './benchDto';
+import { benchRunArgsSchema, recommendationPreferenceArgsSchema } from './benchSchemas';
+import { licenceAcceptArgsSchema, licenceCheckArgsSchema, type LicenceCheck, type StarterList } from './licenceDto';
+import type { LabExport, LabGroup, LabProgress, LabRun } from './labDto';
+import { labExportArgsSchema, labRunArgsSchema } from './labSchemas';
 import {
   chatCreateArgsSchema,
   chatEditMessageArgsSchema,
@@ -87,6 +92,12 @@ export const contract = {
   'hub.getRepo': method<HubRepoDetail>()(hubRepoArgsSchema),
   /** Fit label, memory and Recommended of each model of a repo, from the remote headers only. */
   'hub.estimateFits': method<RemoteRepoFit>()(hubFitArgsSchema),
+  /** The first-run screen's three starter models for this machine (data file + Hub listing), with size, fit and licence; one is `recommended`. */
+  'hub.listStarters': method<StarterList>()(noArgsSchema),
+  /** The licence family of a model from its licence id, card licence name or `general.license`, with its notable terms and whether the user confirmed it. */
+  'hub.checkLicence': method<LicenceCheck>()(licenceCheckArgsSchema),
+  /** Remembers "I understand" for a restrictive licence family (settings), so its next downloads do not ask again. */
+  'hub.acceptLicence': method<{ accepted: string[] }>()(licenceAcceptArgsSchema),
 
   /** Every download this session knows (running, queued, paused, finished, failed). */
   'downloads.list': method<DownloadStatus[]>()(noArgsSchema),
@@ -117,9 +128,16 @@ export const contract = {
   'chats.import': method<ChatSummary>()(chatImportArgsSchema),
   /**
    * Appends a user message and replies; streams {@link ChatReplyChunk}s to the caller. BUSY while
-   * this chat has a reply running. Stop with `chats.stop` or by aborting the call.
+   * this chat has a reply running. Stop it with `chats.stop`: the reply belongs to core, so aborting
+   * the call (or closing the page) only ends this caller's stream, and the reply runs on.
    */
   'chats.send': streaming<ChatReplyResult, ChatReplyChunk>()(chatSendArgsSchema),
+  /**
+   * Streams the reply running in a chat to this caller too (a reloaded page, another tab): its
+   * `started` chunk and the text so far at once, then the rest as it comes. Resolves with the reply
+   * as stored when it ends, or `{reply: null}` at once when no reply is running (read the chat again).
+   */
+  'chats.attachReply': streaming<{ reply: ChatReplyResult | null }, ChatReplyChunk>()(chatIdArgsSchema),
   'chats.stop': method<{ stopped: boolean }>()(chatIdArgsSchema),
   /** A new version of a reply (earlier versions stay, see `chats.switchVersion`); streams like `chats.send`. */
   'chats.regenerate': streaming<ChatReplyResult, ChatReplyChunk>()(chatRegenerateArgsSchema),
@@ -147,6 +165,37 @@ export const contract = {
   'server.stop': method<ApiServerStatus>()(noArgsSchema),
   /** The API server's request log (time, method, path, model, status, tokens, duration ms), oldest first. */
   'server.getLog': method<ApiLogPage>()(serverLogArgsSchema),
+
+  /** Library files grouped as quantizations of one model (same architecture, parameter and layer count), largest file first. */
+  'lab.listGroups': method<LabGroup[]>()(noArgsSchema),
+  /**
+   * Measures two or more files of one model side by side in an engine process of its own (the
+   * loaded model is untouched): size, load time, RAM, pp/tg tok/s, and quality against the base
+   * (llama-perplexity's method); streams {@link LabProgress}. BUSY while another run goes; cancel
+   * with `lab.cancel` or by aborting the call. The run is kept (per machine) when a file finished.
+   */
+  'lab.run': streaming<LabRun, LabProgress>()(labRunArgsSchema),
+  'lab.cancel': method<{ cancelled: boolean }>()(noArgsSchema),
+  /** This machine's lab runs, newest first. */
+  'lab.listResults': method<LabRun[]>()(noArgsSchema),
+  /** A run as CSV, JSON or Markdown text, with a file name to save it under. */
+  'lab.export': method<LabExport>()(labExportArgsSchema),
+
+  /**
+   * Benchmarks a library model on this machine, llama-bench's pp512 and tg128 (tok/s), time to
+   * first token, load time and memory, for each thread count (default 1 to the physical cores), in
+   * an engine process of its own (the loaded model is untouched); streams {@link BenchProgress}.
+   * Keeps the result: loads of that model then default to its fastest thread count, and the
+   * machine profile (bandwidth) to what it implies. BUSY while replies run or another benchmark
+   * does; cancel by aborting the call.
+   */
+  'bench.run': streaming<BenchResult, BenchProgress>()(benchRunArgsSchema),
+  /** This machine's profile (CPU / GPU bandwidth, measured or default), its benchmarks newest first, and the tuned thread counts. */
+  'bench.getResults': method<BenchOverview>()(noArgsSchema),
+  /** What the Recommended file favours: `balanced` (default), `quality` or `speed`. */
+  'recommendation.getPreference': method<{ preference: RecommendPreference }>()(noArgsSchema),
+  /** Sets it (settings.json); the next fit estimates use it. */
+  'recommendation.setPreference': method<{ preference: RecommendPreference }>()(recommendationPreferenceArgsSchema),
 } as const;
 
 export type Contract = typeof contract;

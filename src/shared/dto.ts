@@ -4,6 +4,7 @@
  */
 
 import type { KvCacheType } from './schemas';
+import type { FileTradeoff } from './benchDto';
 
 /** GGUF metadata Hearth shows for a model file. */
 export interface ModelMetadata {
@@ -47,6 +48,8 @@ export interface ModelInfo {
   metadata?: ModelMetadata;
   /** The library folder (one of `library.listFolders`) the model is in. Always set by the library. */
   folder?: { path: string; kind: LibraryFolderKind };
+  /** A symbolic link (e.g. a `link` import): deleting it removes the link, never the file it points to. */
+  linked?: boolean;
 }
 
 /**
@@ -314,12 +317,14 @@ export interface ModelFit {
   /** Null when the file cannot be estimated; `error` says why. */
   estimate: FitEstimate | null;
   error?: string;
-  /** The highest-precision file of its model (same folder / same name) with the best label. */
+  /** The file of its model (same folder / same name) the recommendation picks (fit, predicted speed and quality, by the preference). */
   recommended: boolean;
   /** Why it is (or is not) recommended, one line; set on recommended files. */
   recommendation?: string;
   /** Bits per weight of the file (size over parameters), for comparing quantizations. */
   bitsPerWeight: number;
+  /** Predicted speed here and quality loss vs F16; absent without an estimate. */
+  tradeoff?: FileTradeoff;
 }
 
 /** Predicted and measured memory of a load, for the "estimate that is checked" promise. */

@@ -4,6 +4,7 @@
  * in bytes, speeds in bytes per second, times in seconds where named so.
  */
 import type { FitEstimate } from './dto';
+import type { FileTradeoff } from './benchDto';
 
 /** Search order; the Hub always sorts descending for us (most first / newest first). */
 export type HubSort = 'downloads' | 'likes' | 'lastModified';
@@ -66,6 +67,8 @@ export interface HubRepo {
   /** Commit sha the listing was taken at; download by this to get exactly these files. */
   sha: string;
   license?: string;
+  /** The model card's `license_name`, how `license: other` repos name their licence (e.g. `qwen-research`). */
+  licenseName?: string;
   gated: HubGated;
   /** GGUF models, ordered by quantization (smallest bits first), then name. */
   files: HubGgufFile[];
@@ -93,7 +96,7 @@ export interface RemoteFileFit {
   /** Null when the header could not be read or estimated; `error` says why. */
   estimate: FitEstimate | null;
   error?: string;
-  /** The highest-precision model of the repo with the best label. */
+  /** The file the recommendation picks for this machine (fit, predicted speed and quality, by the preference). */
   recommended: boolean;
   /** Why it is recommended, one line; set on the recommended model. */
   recommendation?: string;
@@ -103,6 +106,8 @@ export interface RemoteFileFit {
   parameterCount?: number;
   /** Bytes transferred to read the header(s) of all parts; 0 when they came from the cache. */
   headerBytesRead: number;
+  /** Predicted speed here and quality loss vs F16; absent without an estimate. */
+  tradeoff?: FileTradeoff;
 }
 
 export interface RemoteRepoFit {

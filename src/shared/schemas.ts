@@ -70,6 +70,8 @@ export const loadOptionsSchema = z
     mmap: z.boolean().optional(),
     /** Load even when the estimate says it will not fit (the user was warned). */
     force: z.boolean().optional(),
+    /** Keep the settings given here for this model: later loads that do not give them use them (the user's Load settings). */
+    remember: z.boolean().optional(),
   })
   .strict();
 

@@ -72,6 +72,44 @@ export interface RunOptions {
   threads?: number;
 }
 
+/** `hearth bench <model>`: the machine benchmark of one library model. */
+export interface BenchOptions {
+  /** Library id, file name (with or without `.gguf`) or `owner/repo`, as `hearth run` takes it. */
+  model: string;
+  /** Thread counts to measure (default 1 to the physical cores). */
+  threads?: number[];
+  /** Tokens of the pp test (default 512). */
+  promptTokens?: number;
+  /** Tokens of the tg test (default 128). */
+  genTokens?: number;
+  /** Repetitions of each test (default 2). */
+  repetitions?: number;
+  /** The result as JSON on stdout (progress on stderr). */
+  json: boolean;
+  dataDir?: string;
+  modelsDir?: string;
+}
+
+/** `hearth lab <model> <model> …`: the quantization lab on files of one model. */
+export interface LabOptions {
+  /** Two or more library models (id, file name with or without `.gguf`). */
+  models: string[];
+  /** The user's text file; default the bundled sample. */
+  textFile?: string;
+  /** Tokens per chunk (default 512). */
+  contextSize?: number;
+  /** At most this many chunks (default all the text holds). */
+  chunks?: number;
+  /** The reference file (default the largest). */
+  base?: string;
+  /** Keep the base's log-probabilities in this file (llama-perplexity's --kl-divergence-base format). */
+  logitsFile?: string;
+  json: boolean;
+  threads?: number;
+  dataDir?: string;
+  modelsDir?: string;
+}
+
 /** `hearth ps`: what a running `hearth serve --api-port N` has loaded, asked over its API. */
 export interface PsOptions {
   /** The API's port (default HEARTH_API_PORT, else 1234). */
@@ -86,6 +124,8 @@ export interface PsOptions {
 export type Command =
   | { name: 'run'; options: RunOptions }
   | { name: 'ps'; options: PsOptions }
+  | { name: 'lab'; options: LabOptions }
+  | { name: 'bench'; options: BenchOptions }
   | { name: 'serve'; options: ServeOptions }
   | { name: 'pull'; options: PullOptions }
   | { name: 'rm'; options: RmOptions }
@@ -104,6 +144,8 @@ Commands:
   rm        Delete a model from the models folder: hearth rm <model id or file name>
   run       Chat with a model in the terminal: hearth run <model> [prompt] (one reply with a prompt)
   ps        What a running hearth serve --api-port has loaded: memory, context, requests
+  lab       Compare quantizations of one model: hearth lab <model> <model> … (size, speed, quality)
+  bench     Benchmark a model on this machine: hearth bench <model> (pp512, tg128, per thread count)
   help      Show this help
 
 serve options:
@@ -151,6 +193,28 @@ Ctrl-C stops the reply, Ctrl-D or /bye exits; without a terminal the prompt is r
   --data-dir D      Settings (env HEARTH_DATA_DIR)
   --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
 
+bench options (llama-bench's pp and tg tests in an engine process of its own; the fastest thread
+count becomes the default for that model, and the machine profile the bandwidth it implies):
+  --threads LIST    Thread counts to measure, e.g. 1,2,4 (default 1 to the physical cores)
+  --prompt N        Tokens of the prompt-processing test (default 512)
+  --gen N           Tokens of the generation test (default 128)
+  --repetitions N   Repetitions of each test, the mean is kept (default 2)
+  --json            The result as JSON on stdout
+  --data-dir D      Where results are kept (env HEARTH_DATA_DIR)
+  --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
+
+lab options (files of one model measured one after another in an engine process of their own;
+quality against the largest file, as llama-perplexity --kl-divergence computes it):
+  --text FILE       The text to score (default: a bundled sample, ~8,500 characters); at least 2 chunks
+  --context N       Tokens per chunk (64 to 8192; default 512)
+  --chunks N        Use at most N chunks (default all the text holds)
+  --base M          The reference file (default the largest, the most precise)
+  --logits FILE     Keep the base's log-probabilities in FILE (llama-perplexity's format)
+  --json            The run as JSON on stdout (progress on stderr)
+  --threads N       Threads (env HEARTH_THREADS)
+  --data-dir D      Where results are kept (env HEARTH_DATA_DIR)
+  --models-dir M    GGUF models (env HEARTH_MODELS_DIR)
+
 ps options:
   --api-port N      Port of the running server's API (env HEARTH_API_PORT; default 1234)
   --api-host H      Its host (default 127.0.0.1)
@@ -171,6 +235,8 @@ export function parseArgs(argv: string[]): Command {
   if (name === 'pull' || name === 'rm') return parseModelCommand(name, rest);
   if (name === 'run') return parseRun(rest);
   if (name === 'ps') return parsePs(rest);
+  if (name === 'lab') return parseLab(rest);
+  if (name === 'bench') return parseBench(rest);
   if (name !== 'serve' && name !== 'ls' && name !== 'hardware') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);
 
   const flags = readFlags(rest, name === 'hardware' ? HARDWARE_FLAGS : name === 'serve' ? SERVE_API_FLAGS : SERVE_FLAGS);
@@ -260,6 +326,47 @@ function parseRun(args: string[]): Command {
   return { name: 'run', options };
 }
 
+function parseBench(args: string[]): Command {
+  const positional: string[] = [];
+  const flags = readFlags(args, BENCH_FLAGS, positional);
+  if (positional.length !== 1) throw new AppError('BAD_REQUEST', 'hearth bench takes one model: its id, file name or owner/repo (hearth ls lists them).');
+  const options: BenchOptions = { model: positional[0]!, json: flags.has('json') };
+  const threads = flags.get('threads');
+  if (threads !== undefined) {
+    const counts = threads.split(',').map((part) => parseInteger('threads', part.trim(), 1, 256));
+    options.threads = [...new Set(counts)];
+  }
+  const prompt = flags.get('prompt');
+  if (prompt !== undefined) options.promptTokens = parseInteger('prompt', prompt, 1, 8192);
+  const gen = flags.get('gen');
+  if (gen !== undefined) options.genTokens = parseInteger('gen', gen, 1, 4096);
+  const repetitions = flags.get('repetitions');
+  if (repetitions !== undefined) options.repetitions = parseInteger('repetitions', repetitions, 1, 10);
+  const dataDir = flags.get('data-dir');
+  if (dataDir !== undefined) options.dataDir = dataDir;
+  const modelsDir = flags.get('models-dir');
+  if (modelsDir !== undefined) options.modelsDir = modelsDir;
+  return { name: 'bench', options };
+}
+
+function parseLab(args: string[]): Command {
+  const models: string[] = [];
+  const flags = readFlags(args, LAB_FLAGS, models);
+  if (models.length < 2) throw new AppError('BAD_REQUEST', 'hearth lab needs two or more models of one model family (hearth ls lists them).');
+  const options: LabOptions = { models, json: flags.has('json') };
+  const context = flags.get('context');
+  if (context !== undefined) options.contextSize = parseInteger('context', context, 64, 8192);
+  const chunks = flags.get('chunks');
+  if (chunks !== undefined) options.chunks = parseInteger('chunks', chunks, 1, 10_000);
+  const threads = flags.get('threads');
+  if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
+  for (const [flag, key] of [['text', 'textFile'], ['base', 'base'], ['logits', 'logitsFile'], ['data-dir', 'dataDir'], ['models-dir', 'modelsDir']] as const) {
+    const value = flags.get(flag);
+    if (value !== undefined) options[key] = value;
+  }
+  return { name: 'lab', options };
+}
+
 function parsePs(args: string[]): Command {
   const flags = readFlags(args, PS_FLAGS);
   const options: PsOptions = { json: flags.has('json') };
@@ -298,6 +405,26 @@ const RM_FLAGS: FlagSet = new Map([
   ['data-dir', false],
 ]);
 const RUN_FLAGS: FlagSet = new Map(['max-tokens', 'temperature', 'context', 'threads', 'data-dir', 'models-dir'].map((key) => [key, false]));
+const BENCH_FLAGS: FlagSet = new Map([
+  ['threads', false],
+  ['prompt', false],
+  ['gen', false],
+  ['repetitions', false],
+  ['json', true],
+  ['data-dir', false],
+  ['models-dir', false],
+]);
+const LAB_FLAGS: FlagSet = new Map([
+  ['text', false],
+  ['context', false],
+  ['chunks', false],
+  ['base', false],
+  ['logits', false],
+  ['json', true],
+  ['threads', false],
+  ['data-dir', false],
+  ['models-dir', false],
+]);
 const PS_FLAGS: FlagSet = new Map([
   ['api-port', false],
   ['api-host', false],

@@ -59,9 +59,9 @@ describe('choosePullModel', () => {
 
   it('picks the Recommended model and says why in one line', async () => {
     const [q4, q8, f16] = REPO.files as [HubGgufFile, HubGgufFile, HubGgufFile];
-    const d = deps([fit(q4, 'cpu'), fit(q8, 'cpu', { recommended: true, recommendation: 'Q8_0: the most precise quantization that fits in RAM' }), fit(f16, 'too-large')]);
+    const d = deps([fit(q4, 'cpu'), fit(q8, 'cpu', { recommended: true, recommendation: 'Q8_0 — fits in RAM (200 B of 8.0 GB free), about 9 tok/s here, under 0.1 % quality loss vs F16' }), fit(f16, 'too-large')]);
     expect((await choosePullModel(options('o/r'), d)).file.name).toBe('m-Q8_0.gguf');
-    expect(d.said.at(-1)).toBe('Recommended: m-Q8_0.gguf (200 B, Fits in RAM (CPU) at 4096 tokens of context) — Q8_0: the most precise quantization that fits in RAM.');
+    expect(d.said.at(-1)).toBe('Recommended: m-Q8_0.gguf (200 B, Fits in RAM (CPU) at 4096 tokens of context): Q8_0 — fits in RAM (200 B of 8.0 GB free), about 9 tok/s here, under 0.1 % quality loss vs F16.');
   });
 
   it('when nothing fits: asks on a terminal, takes the smallest with --yes, refuses otherwise', async () => {

@@ -1,6 +1,7 @@
 /**
  * Which model `hearth pull` downloads: the one the reference or `--quant` names, else the
- * Recommended one for this machine, estimated from the remote headers before downloading.
+ * Recommended one for this machine (fit, predicted speed and quality loss weighed by the saved
+ * preference), estimated from the remote headers before downloading.
  */
 import type { HubGgufFile, HubRepo, RemoteFileFit } from '../../shared/hubDto';
 import { AppError } from '../../shared/errors';
@@ -80,7 +81,8 @@ async function recommended(
   if (best && bestFile) {
     const label = best.estimate ? fitLabelText[best.estimate.label] : 'fit unknown';
     const context = best.estimate ? ` at ${best.estimate.contextSize} tokens of context` : '';
-    deps.say(`Recommended: ${best.name} (${formatBytes(best.sizeBytes)}, ${label}${context}) — ${best.recommendation ?? 'the best fit here'}.`);
+    // The reason names the quantization, its fit, predicted speed and quality loss (hardware/recommend.ts).
+    deps.say(`Recommended: ${best.name} (${formatBytes(best.sizeBytes)}, ${label}${context}): ${best.recommendation ?? 'the best fit here'}.`);
     return bestFile;
   }
   const estimated = fits.files.filter((fit) => fit.estimate !== null);

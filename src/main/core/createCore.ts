@@ -16,16 +16,24 @@ import { DownloadsService } from './downloads/downloadsService';
 import { HubClient } from './hub/hubClient';
 import { HubService } from './hub/hubService';
 import { RemoteFitService } from './hub/remoteFit';
+import { LicenceService } from './hub/licence';
+import { StarterService } from './hub/starters';
 import { HardwareService } from './hardware/hardwareService';
 import { LoadMemoryLog } from './hardware/loadMemoryLog';
 import { InferenceService } from './inference/inferenceService';
 import { LibraryService } from './library/libraryService';
 import { LibraryFolders } from './library/libraryFolders';
 import type { FolderDetection } from './library/libraryRoots';
+import { RememberedLoads } from './settings/rememberedLoads';
 import { SettingsStore } from './settings/settingsStore';
 import { PresetService } from './presets/presetService';
 import { ApiServerController, type ApiServerLaunch, type RunningApiServer } from './server/apiServerController';
 import { RequestLog } from './server/requestLog';
+import { LabService } from './lab/labService';
+import { BenchService } from './bench/benchService';
+import { BenchStore } from './bench/benchStore';
+import { machineKey } from './bench/machineKey';
+import { TradeoffService } from './bench/tradeoffService';
 import type { Logger } from './logging/logger';
 
 export interface CoreOptions {
@@ -82,6 +90,12 @@ export interface Core {
   loadMemory: LoadMemoryLog;
   /** The local OpenAI-compatible API server: start, stop, status, request log. */
   server: ApiServerController;
+  /** The machine benchmark (own engine process), its results per machine, tuned threads and machine profile. */
+  bench: BenchService;
+  /** Profile, preference and quality source the Recommended pick weighs. */
+  tradeoff: TradeoffService;
+  /** The quantization lab: runs in its own engine process, results per machine under `<dataDir>/lab`. */
+  lab: LabService;
   logger: Logger;
   /** Ends queued and running replies with `reason`, then stops the engine. */
   dispose(reason?: string): Promise<void>;
@@ -119,9 +133,35 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     memoryLimitBytes: options.memoryLimitBytes,
     // Resident models hold memory; idle ones may be replaced by a load the user asks for.
     residents: () => fleet.memoryAccount(),
+    recommendContext: () => tradeoff.context(),
   });
+  const machine = machineKey();
+  // A benchmark runs in an engine process of its own, so the chat engine's model stays loaded.
+  const bench: BenchService = new BenchService({
+    store: new BenchStore({ dataDir: options.dataDir, logger: options.logger, machine }),
+    machineKey: machine.key,
+    library,
+    header: (model) => fit.headerOf(model),
+    launchEngine: options.launchEngine,
+    engineBusy: () => fleet.getState().activeRequests.length + fleet.getState().queuedRequests > 0,
+    llamaGpus: async () => {
+      const { llama } = await hardware.getSnapshot();
+      return llama && llama.backend !== 'cpu' ? llama.gpuNames : null;
+    },
+    logger: options.logger,
+  });
+  const tradeoff: TradeoffService = new TradeoffService({ bench, settings });
   const loadMemory = new LoadMemoryLog(join(options.dataDir, 'diagnostics', 'load-memory.jsonl'), options.logger);
-  const inference = new InferenceService({ fleet, library, fit, loadMemory, logger: options.logger, defaultThreads: options.threads });
+  const inference = new InferenceService({
+    fleet,
+    library,
+    fit,
+    loadMemory,
+    logger: options.logger,
+    defaultThreads: options.threads,
+    tunedThreads: (modelId) => bench.tunedThreads(modelId),
+    rememberedLoads: new RememberedLoads(settings),
+  });
   const chats = await ChatService.open({
     dataDir: options.dataDir,
     generate: (args, caller) => inference.chat(args, caller),
@@ -131,11 +171,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger: options.logger,
   });
   const hubClient = new HubClient({ endpoint: options.hub.endpoint, ...(options.hub.token ? { token: options.hub.token } : {}) });
+  const remoteFit = new RemoteFitService({ hub: hubClient, token: options.hub.token, recommendContext: () => tradeoff.context() });
   const hub = new HubService({
     client: hubClient,
-    remoteFit: new RemoteFitService({ hub: hubClient, token: options.hub.token }),
+    remoteFit,
     fitHardware: () => fit.fitHardware(),
   });
+  const licences = new LicenceService(settings);
+  const starters = new StarterService({ hub, remoteFit, licences, fitHardware: () => fit.fitHardware() });
   const downloadManager = new DownloadManager({
     hub: hubClient,
     modelsDir: options.modelsDir,
@@ -206,6 +249,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'chats.export': async (args) => chats.export(args.chatId, args.format),
     'chats.import': (args) => chats.import(args.text),
     'chats.send': (args, context) => chats.send(args, context),
+    'chats.attachReply': (args, context) => chats.attachReply(args.chatId, context),
     'chats.stop': (args) => chats.stop(args.chatId),
     'chats.regenerate': (args, context) => chats.regenerate(args, context),
     'chats.editMessage': (args, context) => chats.editMessage(args, context),
@@ -218,6 +262,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'hub.search': (args, context) => hub.search(args, context.signal),
     'hub.getRepo': (args, context) => hub.getRepo(args.reference, context.signal),
     'hub.estimateFits': (args, context) => hub.estimateFits(args, context.signal),
+    'hub.listStarters': (_args, context) => starters.list(context.signal),
+    'hub.checkLicence': (args) => licences.check(args),
+    'hub.acceptLicence': (args) => licences.accept(args.family),
     'downloads.list': async () => downloads.list(),
     'downloads.start': (args) => downloads.start(args),
     'downloads.pause': (args) => downloads.pause(args.id),
@@ -228,7 +275,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'server.start': (args) => server.start(args, { remember: true }),
     'server.stop': () => server.stop(),
     'server.getLog': async (args) => server.getLog(args),
+    'bench.run': (args, context) => bench.run(args, (progress) => context.emit(progress), context.signal),
+    'bench.getResults': () => bench.overview(),
+    'recommendation.getPreference': async () => ({ preference: await tradeoff.getPreference() }),
+    'recommendation.setPreference': async (args) => ({ preference: await tradeoff.setPreference(args.preference) }),
+    'lab.listGroups': () => lab.listGroups(),
+    'lab.run': (args, context) => lab.run(args, context),
+    'lab.cancel': async () => lab.cancel(),
+    'lab.listResults': () => lab.listResults(),
+    'lab.export': (args) => lab.export(args.runId, args.format),
   };
+
+  // A lab gets an engine process of its own, so the chat engine's model stays loaded.
+  const lab = new LabService({ dataDir: options.dataDir, library, launchEngine: options.launchEngine, threads: options.threads, logger: options.logger });
 
   const self: Core = {
     dispatch: createDispatcher(handlers),
@@ -245,8 +304,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     downloads,
     loadMemory,
     server,
+    lab,
+    bench,
+    tradeoff,
     logger: options.logger,
     dispose: async (reason) => {
+      // A running lab ends its own engine process.
+      lab.dispose();
       // Transfers stop first and stay journalled, so the next start continues them.
       await downloadManager.close();
       // Running replies stop (their text kept) and every queued chat write lands before the engine goes.

@@ -1,8 +1,10 @@
-import { shell, type BrowserWindow } from 'electron';
+import { shell, type BrowserWindow, type Session } from 'electron';
+import { isAppUrl, isExternalLink } from './navigationPolicy';
+import { isPermissionGranted } from './permissions';
 
 /**
- * The window may show only the app: no new windows, no navigation away. Links with `https:` open
- * in the user's browser; anything else (file:, javascript:, custom schemes) is dropped.
+ * The window may show only the app: no new windows, no navigation away, no webviews. Links with
+ * `https:` open in the user's browser; anything else (file:, javascript:, custom schemes) is dropped.
  */
 export function lockDownWindow(window: BrowserWindow, appUrl: string): void {
   const contents = window.webContents;
@@ -17,23 +19,26 @@ export function lockDownWindow(window: BrowserWindow, appUrl: string): void {
     }
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 }
 
-export function isAppUrl(url: string, appUrl: string): boolean {
-  try {
-    const target = new URL(url);
-    const app = new URL(appUrl);
-    return target.protocol === app.protocol && target.host === app.host && target.pathname === app.pathname;
-  } catch {
-    return false;
-  }
+/**
+ * The window's session: every response carries the app's Content-Security-Policy, and web
+ * permissions are decided by isPermissionGranted (everything denied but the clipboard write the
+ * Copy buttons need). Electron grants all permissions and devices when no handler is set.
+ */
+export function lockDownSession(session: Session, appUrl: string, contentSecurityPolicy: string): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
+  });
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(isPermissionGranted({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, appUrl));
+  });
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    isPermissionGranted({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, appUrl),
+  );
+  session.setDevicePermissionHandler(() => false);
 }
 
 function openExternalIfSafe(url: string): void {
-  try {
-    if (new URL(url).protocol === 'https:') void shell.openExternal(url);
-  } catch {
-    // Not a URL: ignore.
-  }
+  if (isExternalLink(url)) void shell.openExternal(url);
 }

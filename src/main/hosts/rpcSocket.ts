@@ -9,7 +9,8 @@ const MAX_IN_FLIGHT = 64;
 /**
  * Serves the RPC protocol of `shared/wire.ts` on one WebSocket: calls in, their chunks and
  * results back to this socket only, state events to everyone. Each call gets an abort signal that
- * fires when the client cancels it or the socket closes — a reloaded page stops its replies.
+ * fires when the client cancels it or the socket closes — a reloaded page stops its `inference.chat`
+ * replies (a chat reply belongs to core and runs on; the page attaches again with `chats.attachReply`).
  */
 export function attachRpc(socket: WebSocket, core: Core): void {
   const calls = new Map<number, AbortController>();

@@ -127,7 +127,7 @@ async function handleHttp(
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed.\n');
   const extra: Record<string, string> = auth.viaQuery ? { 'Set-Cookie': guard.sessionCookie() } : {};
-  if (await serveStatic(options.rendererDir, url.pathname, response, extra)) return;
+  if (await serveStatic(options.rendererDir, url.pathname, response, extra, request.headers['accept-encoding'])) return;
   plain(404, 'Not found.\n');
 }
 

@@ -9,6 +9,7 @@ import { autoTitle } from './autoTitle';
 import { usableParams, usableResponseFormat } from './chatFile';
 import { addMessage, pathTo } from './chatTree';
 import { DEFAULT_MAX_TOKENS, dropMore, MAX_OVERFLOW_RETRIES, messagesToDrop } from './contextWindow';
+import { ReplyFanout } from './replyFanout';
 
 /** Longest a partial reply waits in memory before it is written to disk, in ms. */
 export const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -39,15 +40,23 @@ export interface ReplyRunnerOptions {
 
 interface RunningReply {
   messageId: string;
+  /** Aborted only by an explicit stop (or shutdown): never because a caller went away. */
   controller: AbortController;
+  /** The callers receiving this reply's chunks: the one that asked, and any that attached. */
+  fanout: ReplyFanout;
+  /** The reply as stored once it ended; rejects with what made it fail. */
+  result: Promise<ChatReplyResult>;
   /** Settles once the reply ended and its final state was handed to the store. */
   done: Promise<unknown>;
 }
 
 /**
  * Runs replies: appends the messages a call creates, streams the engine's chunks to the caller
- * that asked, checkpoints the partial reply every {@link CHECKPOINT_INTERVAL_MS} and keeps how it
- * ended (done, stopped, failed) with the engine's stats.
+ * that asked (and to callers that attach later), checkpoints the partial reply every
+ * {@link CHECKPOINT_INTERVAL_MS} and keeps how it ended (done, stopped, failed) with the engine's stats.
+ *
+ * A reply belongs to core, not to the page that asked for it: a caller going away (a reload, a
+ * closed tab) only ends its own stream. Only {@link stop} (`chats.stop`) or shutdown stops a reply.
  *
  * One reply per conversation at a time: a second send, regenerate or edit while one runs is
  * refused with BUSY, not queued. A queued message would be answered against a conversation the
@@ -72,6 +81,17 @@ export class ReplyRunner {
     const reply = this.running.get(chatId);
     reply?.controller.abort();
     return reply !== undefined;
+  }
+
+  /**
+   * Streams the reply running in `chatId` to another caller: the ids and the text so far at once,
+   * then the rest. Resolves with the reply as stored when it ends, or null when none is running.
+   */
+  attach(chatId: string, caller: CallContext<ChatReplyChunk>): Promise<ChatReplyResult | null> {
+    const reply = this.running.get(chatId);
+    if (!reply) return Promise.resolve(null);
+    reply.fanout.add(caller);
+    return reply.result;
   }
 
   /** Stops the reply in `chatId`, if any, and waits until its end is saved. */
@@ -116,9 +136,12 @@ export class ReplyRunner {
     };
     addMessage(conversation, reply);
     const controller = new AbortController();
-    const entry: RunningReply = { messageId: reply.id, controller, done: Promise.resolve() };
+    const fanout = new ReplyFanout();
+    fanout.add(caller);
+    const entry: RunningReply = { messageId: reply.id, controller, fanout, result: Promise.resolve(null as never), done: Promise.resolve() };
     this.running.set(chatId, entry);
-    const result = this.generate(conversation, user, reply, args.requestId ?? `chat-${reply.id}`, caller, controller.signal);
+    const result = this.generate(conversation, user, reply, args.requestId ?? `chat-${reply.id}`, fanout, controller.signal);
+    entry.result = result;
     entry.done = result.catch(() => {});
     return result;
   }
@@ -128,7 +151,7 @@ export class ReplyRunner {
     user: ChatMessageNode,
     reply: ChatMessageNode,
     requestId: string,
-    caller: CallContext<ChatReplyChunk>,
+    fanout: ReplyFanout,
     stopSignal: AbortSignal,
   ): Promise<ChatReplyResult> {
     const info = reply.reply!;
@@ -139,26 +162,18 @@ export class ReplyRunner {
       this.options.host.persist(conversation).catch((error) => this.options.logger.warn('chat checkpoint failed', { chatId: conversation.id, error: String(error) }));
     };
     const timer = setInterval(checkpoint, this.options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS);
-    const send = (chunk: ChatReplyChunk) => {
-      try {
-        caller.emit(chunk);
-      } catch {
-        // The caller went away; the reply still completes and is saved for every other window.
-      }
-    };
     let failure: unknown;
     try {
       await this.options.host.persist(conversation);
-      send({ type: 'started', chatId: conversation.id, userMessageId: user.id, messageId: reply.id });
-      const signal = AbortSignal.any([caller.signal, stopSignal]);
+      fanout.emit({ type: 'started', chatId: conversation.id, userMessageId: user.id, messageId: reply.id });
       const emit = (chunk: Parameters<GenerationCaller['emit']>[0]) => {
         if (chunk.type === 'tokens') {
           reply.content += chunk.text;
           dirty = true;
         }
-        send(chunk);
+        fanout.emit(chunk);
       };
-      const result = await this.generateFitting(conversation, user, info, requestId, { signal, emit });
+      const result = await this.generateFitting(conversation, user, info, requestId, { signal: stopSignal, emit });
       reply.content = result.text;
       info.stats = result.stats;
       if (result.json) info.json = result.json;
@@ -171,6 +186,7 @@ export class ReplyRunner {
       info.error = toErrorShape(error).message;
     } finally {
       clearInterval(timer);
+      fanout.close();
     }
     if (conversation.titleSource === 'default') {
       const first = pathTo(conversation, user.id)[0];

@@ -50,7 +50,7 @@ export interface ChatServiceOptions {
  * All of them are kept in memory (the index, built on start; search reads message text) and every
  * change is written to that chat's file. `chats.changed` tells every window which chat changed —
  * at a reply's start and end and at its checkpoints, at most once a second per chat — never the
- * text itself, which streams only to the caller that asked.
+ * text itself, which streams only to the caller that asked and to callers that attach to it.
  */
 export class ChatService {
   private readonly chats = new Map<string, Conversation>();
@@ -173,6 +173,12 @@ export class ChatService {
   /** Edits a user message as a new branch (the old one stays reachable) and replies to it. */
   async editMessage(args: ChatEditMessageArgs, caller: CallContext<ChatReplyChunk>): Promise<ChatReplyResult> {
     return this.replies.run(args.chatId, (conversation) => editedUserMessage(conversation, args.messageId, args.content), args, caller);
+  }
+
+  /** Streams the reply being written in a chat to this caller too (text so far, then the rest); `reply: null` when none is. */
+  async attachReply(chatId: string, caller: CallContext<ChatReplyChunk>): Promise<{ reply: ChatReplyResult | null }> {
+    this.live(chatId);
+    return { reply: await this.replies.attach(chatId, caller) };
   }
 
   /** Stops the reply being written in a chat; the text so far is kept, stop reason `abort`. */

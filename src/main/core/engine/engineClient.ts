@@ -39,6 +39,10 @@ export const DEFAULT_DEADLINES: Record<EngineRequest['op'], number> = {
   hardware: 30_000,
   threads: 10_000,
   hang: 60_000,
+  // One lab step: at most one chunk (n_ctx tokens with every logit read) of a large model on a slow CPU.
+  lab: 30 * 60_000,
+  // One thread count of the machine benchmark: pp512 + tg128, repeated, of a large model on one thread.
+  bench: 30 * 60_000,
 };
 const DEFAULT_HANG_TIMEOUT_MS = 15_000;
 const DEFAULT_STALL_TIMEOUT_MS = 180_000;

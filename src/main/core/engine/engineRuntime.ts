@@ -261,7 +261,7 @@ export class EngineRuntime {
     sink: GenerationSink,
   ): Promise<GenerateResult> {
     const { model, chatWrapper, contextSize } = loaded;
-    const { tokens: promptTokens, stopTokens } = renderPrompt(request, model, chatWrapper);
+    const { tokens: promptTokens, stopTokens } = renderPrompt(request, model, chatWrapper, loaded.pool.replies);
     ensurePromptFits(request, promptTokens.length, contextSize);
     const structured = await loaded.grammars.get(request.responseFormat);
     const slot = loaded.pool.acquire(promptTokens);

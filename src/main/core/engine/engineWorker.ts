@@ -5,6 +5,8 @@
  */
 import { AppError, toErrorShape } from '../../../shared/errors';
 import { EngineRuntime } from './engineRuntime';
+import { LabOp } from './labOp';
+import { BenchRunner } from './benchOp';
 import type { EngineCall, EngineMessage, EngineRequest } from './protocol';
 import { TokenBatcher } from './tokenBatcher';
 
@@ -37,6 +39,10 @@ const runtime = new EngineRuntime({
   gpu: argValue('gpu') === 'off' ? false : 'auto',
   maxThreads: Number(argValue('max-threads') ?? 0) || 1,
 });
+/** The quantization lab's model; used only in a lab's own engine process (see labOp.ts). */
+const lab = new LabOp({ gpu: argValue('gpu') === 'off' ? false : 'auto', maxThreads: Number(argValue('max-threads') ?? 0) || 1 });
+/** The machine benchmark's model; used only in a benchmark's own engine process (see benchOp.ts). */
+const bench = new BenchRunner({ gpu: argValue('gpu') === 'off' ? false : 'auto' });
 /** Operations that exist only to test the host's watchdog; never enabled in the app. */
 const testOps = process.env.HEARTH_ENGINE_TEST_OPS === '1';
 
@@ -63,6 +69,10 @@ async function handle(request: EngineRequest): Promise<unknown> {
       return runtime.embed(request);
     case 'threads':
       return { max: await runtime.setMaxThreads(request.max) };
+    case 'lab':
+      return lab.handle(request);
+    case 'bench':
+      return bench.run(request);
     case 'hang': {
       if (!testOps) throw new AppError('BAD_REQUEST', 'Unknown engine operation.');
       // Blocks the event loop the way a deadlocked native call would: no heartbeat, no answers.
@@ -101,7 +111,7 @@ onCall((call) => {
 
 // Under Node, the IPC channel closing means the host is gone: leave instead of lingering.
 process.on('disconnect', () => {
-  void runtime.dispose().finally(() => process.exit(0));
+  void Promise.all([runtime.dispose(), lab.dispose(), bench.dispose()]).finally(() => process.exit(0));
 });
 
 setInterval(() => post({ kind: 'heartbeat' }), HEARTBEAT_MS).unref();

@@ -151,6 +151,8 @@ export class Generation {
     if (tail || this.pendingTokens) this.input.sink.onText(tail, this.pendingTokens);
     const { promptTokens, cachedTokens, startedAt, structured } = this.input;
     const text = this.stream.fullText;
+    // The tokens as generated: the next turn's prompt spells this reply with them (see replyTokens.ts).
+    this.slot.lastReply = { text, tokens: this.generated, detokenize: (tokens) => this.input.model.detokenize(tokens, false) };
     this.resolve({
       text,
       stats: buildStats(startedAt, this.firstTokenAt, performance.now(), promptTokens.length, cachedTokens, this.generated.length, stopReason),

@@ -2,6 +2,7 @@ import type { ChatHistoryItem, ChatWrapper, LlamaModel, Token } from 'node-llama
 import type { ChatMessage } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { GenerateRequest } from './protocol';
+import { tokenizeWithReplies, type ReplyTokens } from './replyTokens';
 
 /** A request's prompt as tokens, and the single tokens that end a reply to it. */
 export interface RenderedPrompt {
@@ -14,8 +15,11 @@ export interface RenderedPrompt {
  * Renders a chat with the model's chat template, or tokenizes a raw completion prompt the way
  * llama.cpp's server does (special tokens in the text are recognised, so a hand-written template
  * works; the model's BOS goes in front when its tokenizer asks for one).
+ *
+ * `known`: the token spelling of recent replies; an assistant message that is one of them is
+ * tokenized as the model generated it, so the KV cache that holds it still matches (see replyTokens.ts).
  */
-export function renderPrompt(request: GenerateRequest, model: LlamaModel, chatWrapper: ChatWrapper): RenderedPrompt {
+export function renderPrompt(request: GenerateRequest, model: LlamaModel, chatWrapper: ChatWrapper, known?: ReplyTokens): RenderedPrompt {
   if (request.prompt !== undefined) {
     const tokens = model.tokenize(request.prompt, true);
     const bos = model.tokens.bos;
@@ -28,7 +32,8 @@ export function renderPrompt(request: GenerateRequest, model: LlamaModel, chatWr
     const tokens = trigger.tokenize(model.tokenizer, 'trimLeadingSpace');
     if (tokens.length === 1) stopTokens.add(tokens[0]!);
   }
-  return { tokens: state.contextText.tokenize(model.tokenizer), stopTokens };
+  const replies = request.messages.flatMap((message) => (message.role === 'assistant' ? [message.content] : []));
+  return { tokens: tokenizeWithReplies(state.contextText, model.tokenizer, replies, known), stopTokens };
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { ErrorShape } from '../../../shared/errors';
 import type { KvCacheType } from '../../../shared/schemas';
+import type { LabRequest, LabResultOf } from './labOp';
+import type { BenchOpResult, BenchRequest } from './benchOp';
 import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, ResponseFormat, SamplingParams } from '../../../shared/dto';
 
 /**
@@ -80,7 +82,11 @@ export type EngineRequest =
   | StatusRequest
   | HardwareRequest
   | ThreadsRequest
-  | HangRequest;
+  | HangRequest
+  /** The quantization lab's steps, in an engine process of its own (see labOp.ts). */
+  | LabRequest
+  /** One thread count of the machine benchmark, in an engine process of its own (see benchOp.ts). */
+  | BenchRequest;
 
 export interface LoadResult {
   name: string;
@@ -120,7 +126,11 @@ export interface EngineStatusResult {
   maxThreads: number;
 }
 
-export type EngineResultOf<R extends EngineRequest> = R extends LoadRequest
+export type EngineResultOf<R extends EngineRequest> = R extends BenchRequest
+  ? BenchOpResult
+  : R extends LabRequest
+  ? LabResultOf<R>
+  : R extends LoadRequest
   ? LoadResult
   : R extends GenerateRequest
     ? GenerateResult

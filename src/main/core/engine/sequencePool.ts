@@ -1,4 +1,5 @@
 import type { LlamaContextSequence, Token } from 'node-llama-cpp';
+import { ReplyTokens } from './replyTokens';
 
 /** One context sequence and who uses it. Sequences live as long as the context; requests borrow them. */
 export interface SequenceSlot {
@@ -7,6 +8,8 @@ export interface SequenceSlot {
   busy: boolean;
   /** Monotonic counter of the last borrow, for least-recently-used choice. */
   lastUsed: number;
+  /** The reply the last borrower generated and the tokens it generated, until the pool remembers them on release. */
+  lastReply?: { text: string; tokens: Token[]; detokenize(tokens: Token[]): string } | undefined;
 }
 
 /**
@@ -20,6 +23,8 @@ export interface SequenceSlot {
 export class SequencePool {
   private clock = 0;
   readonly slots: SequenceSlot[];
+  /** How the replies generated on these sequences were spelled in tokens (prompts render them so). */
+  readonly replies = new ReplyTokens();
 
   /**
    * `sequences` in the order they were taken from a fresh context: node-llama-cpp hands out ids
@@ -49,6 +54,8 @@ export class SequencePool {
 
   release(slot: SequenceSlot): void {
     slot.busy = false;
+    if (slot.lastReply) this.replies.remember(slot.lastReply.text, slot.lastReply.tokens, slot.lastReply.detokenize);
+    slot.lastReply = undefined;
   }
 }
 

@@ -11,7 +11,7 @@ import { AppError } from '../../../shared/errors';
 import { budgetOf, checkFit, vramBudget, type Budget } from './fitBudget';
 import { mostLayersWithin, placeLayers, type ContextSettings, type LayerPlacement } from './fitMemory';
 import { checkedFileInfo, checkInsights, quantizationName } from './fitModelInfo';
-import { fitReason, recommendationReason } from './fitReason';
+import { fitReason } from './fitReason';
 
 import type { FitHardware } from './fitBudget';
 export type { FitHardware };
@@ -129,39 +129,4 @@ function deciding(label: FitLabel, check: ReturnType<typeof checkFit>, budget: B
   return budget.ramMarginBytes;
 }
 
-export interface RecommendCandidate {
-  modelId: string;
-  /** Files of the same model (same folder or same general.name) share a group. */
-  group: string;
-  bitsPerWeight: number;
-  quantization: string;
-  estimate: FitEstimate | null;
-}
-
-/** Best first: a GPU-only load beats a split one, which beats the CPU; too-large never counts. */
-const LABEL_RANK: Record<FitLabel, number> = { 'full-gpu': 3, 'partial-gpu': 2, cpu: 1, 'too-large': 0 };
-
-/**
- * modelId → one-line reason, for the recommended file of each group (groups with nothing that fits
- * get none). The recommended file has the best label present in its group and, among files with
- * that label, the most bits per weight (ties: the lower modelId, so the choice is stable).
- */
-export function recommend(candidates: RecommendCandidate[]): Map<string, string> {
-  const best = new Map<string, RecommendCandidate & { estimate: FitEstimate }>();
-  for (const candidate of candidates) {
-    const { estimate } = candidate;
-    if (!estimate || LABEL_RANK[estimate.label] === 0) continue;
-    const current = best.get(candidate.group);
-    if (!current || isBetter({ ...candidate, estimate }, current)) best.set(candidate.group, { ...candidate, estimate });
-  }
-  const reasons = new Map<string, string>();
-  for (const chosen of best.values()) reasons.set(chosen.modelId, recommendationReason(chosen.quantization, chosen.estimate));
-  return reasons;
-}
-
-function isBetter(a: RecommendCandidate & { estimate: FitEstimate }, b: RecommendCandidate & { estimate: FitEstimate }): boolean {
-  const byLabel = LABEL_RANK[a.estimate.label] - LABEL_RANK[b.estimate.label];
-  if (byLabel !== 0) return byLabel > 0;
-  if (a.bitsPerWeight !== b.bitsPerWeight) return a.bitsPerWeight > b.bitsPerWeight;
-  return a.modelId < b.modelId;
-}
+export { recommend, type RecommendCandidate, type RecommendContext, type Recommendations } from './recommend';

@@ -4,7 +4,8 @@ import type { FitArgs, FitEstimate, HardwareSnapshot, ModelFit, ModelInfo } from
 import { AppError } from '../../../shared/errors';
 import type { LibraryService } from '../library/libraryService';
 import type { Logger } from '../logging/logger';
-import { estimateFit, recommend, type FitHardware, type FitInput } from './fitEstimate';
+import { bytesPerToken } from '../bench/bytesPerToken';
+import { estimateFit, recommend, type FitHardware, type FitInput, type RecommendContext } from './fitEstimate';
 import type { HardwareService } from './hardwareService';
 
 /** Context the badges are computed for when the caller does not say (capped by each model's trained length). */
@@ -39,6 +40,8 @@ export class FitService {
        * a new load may take back from them (idle models it may replace), in bytes.
        */
       residents?: () => { held: { ramBytes: number; vramBytes: number }; reclaimable: { ramBytes: number; vramBytes: number } };
+      /** Machine profile, preference and quality source the recommendation weighs; defaults when absent. */
+      recommendContext?: () => Promise<Partial<RecommendContext>>;
     },
   ) {}
 
@@ -46,23 +49,29 @@ export class FitService {
   async estimateFits(args: FitArgs): Promise<ModelFit[]> {
     const models = (await this.options.library.listModels()).filter((m) => m.status === 'ok' && m.metadata);
     const hardware = await this.fitHardware();
-    const fits: ModelFit[] = [];
+    const fits: { fit: ModelFit; bytesPerToken?: number }[] = [];
     for (let i = 0; i < models.length; i += PARSE_CONCURRENCY) {
       const batch = models.slice(i, i + PARSE_CONCURRENCY);
       fits.push(...(await Promise.all(batch.map((model) => this.fitOf(model, hardware, args)))));
     }
-    const reasons = recommend(
-      fits.map((fit, i) => ({
+    const { reasons, tradeoffs } = recommend(
+      fits.map(({ fit, bytesPerToken }, i) => ({
         modelId: fit.modelId,
         group: groupOf(models[i]!),
         bitsPerWeight: fit.bitsPerWeight,
         quantization: models[i]!.metadata!.quantization,
         estimate: fit.estimate,
+        parameterCount: models[i]!.metadata!.parameterCount,
+        fileKey: fit.modelId,
+        ...(bytesPerToken !== undefined ? { bytesPerToken } : {}),
       })),
+      (await this.options.recommendContext?.()) ?? {},
     );
-    return fits.map((fit) => {
+    return fits.map(({ fit }) => {
+      const tradeoff = tradeoffs.get(fit.modelId);
       const recommendation = reasons.get(fit.modelId);
-      return recommendation ? { ...fit, recommended: true, recommendation } : fit;
+      const withTradeoff = tradeoff ? { ...fit, tradeoff } : fit;
+      return recommendation ? { ...withTradeoff, recommended: true, recommendation } : withTradeoff;
     });
   }
 
@@ -91,23 +100,29 @@ export class FitService {
     });
   }
 
-  private async fitOf(model: ModelInfo, hardware: FitHardware, args: FitArgs): Promise<ModelFit> {
+  private async fitOf(model: ModelInfo, hardware: FitHardware, args: FitArgs): Promise<{ fit: ModelFit; bytesPerToken?: number }> {
     const trained = model.metadata!.trainedContextLength || DEFAULT_FIT_CONTEXT;
     const bitsPerWeight = model.metadata!.parameterCount > 0 ? Math.round(((model.sizeBytes * 8) / model.metadata!.parameterCount) * 100) / 100 : 0;
     try {
+      const fileInfo = await this.fileInfo(model);
       const estimate = await estimateFit({
-        fileInfo: await this.fileInfo(model),
+        fileInfo,
         hardware,
         contextSize: Math.min(args.contextSize ?? DEFAULT_FIT_CONTEXT, trained),
         kvCacheType: args.kvCacheType,
         flashAttention: args.flashAttention,
       });
-      return { modelId: model.id, estimate, recommended: false, bitsPerWeight };
+      return { fit: { modelId: model.id, estimate, recommended: false, bitsPerWeight }, bytesPerToken: bytesPerToken(fileInfo, model.sizeBytes) };
     } catch (error) {
       const message = error instanceof AppError ? error.message : 'the estimate failed (see the log)';
       if (!(error instanceof AppError)) this.options.logger.error('fit estimate failed', { modelId: model.id, error: String(error) });
-      return { modelId: model.id, estimate: null, error: message, recommended: false, bitsPerWeight };
+      return { fit: { modelId: model.id, estimate: null, error: message, recommended: false, bitsPerWeight } };
     }
+  }
+
+  /** A model's parsed header (cached by size and modification time), e.g. for its bytes per token. */
+  headerOf(model: ModelInfo): Promise<GgufFileInfo> {
+    return this.fileInfo(model);
   }
 
   private async fileInfo(model: ModelInfo): Promise<GgufFileInfo> {

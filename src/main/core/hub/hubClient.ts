@@ -41,7 +41,7 @@ interface RawRepo {
   sha?: string;
   gated?: unknown;
   tags?: string[];
-  cardData?: { license?: string | string[] };
+  cardData?: { license?: string | string[]; license_name?: string };
   siblings?: RawSibling[];
 }
 
@@ -86,7 +86,16 @@ export class HubClient {
       ...(s.lfs?.sha256 ? { sha256: s.lfs.sha256.toLowerCase() } : {}),
     }));
     const license = licenseOf(body.cardData?.license, body.tags);
-    return { id: body.id ?? repo, sha: body.sha ?? '', ...(license ? { license } : {}), gated: gatedOf(body.gated), files: groupGgufFiles(files) };
+    // `license: other` repos name their licence here (e.g. `qwen-research`); the licence check reads it.
+    const licenseName = typeof body.cardData?.license_name === 'string' ? body.cardData.license_name : undefined;
+    return {
+      id: body.id ?? repo,
+      sha: body.sha ?? '',
+      ...(license ? { license } : {}),
+      ...(licenseName ? { licenseName } : {}),
+      gated: gatedOf(body.gated),
+      files: groupGgufFiles(files),
+    };
   }
 
   /** Every file of the repo at `revision` (default `main`), via the tree endpoint, with LFS sha256. */

@@ -4,7 +4,8 @@
  */
 import type { GgufFileInfo } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
-import { estimateFit, recommend, type FitHardware } from '../hardware/fitEstimate';
+import { bytesPerToken } from '../bench/bytesPerToken';
+import { estimateFit, recommend, type FitHardware, type RecommendContext } from '../hardware/fitEstimate';
 import type { HubClient } from './hubClient';
 import type { HubFilePart, HubGgufFile, HubRepo } from './hubTypes';
 import type { RemoteFileFit, RemoteRepoFit } from '../../../shared/hubDto';
@@ -31,6 +32,8 @@ export interface RemoteFitOptions {
   token?: string | undefined;
   /** Per model (all its parts), in ms; default 30 000. */
   fileTimeoutMs?: number;
+  /** Machine profile, preference and quality source the recommendation weighs; defaults when absent. */
+  recommendContext?: () => Promise<Partial<RecommendContext>>;
 }
 
 interface Header {
@@ -51,7 +54,7 @@ export class RemoteFitService {
    */
   async estimateRepo(args: EstimateRepoArgs): Promise<RemoteRepoFit> {
     const models = args.repo.files.filter((file) => !file.projector);
-    const fits: RemoteFileFit[] = new Array<RemoteFileFit>(models.length);
+    const fits = new Array<{ fit: RemoteFileFit; bytesPerToken?: number }>(models.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < models.length) {
@@ -61,17 +64,29 @@ export class RemoteFitService {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, models.length) }, worker));
     args.signal?.throwIfAborted();
-    const reasons = recommend(
-      fits.map((fit) => ({ modelId: fit.name, group: args.repo.id, bitsPerWeight: fit.bitsPerWeight, quantization: fit.quant ?? fit.name, estimate: fit.estimate })),
+    const { reasons, tradeoffs } = recommend(
+      fits.map(({ fit, bytesPerToken }) => ({
+        modelId: fit.name,
+        group: args.repo.id,
+        bitsPerWeight: fit.bitsPerWeight,
+        quantization: fit.quant ?? fit.name,
+        estimate: fit.estimate,
+        fileKey: `${args.repo.id}/${fit.name}`,
+        ...(fit.parameterCount !== undefined ? { parameterCount: fit.parameterCount } : {}),
+        ...(bytesPerToken !== undefined ? { bytesPerToken } : {}),
+      })),
+      (await this.options.recommendContext?.()) ?? {},
     );
-    const files = fits.map((fit) => {
+    const files = fits.map(({ fit }) => {
+      const tradeoff = tradeoffs.get(fit.name);
       const recommendation = reasons.get(fit.name);
-      return recommendation ? { ...fit, recommended: true, recommendation } : fit;
+      const withTradeoff = tradeoff ? { ...fit, tradeoff } : fit;
+      return recommendation ? { ...withTradeoff, recommended: true, recommendation } : withTradeoff;
     });
     return { repo: args.repo.id, sha: args.repo.sha, files };
   }
 
-  private async fitOf(args: EstimateRepoArgs, file: HubGgufFile): Promise<RemoteFileFit> {
+  private async fitOf(args: EstimateRepoArgs, file: HubGgufFile): Promise<{ fit: RemoteFileFit; bytesPerToken?: number }> {
     const base = { name: file.name, ...(file.quant ? { quant: file.quant } : {}), sizeBytes: file.size, recommended: false };
     let header: Header | undefined;
     let fromCache = false;
@@ -90,15 +105,20 @@ export class RemoteFitService {
       const trained = header.info.architectureMetadata?.context_length;
       const contextSize = typeof trained === 'number' && trained > 0 ? Math.min(args.contextSize, trained) : args.contextSize;
       const estimate = await estimateFit({ fileInfo: header.info, hardware: args.hardware, contextSize });
-      return { ...base, estimate, bitsPerWeight: bitsPerWeight(file.size, params), parameterCount: params, headerBytesRead: fromCache ? 0 : header.bytesRead };
+      return {
+        fit: { ...base, estimate, bitsPerWeight: bitsPerWeight(file.size, params), parameterCount: params, headerBytesRead: fromCache ? 0 : header.bytesRead },
+        bytesPerToken: bytesPerToken(header.info, file.size),
+      };
     } catch (error) {
       args.signal?.throwIfAborted();
       return {
-        ...base,
-        estimate: null,
-        error: messageOf(error, this.options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS),
-        bitsPerWeight: header ? bitsPerWeight(file.size, parameterCount(header.info)) : 0,
-        headerBytesRead: header && !fromCache ? header.bytesRead : 0,
+        fit: {
+          ...base,
+          estimate: null,
+          error: messageOf(error, this.options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS),
+          bitsPerWeight: header ? bitsPerWeight(file.size, parameterCount(header.info)) : 0,
+          headerBytesRead: header && !fromCache ? header.bytesRead : 0,
+        },
       };
     }
   }

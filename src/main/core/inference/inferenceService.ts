@@ -7,6 +7,7 @@ import type { FitService } from '../hardware/fitService';
 import type { LoadMemoryLog } from '../hardware/loadMemoryLog';
 import type { LibraryService } from '../library/libraryService';
 import type { Logger } from '../logging/logger';
+import type { RememberedLoads } from '../settings/rememberedLoads';
 
 /**
  * Contexts tried, largest first, when the caller does not choose one: the first that fits wins.
@@ -23,6 +24,10 @@ export interface InferenceServiceOptions {
   logger: Logger;
   /** Generation threads when a load does not say. */
   defaultThreads: number;
+  /** The thread count the machine benchmark measured fastest for a model, if it was benchmarked (beats `defaultThreads`). */
+  tunedThreads?: (modelId: string) => Promise<number | undefined>;
+  /** Load settings the user chose per model: used for what a load does not give, saved by a load with `remember`. */
+  rememberedLoads?: RememberedLoads;
 }
 
 /**
@@ -40,6 +45,7 @@ export class InferenceService {
   async loadModel(args: LoadOptions): Promise<LoadedModel> {
     // The file is looked up when this load's turn comes, so concurrent loads keep their call order.
     const loaded = await this.options.fleet.load(args.modelId, () => this.plan(args), { pin: true });
+    if (args.remember) await this.options.rememberedLoads?.save(args.modelId, args);
     await this.options.loadMemory?.record(loaded);
     return loaded;
   }
@@ -55,7 +61,8 @@ export class InferenceService {
 
   private async plan(args: LoadOptions): Promise<LoadSpec> {
     const model = await this.options.library.getModel(args.modelId);
-    return this.planLoad(model, args);
+    // Settings the user chose for this model before fill in what this load does not say.
+    return this.planLoad(model, { ...(await this.options.rememberedLoads?.get(args.modelId)), ...args });
   }
 
   /**
@@ -65,6 +72,10 @@ export class InferenceService {
    */
   private async planLoad(model: ModelInfo, args: LoadOptions): Promise<LoadSpec> {
     const trained = model.metadata?.trainedContextLength || CONTEXT_CANDIDATES[0];
+    if (model.metadata?.trainedContextLength && args.contextSize !== undefined && args.contextSize > trained) {
+      // Never loaded silently at the trained length instead: the user would think they had the larger context.
+      throw new AppError('BAD_REQUEST', `${model.fileName} was trained for a context of ${trained} tokens; ${args.contextSize} is more than it can use. Choose ${trained} or less.`);
+    }
     const kvCacheType = args.kvCacheType ?? 'f16';
     // llama.cpp needs flash attention for a quantized V cache: on unless the caller turned it off.
     const flashAttention = args.flashAttention ?? true;
@@ -97,7 +108,7 @@ export class InferenceService {
       modelId: model.id,
       modelPath: model.path,
       contextSize,
-      threads: args.threads ?? this.options.defaultThreads,
+      threads: args.threads ?? (await this.options.tunedThreads?.(model.id)) ?? this.options.defaultThreads,
       parallel,
       gpuLayers: args.gpuLayers ?? estimate?.gpuLayers ?? 'auto',
       flashAttention,

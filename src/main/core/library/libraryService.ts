@@ -197,6 +197,7 @@ export class LibraryService {
       fileName,
       ...(file.publisher && file.repo ? { publisher: file.publisher, repo: file.repo } : {}),
       folder: { path: root.path, kind: root.kind },
+      ...(file.linked ? { linked: true } : {}),
     };
     let info;
     try {

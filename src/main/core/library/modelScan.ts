@@ -19,6 +19,8 @@ export interface FoundFile {
   repo?: string;
   /** Why the file cannot be read (a dangling link…); the file is listed as unreadable with it. */
   problem?: string;
+  /** A symbolic link (a `link` import) outside the Hugging Face cache: deleting it removes only the link. */
+  linked?: true;
 }
 
 /** Every model file of `root`, by the root's layout. A missing root has none. */
@@ -50,6 +52,7 @@ async function scanFolder(root: LibraryRoot, dir: string, segments: string[], de
       ...(names.length >= 3 ? { publisher: names[names.length - 3], repo: names[names.length - 2] } : {}),
     };
     if (entry.isSymbolicLink()) {
+      file.linked = true;
       const target = await stat(path).catch(() => undefined);
       if (target?.isDirectory()) continue;
       if (!target) file.problem = 'the link points to a file that is gone (moved or deleted)';

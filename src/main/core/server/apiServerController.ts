@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { createServer, isIP } from 'node:net';
 import { AppError } from '../../../shared/errors';
 import { DEFAULT_API_PORT, DEFAULT_IDLE_UNLOAD_MINUTES, type ServerLogArgs, type ServerStartArgs } from '../../../shared/serverSchemas';
 import type { ApiLogPage, ApiServerSettings, ApiServerStatus } from '../../../shared/serverDto';
@@ -93,18 +93,27 @@ export class ApiServerController {
       const launch = this.options.launch;
       if (!launch) throw new AppError('BAD_REQUEST', 'This Hearth host cannot run the API server.');
       await this.restored;
-      await this.closeRunning();
       const previous = remember ? this.settings : null;
-      this.settings = {
+      const settings: ApiServerSettings = {
         host: args.host ?? previous?.host ?? '127.0.0.1',
         port: args.port ?? previous?.port ?? DEFAULT_API_PORT,
         corsOrigins: args.corsOrigins ?? previous?.corsOrigins ?? [],
         idleUnloadMinutes: args.idleUnloadMinutes ?? previous?.idleUnloadMinutes ?? DEFAULT_IDLE_UNLOAD_MINUTES,
       };
+      // A busy port is reported while the running server still runs: a failed restart never leaves it off.
+      const running = this.running;
+      if (running && settings.port !== 0 && (settings.port !== running.server.port || settings.host !== this.settings?.host)) {
+        const busy = await portTaken(settings.host, settings.port);
+        if (busy) throw new AppError('BAD_REQUEST', `${describeListenError(busy, settings)} The server keeps running on port ${running.server.port}.`);
+      }
+      await this.closeRunning();
+      this.settings = settings;
       this.apiKey = args.apiKey === null ? undefined : (args.apiKey ?? (remember ? this.apiKey : undefined));
       try {
         const server = await launch({ settings: this.settings, apiKey: this.apiKey, log: this.options.log });
         this.running = { server, startedAt: new Date().toISOString() };
+        // Port 0 asked for any free port: keep the one it got, so a restart stays where clients point.
+        if (this.settings.port === 0) this.settings = { ...this.settings, port: server.port };
         this.lastError = undefined;
         this.options.logger.info('API server started', { baseUrl: server.baseUrl });
         if (remember) await this.save();
@@ -188,6 +197,15 @@ export function isLoopbackHost(host: string): boolean {
 export function exposureWarning(host: string): string | undefined {
   if (isLoopbackHost(host)) return undefined;
   return `The API server listens on ${host}: other machines on the network can use your models — set an API key, and bind to 127.0.0.1 unless you mean to share it.`;
+}
+
+/** Null when `host:port` can be bound now, else the error binding it gave (EADDRINUSE, EACCES…). */
+function portTaken(host: string, port: number): Promise<Error | null> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolve(error));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
 }
 
 function describeListenError(error: unknown, settings: ApiServerSettings): string {

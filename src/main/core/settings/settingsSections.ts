@@ -57,11 +57,33 @@ export const presetSettingsSchema = z.object({
   saved: z.array(savedPresetSchema).default([]),
 });
 
+/** Licence families the user confirmed with "I understand" before a first download (see hub/licence.ts). */
+export const licenceSettingsSchema = z.object({
+  accepted: z.array(z.string().min(1).max(64)).default([]),
+});
+
+/** What the Recommended file of a model favours (see hardware/recommend.ts). */
+export const recommendationSettingsSchema = z.object({
+  preference: z.enum(['balanced', 'quality', 'speed']).default('balanced'),
+});
+
+/**
+ * Load settings the user chose for a model (`inference.loadModel` with `remember`), by model id:
+ * later loads that do not say use them, so a 4096 context stays 4096 after an unload. Loose
+ * values, checked when used (see rememberedLoads.ts).
+ */
+export const loadSettingsSchema = z.object({
+  byModel: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+});
+
 /** Every section, by name. Each must accept `undefined` (a file written before it existed). */
 export const settingsSections = {
   library: librarySettingsSchema.default({ folders: [] }),
   presets: presetSettingsSchema.default({ saved: [] }),
   server: serverSettingsSchema.default({ host: '127.0.0.1', port: DEFAULT_API_PORT, corsOrigins: [], idleUnloadMinutes: DEFAULT_IDLE_UNLOAD_MINUTES }),
+  licences: licenceSettingsSchema.default({ accepted: [] }),
+  recommendation: recommendationSettingsSchema.default({ preference: 'balanced' }),
+  loads: loadSettingsSchema.default({ byModel: {} }),
 } as const;
 
 export type SettingsSections = { [K in keyof typeof settingsSections]: z.output<(typeof settingsSections)[K]> };

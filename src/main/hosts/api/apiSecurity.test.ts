@@ -133,6 +133,12 @@ describe('server.* methods', () => {
     const newer = (await env.core.dispatch('server.getLog', { afterId: entries.at(-1)!.id })) as { entries: unknown[] };
     expect(newer.entries).toEqual([]);
 
+    // A busy port is reported before the running server is stopped: it keeps answering.
+    const refused = call('server.start', { port: open.port });
+    await expect(refused).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/already in use.*keeps running/) });
+    expect(await call('server.getStatus')).toMatchObject({ running: true, port: restarted.port });
+    expect((await fetch(`${restarted.baseUrl}/models`)).status).toBe(200);
+    await call('server.stop');
     const taken = call('server.start', { port: open.port });
     await expect(taken).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/already in use/) });
     expect(await call('server.getStatus')).toMatchObject({ running: false, lastError: expect.stringMatching(/already in use/) });

@@ -19,6 +19,8 @@ export interface FixtureRepo {
   likes: number;
   lastModified: string;
   license: string;
+  /** The card's `license_name`, for `license: other` repos. */
+  licenseName?: string;
   gated: false | 'auto' | 'manual';
   gguf?: { total: number; architecture: string; context_length: number };
   files: FixtureFile[];

@@ -124,7 +124,7 @@ function modelInfo(repo: FixtureRepo, blobs: boolean): Record<string, unknown> {
   return {
     _id: repo.sha.slice(0, 24), id: repo.id, modelId: repo.id, sha: repo.sha, lastModified: repo.lastModified, private: false, disabled: false,
     gated: repo.gated, downloads: repo.downloads, likes: repo.likes, tags: tags(repo), pipeline_tag: 'text-generation', library_name: 'gguf',
-    cardData: { license: repo.license }, ...(repo.gguf ? { gguf: repo.gguf } : {}),
+    cardData: { license: repo.license, ...(repo.licenseName ? { license_name: repo.licenseName } : {}) }, ...(repo.gguf ? { gguf: repo.gguf } : {}),
     siblings: repo.files.map((file) => ({
       rfilename: file.path,
       ...(blobs ? { blobId: gitOid(file), size: file.bytes.length } : {}),

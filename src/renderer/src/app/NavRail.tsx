@@ -2,6 +2,7 @@ import { routeHref, type Route } from './router';
 import type { ReactNode } from 'react';
 import { cx } from '../shared/components/ui';
 import { ChatIcon, ChipIcon, DiscoverIcon, ModelsIcon, ServerIcon } from '../shared/components/icons';
+import { LabIcon } from '../features/lab/LabIcon';
 
 const ITEMS: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'chat', label: 'Chat', icon: <ChatIcon className="size-5" /> },
@@ -9,6 +10,7 @@ const ITEMS: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'models', label: 'Models', icon: <ModelsIcon className="size-5" /> },
   { route: 'hardware', label: 'Hardware', icon: <ChipIcon className="size-5" /> },
   { route: 'server', label: 'Server', icon: <ServerIcon className="size-5" /> },
+  { route: 'lab', label: 'Lab', icon: <LabIcon className="size-5" /> },
 ];
 
 /** Left navigation: only the views that work so far. */

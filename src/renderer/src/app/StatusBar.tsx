@@ -28,22 +28,28 @@ export function StatusBar() {
     <footer
       role="status"
       aria-label="Status bar"
-      className="flex h-7 shrink-0 items-center gap-2 border-t border-zinc-200 bg-zinc-50 px-3 font-mono text-xs text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400"
+      className="flex h-7 min-w-0 shrink-0 items-center gap-2 overflow-hidden border-t border-zinc-200 bg-zinc-50 px-3 font-mono text-xs whitespace-nowrap text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400"
     >
       <span data-testid="status-engine" className={cx(engine === 'crashed' && errorText)} title={engineError}>
         engine: {engine ?? 'unknown'}
       </span>
       <Dot />
-      <span data-testid="status-model" className="truncate">
+      <span data-testid="status-model" className="min-w-0 truncate" title={model}>
         {model}
       </span>
       <Dot />
-      <span data-testid="status-threads">threads: {threads ?? '–'}</span>
+      <span data-testid="status-threads" className="max-md:hidden">
+        threads: {threads ?? '–'}
+      </span>
       {loaded && (
         <>
           <Dot />
-          <span data-testid="status-replies" title={`Up to ${loaded.settings.parallel} replies are generated at once; more wait in line.`}>
-            replies: {running}/{loaded.settings.parallel}
+          <span
+            data-testid="status-replies"
+            className="shrink-0 whitespace-nowrap"
+            title={`Replies being written now, of the ${loaded.settings.parallel} this model can write at once; more wait in line.`}
+          >
+            replies running: {running} of {loaded.settings.parallel}
             {waiting > 0 && ` · ${waiting} waiting`}
           </span>
         </>

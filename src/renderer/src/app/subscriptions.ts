@@ -60,19 +60,26 @@ async function initialLoad(): Promise<void> {
     () => true,
     () => false,
   );
-  void useModelsStore.getState().refresh();
+  const modelsListed = useModelsStore.getState().refresh();
   void useAppInfoStore.getState().fetch();
-  void useDownloadsStore.getState().refresh();
+  const downloadsListed = useDownloadsStore.getState().refresh();
   void useServerStore.getState().fetchStatus();
   initial = (await stateLoaded) ? 'done' : 'failed';
+  // The home view depends on whether the library is empty: wait for the listing too.
+  await Promise.allSettled([modelsListed, downloadsListed]);
   goHomeIfUnknown();
 }
 
-/** Default view: Chat when a model is loaded (e.g. after a reload), else Models to pick one. */
+/**
+ * Default view: Chat when a model is loaded (e.g. after a reload); the welcome screen when the
+ * library is empty and nothing is downloading (first run); else My Models to pick one.
+ */
 function goHomeIfUnknown(): void {
-  if (parseHash(window.location.hash) === null) {
-    replaceRoute(useInferenceStore.getState().state?.loaded ? 'chat' : 'models');
-  }
+  if (parseHash(window.location.hash) !== null) return;
+  if (useInferenceStore.getState().state?.loaded) return replaceRoute('chat');
+  const models = useModelsStore.getState();
+  const empty = models.listed && models.models.length === 0 && useDownloadsStore.getState().ids.length === 0;
+  replaceRoute(empty ? 'welcome' : 'models');
 }
 
 async function refetchAll(): Promise<void> {

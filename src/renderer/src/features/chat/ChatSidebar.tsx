@@ -5,7 +5,7 @@ import { cx, errorText, mutedText, secondaryButton } from '../../shared/componen
 import { groupByDay } from './chatGroups';
 import { useChatListStore } from './chatList';
 import { ChatListItem } from './ChatListItem';
-import { chatHref, goToChat } from './chatRoute';
+import { chatHref, goToChat, goToNewChat } from './chatRoute';
 import { iconButton, panelHeading } from './chatUi';
 import { useConversationStore } from './conversation';
 
@@ -40,13 +40,13 @@ export function ChatSidebar({ className, onClose }: { className?: string; onClos
   return (
     <aside aria-label="Chats" className={cx('flex w-64 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900', className)}>
       <div className="flex gap-2 p-2">
-        <button type="button" className={cx(secondaryButton, 'flex-1')} onClick={() => goToChat(null)} title="New chat (Ctrl+N / ⌘N)">
+        <button type="button" className={cx(secondaryButton, 'flex-1')} onClick={goToNewChat} title="New chat (Ctrl+N / ⌘N)">
           <PlusIcon /> New chat
         </button>
         <button type="button" className={secondaryButton} onClick={() => fileInput.current?.click()} title="Import a chat from a Hearth JSON export">
           Import
         </button>
-        <button type="button" className={cx(iconButton, 'md:hidden')} aria-label="Close chat list" onClick={onClose}>
+        <button type="button" className={cx(iconButton, 'lg:hidden')} aria-label="Close chat list" onClick={onClose}>
           <CloseIcon />
         </button>
         <input ref={fileInput} type="file" accept=".json,application/json" className="hidden" aria-label="Import chat file" onChange={(e) => void importFile(e)} />

@@ -3,6 +3,8 @@ import { SendIcon, StopIcon } from '../../shared/components/icons';
 import { cx, errorText, primaryButton, secondaryButton } from '../../shared/components/ui';
 import { selectLoaded, useInferenceStore } from '../inference/inference';
 import { selectGenerating, useConversationStore } from './conversation';
+import { blockingError } from './params/paramsDraft';
+import { useParamsStore } from './params/paramsStore';
 
 /** Message input: Enter sends, Shift+Enter is a new line; Stop (or Esc) replaces Send while a reply is written. */
 export function Composer() {
@@ -14,7 +16,9 @@ export function Composer() {
   const send = useConversationStore((s) => s.send);
   const stop = useConversationStore((s) => s.stop);
 
-  const canSend = modelLoaded && !generating && text.trim() !== '';
+  // A wrong parameter would otherwise be replaced by its default without a word: Send waits for the fix.
+  const paramsError = useParamsStore((s) => blockingError(s.validated));
+  const canSend = modelLoaded && !generating && text.trim() !== '' && paramsError === null;
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
@@ -56,11 +60,16 @@ export function Composer() {
             <StopIcon /> Stop
           </button>
         ) : (
-          <button type="submit" className={primaryButton} disabled={!canSend} title="Send (Enter)">
+          <button type="submit" className={primaryButton} disabled={!canSend} title="Send (Enter)" aria-describedby={paramsError ? 'composer-params-error' : undefined}>
             <SendIcon /> Send
           </button>
         )}
       </div>
+      {paramsError && !generating && (
+        <p id="composer-params-error" role="status" className={cx('mx-auto mt-1 max-w-3xl text-xs', errorText)}>
+          {paramsError}
+        </p>
+      )}
       {actionError && (
         <p role="alert" className={cx('mx-auto mt-1 max-w-3xl text-xs', errorText)}>
           {actionError}

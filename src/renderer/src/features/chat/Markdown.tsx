@@ -1,16 +1,10 @@
-import { memo, type ComponentProps } from 'react';
+import { memo, useMemo, type ComponentProps } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
-import rehypeKatex from 'rehype-katex';
 import remarkGfm from 'remark-gfm';
-import remarkMath from 'remark-math';
-import 'katex/dist/katex.min.css';
 import './markdown.css';
 import { CodeBlock } from './CodeBlock';
+import { useMarkdownPlugins } from './markdownPlugins';
 import { normalizeMathDelimiters } from './mathDelimiters';
-
-const remarkPlugins = [remarkGfm, remarkMath];
-const rehypePlugins = [rehypeKatex, rehypeHighlight];
 
 function Link({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown }) {
   return <a {...props} target="_blank" rel="noreferrer noopener" />;
@@ -18,12 +12,19 @@ function Link({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown 
 
 const components: Components = { pre: CodeBlock, a: Link };
 
-/** A message's text as Markdown: GFM tables and lists, highlighted code with Copy, LaTeX math. */
+/**
+ * A message's text as Markdown: GFM tables and lists, highlighted code with Copy, LaTeX math.
+ * Math (KaTeX) and highlighting load only when a message has math or a fenced code block; until
+ * they arrive (a moment, once per session) the text shows unhighlighted.
+ */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const source = useMemo(() => normalizeMathDelimiters(text), [text]);
+  const plugins = useMarkdownPlugins(source);
+  const remarkPlugins = useMemo(() => [remarkGfm, ...plugins.remark], [plugins.remark]);
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-        {normalizeMathDelimiters(text)}
+      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={plugins.rehype} components={components}>
+        {source}
       </ReactMarkdown>
     </div>
   );

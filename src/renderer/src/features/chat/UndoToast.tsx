@@ -24,7 +24,8 @@ export function UndoToast() {
       role="status"
       aria-label="Chat deleted"
       className={cx(
-        'absolute bottom-4 left-1/2 z-30 flex max-w-[90%] -translate-x-1/2 items-center gap-3 rounded-lg px-4 py-2 shadow-lg',
+        // Under the header, not over the composer at the bottom where the next message is typed.
+        'absolute top-16 left-1/2 z-30 flex max-w-[90%] -translate-x-1/2 items-center gap-3 rounded-lg px-4 py-2 shadow-lg',
         'bg-zinc-900 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900',
       )}
     >

@@ -29,3 +29,10 @@ export function goToChat(chatId: string | null): void {
   const href = chatHref(chatId);
   if (window.location.hash !== href) window.location.hash = href;
 }
+
+/** Starts a new chat with the message box focused, ready to type (the button and Ctrl+N). */
+export function goToNewChat(): void {
+  goToChat(null);
+  // After the route change renders: the composer is the same element, but the click moved focus to the button.
+  requestAnimationFrame(() => document.querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]')?.focus());
+}

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ChatChanged, ChatDetail, ChatReplyChunk, ChatReplyResult } from '../../../../shared/chatDto';
+import type { ChatChanged, ChatDetail, ChatReplyChunk } from '../../../../shared/chatDto';
 import type { SamplingParams } from '../../../../shared/dto';
 import { api } from '../../api/api';
 import { errorMessage } from '../../api/errors';
@@ -39,6 +39,8 @@ interface ConversationState {
   regenerate(messageId: string): Promise<boolean>;
   edit(messageId: string, content: string): Promise<boolean>;
   stop(): Promise<void>;
+  /** Receives the reply core is writing in `chatId` (started by another page, or before a reload). */
+  attach(chatId: string): Promise<void>;
   switchVersion(messageId: string): Promise<void>;
   deleteMessage(messageId: string): Promise<void>;
   /** A conversation core returned (e.g. after its overrides were saved). */
@@ -48,7 +50,7 @@ interface ConversationState {
   dismissError(): void;
 }
 
-type Start = (requestId: string, onChunk: (chunk: ChatReplyChunk) => void) => Promise<ChatReplyResult>;
+type Start = (requestId: string, onChunk: (chunk: ChatReplyChunk) => void) => Promise<unknown>;
 
 const tokens = createTokenBuffer(nextFrame, (batch) => useConversationStore.getState().applyTokens(batch));
 /** Counts detail fetches: only the latest one is applied. */
@@ -65,9 +67,11 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
   const replyParams = (): SamplingParams | undefined =>
     get().detail?.overrides.params?.maxTokens === undefined ? { maxTokens: DEFAULT_MAX_TOKENS } : undefined;
 
-  const runReply = async (chatId: string, pendingUser: string | null, start: Start): Promise<boolean> => {
+  const runReply = async (chatId: string, pendingUser: string | null, start: Start, saveParams = true): Promise<boolean> => {
     if (get().streams[chatId]) return false;
-    await useParamsStore.getState().flush();
+    if (saveParams) await useParamsStore.getState().flush();
+    // Checked again: attaching may have begun while the parameters were saved.
+    if (get().streams[chatId]) return false;
     const requestId = newId();
     set((state) => ({
       actionError: null,
@@ -120,6 +124,8 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
       try {
         const detail = await api.chats.get({ chatId });
         if (mine === fetchGeneration && get().chatId === chatId) set({ detail, loadError: null });
+        // A reply core is writing that this page does not receive yet (after a reload, or from another tab).
+        if (detail.streamingMessageId && !get().streams[chatId] && get().chatId === chatId) void get().attach(chatId);
       } catch (error) {
         if (mine === fetchGeneration && get().chatId === chatId) set({ detail: null, loadError: errorMessage(error) });
       }
@@ -167,6 +173,10 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
       } catch (error) {
         set({ actionError: `Could not stop the reply: ${errorMessage(error)}` });
       }
+    },
+
+    async attach(chatId) {
+      await runReply(chatId, null, (requestId, onChunk) => api.chats.attachReply({ chatId }, { onChunk }), false);
     },
 
     async switchVersion(messageId) {

@@ -6,37 +6,44 @@ import { fitBadge, fitTitle } from '../models/fits';
 import { selectModelById, useModelsStore } from '../models/models';
 import { fileKey, selectDownloadForFile, useDownloadsStore } from '../downloads/downloads';
 import { DownloadControls, DownloadError, DownloadFigures, DownloadProgressBar } from '../downloads/DownloadParts';
+import type { LicenceCheck } from '../../../../shared/licenceDto';
+import { LicenceConfirm, useLicenceGate } from './LicenceNotice';
 import { useRepoStore } from './repo';
+import { qualityCell, speedCell } from './tradeoff';
 
-const numberCell = 'px-3 py-2 text-right font-mono text-xs tabular-nums whitespace-nowrap';
+const numberCell = 'px-2 py-2 text-right font-mono text-xs tabular-nums whitespace-nowrap lg:px-3';
+const textCell = 'px-2 py-2 lg:px-3';
 
 /**
  * One model of a repo: quant, file, size, bits per weight, its fit here, and what can be done
  * with it: Download / Download & load, the running download, or Load once it is in the library.
  * `label` names it in button names ("Download Q4_K_M"); `selected` = the pasted reference named it.
  */
-export function QuantRow({ repo, file, label, selected }: { repo: HubRepo; file: HubGgufFile; label: string; selected: boolean }) {
+export function QuantRow({ repo, file, label, selected, licence }: { repo: HubRepo; file: HubGgufFile; label: string; selected: boolean; licence?: LicenceCheck | undefined }) {
   const fit = useRepoStore((s) => s.fits[file.name]);
   return (
     <tr
       aria-current={selected ? 'true' : undefined}
       className={cx('border-b border-zinc-100 align-top last:border-0 dark:border-zinc-800/70', selected && 'bg-accent-soft')}
     >
-      <td className="min-w-48 px-3 py-2">
+      <td className={textCell}>
         <div className="flex flex-wrap items-center gap-2">
-          <span className="font-mono text-sm font-semibold">{file.quant ?? file.name}</span>
+          <span className="max-w-56 truncate font-mono text-sm font-semibold" title={file.quant ?? file.name}>
+            {file.quant ?? file.name}
+          </span>
           {selected && <span className={cx(badge, 'bg-accent text-white')}>Selected</span>}
         </div>
-        <div className={cx('mt-0.5 font-mono text-xs break-all', mutedText)}>
+        <div className={cx('mt-0.5 max-w-56 truncate font-mono text-xs', mutedText)} title={file.name}>
           {file.name}
           {file.parts.length > 1 && ` · ${file.parts.length} parts`}
         </div>
         {file.projector && <div className={cx('text-xs', mutedText)}>Vision projector, used with a model of this repo</div>}
       </td>
       <td className={numberCell}>{formatBytes(file.size)}</td>
-      <td className={numberCell}>{fit && fit.bitsPerWeight > 0 ? fit.bitsPerWeight.toFixed(2) : '–'}</td>
-      <td className="min-w-44 px-3 py-2">{file.projector ? <span className={mutedText}>–</span> : <RemoteFit fit={fit} />}</td>
-      <td className="w-64 min-w-56 px-3 py-2">{!file.projector && <QuantActions repo={repo} file={file} label={label} />}</td>
+      <td className={cx(numberCell, 'max-lg:hidden')}>{fit && fit.bitsPerWeight > 0 ? fit.bitsPerWeight.toFixed(2) : '–'}</td>
+      <td className={textCell}>{file.projector ? <span className={mutedText}>–</span> : <RemoteFit fit={fit} />}</td>
+      <TradeoffCells fit={fit} projector={file.projector} />
+      <td className={cx(textCell, 'w-56')}>{!file.projector && <QuantActions repo={repo} file={file} label={label} licence={licence} primary={fit?.recommended === true} />}</td>
     </tr>
   );
 }
@@ -61,13 +68,39 @@ function RemoteFit({ fit }: { fit: RemoteFileFit | undefined }) {
   );
 }
 
-function QuantActions({ repo, file, label }: { repo: HubRepo; file: HubGgufFile; label: string }) {
+/** Predicted speed here and quality loss vs F16, with what each rests on as a tooltip. */
+function TradeoffCells({ fit, projector }: { fit: RemoteFileFit | undefined; projector: boolean }) {
+  if (projector) {
+    return (
+      <>
+        <td className={numberCell}>–</td>
+        <td className={numberCell}>–</td>
+      </>
+    );
+  }
+  const speed = speedCell(fit?.tradeoff, fit?.estimate?.label === 'too-large');
+  const quality = qualityCell(fit?.tradeoff);
+  return (
+    <>
+      <td className={numberCell} title={speed.title} data-testid="predicted-speed">
+        {speed.text}
+      </td>
+      <td className={numberCell} title={quality.title} data-testid="quality-loss">
+        {quality.text}
+      </td>
+    </>
+  );
+}
+
+/** `primary`: the Recommended row, the only one whose main action is the primary button. */
+function QuantActions({ repo, file, label, licence, primary }: { repo: HubRepo; file: HubGgufFile; label: string; licence: LicenceCheck | undefined; primary: boolean }) {
   const status = useDownloadsStore(selectDownloadForFile(repo.id, file.name));
   const modelId = status?.modelId ?? `${repo.id}/${file.name}`;
   const local = useModelsStore(selectModelById(modelId));
   const startError = useDownloadsStore((s) => s.startErrors[fileKey(repo.id, file.name)]);
   const starting = useDownloadsStore((s) => Boolean(s.starting[fileKey(repo.id, file.name)]));
   const start = useDownloadsStore((s) => s.start);
+  const gate = useLicenceGate(licence);
 
   if (status && status.state !== 'done') {
     return (
@@ -80,9 +113,10 @@ function QuantActions({ repo, file, label }: { repo: HubRepo; file: HubGgufFile;
     );
   }
   if (status?.state === 'done' || local) {
-    return <LocalModelAction modelId={modelId} label={label} loadError={status?.loadError} />;
+    return <LocalModelAction modelId={modelId} label={label} loadError={status?.loadError} primary={primary} />;
   }
   const revision = repo.sha ? { revision: repo.sha } : {};
+  if (gate.pending && licence) return <LicenceConfirm check={licence} onConfirm={() => void gate.confirm()} onCancel={gate.cancel} />;
   return (
     <div>
       <div className="flex flex-wrap gap-1.5">
@@ -91,16 +125,16 @@ function QuantActions({ repo, file, label }: { repo: HubRepo; file: HubGgufFile;
           className={cx(secondaryButton, 'px-2 py-1 text-xs')}
           aria-label={`Download ${label}`}
           disabled={starting}
-          onClick={() => void start({ repo: repo.id, file: file.name, ...revision })}
+          onClick={() => gate.run(() => void start({ repo: repo.id, file: file.name, ...revision }))}
         >
           Download
         </button>
         <button
           type="button"
-          className={cx(primaryButton, 'px-2 py-1 text-xs')}
+          className={cx(primary ? primaryButton : secondaryButton, 'px-2 py-1 text-xs')}
           aria-label={`Download & load ${label}`}
           disabled={starting}
-          onClick={() => void start({ repo: repo.id, file: file.name, ...revision, loadWhenDone: true })}
+          onClick={() => gate.run(() => void start({ repo: repo.id, file: file.name, ...revision, loadWhenDone: true }))}
         >
           Download &amp; load
         </button>
@@ -115,7 +149,7 @@ function QuantActions({ repo, file, label }: { repo: HubRepo; file: HubGgufFile;
 }
 
 /** The file is in the library: "Downloaded — Load", or Loaded / Loading…. */
-function LocalModelAction({ modelId, label, loadError }: { modelId: string; label: string; loadError: string | undefined }) {
+function LocalModelAction({ modelId, label, loadError, primary }: { modelId: string; label: string; loadError: string | undefined; primary: boolean }) {
   const loaded = useInferenceStore(selectLoaded);
   const loadingId = useInferenceStore(selectLoadingModelId);
   const busy = useInferenceStore((s) => s.pending !== null || Boolean(s.state?.loading));
@@ -125,7 +159,7 @@ function LocalModelAction({ modelId, label, loadError }: { modelId: string; labe
   else if (loadingId === modelId) control = <span className={cx('text-xs', mutedText)}>Loading…</span>;
   else {
     control = (
-      <button type="button" className={cx(primaryButton, 'px-2 py-1 text-xs')} aria-label={`Load ${label}`} disabled={busy} onClick={() => void load(modelId)}>
+      <button type="button" className={cx(primary ? primaryButton : secondaryButton, 'px-2 py-1 text-xs')} aria-label={`Load ${label}`} disabled={busy} onClick={() => void load(modelId)}>
         Load
       </button>
     );

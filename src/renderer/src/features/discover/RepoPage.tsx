@@ -3,8 +3,11 @@ import type { HubRepoDetail } from '../../../../shared/hubDto';
 import { cx, errorText, link, mutedText, secondaryButton } from '../../shared/components/ui';
 import { ContextLengthControl } from '../models/FitContextControl';
 import { GatedBadge, LicenceBadge } from './LicenceBadge';
+import { LicenceWarning, useLicenceCheck } from './LicenceNotice';
 import { QuantRow } from './QuantRow';
 import { fileLabels, useRepoStore } from './repo';
+import { PreferencePicker } from './PreferencePicker';
+import { recommendedFirst } from './tradeoff';
 
 /**
  * `#/discover/<owner>/<repo>`: a repo's header (licence, gate), then its quant table. The table
@@ -45,13 +48,22 @@ export function RepoPage({ reference }: { reference: string }) {
 function RepoDetail({ detail }: { detail: HubRepoDetail }) {
   const { repo } = detail;
   const labels = useMemo(() => fileLabels(repo.files), [repo.files]);
+  const fits = useRepoStore((s) => s.fits);
+  // Recommended first: it is the row with the primary button.
+  const ordered = useMemo(() => recommendedFirst(repo.files, fits), [repo.files, fits]);
+  const licence = useLicenceCheck({ ...(repo.license ? { licence: repo.license } : {}), ...(repo.licenseName ? { licenceName: repo.licenseName } : {}) });
   return (
     <>
-      <h1 className="mt-2 text-lg font-semibold break-all">{repo.id}</h1>
+      <h1 className="mt-2 text-lg font-semibold break-words">{repo.id}</h1>
       <div className="mt-1 flex flex-wrap items-center gap-2">
-        <LicenceBadge licence={repo.license} explain />
+        <LicenceBadge licence={repo.licenseName && repo.license === 'other' ? repo.licenseName : repo.license} explain={licence?.kind !== 'restrictive'} />
         <GatedBadge gated={repo.gated} />
       </div>
+      {licence && licence.kind === 'restrictive' && (
+        <div className="mt-3 max-w-2xl">
+          <LicenceWarning check={licence} />
+        </div>
+      )}
       {repo.gated !== false && (
         <p role="note" className="mt-3 max-w-2xl rounded-md bg-amber-50 px-3 py-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200">
           This repo is gated: accept the terms on huggingface.co and set HF_TOKEN before starting Hearth, then download.
@@ -67,24 +79,28 @@ function RepoDetail({ detail }: { detail: HubRepoDetail }) {
       ) : (
         <>
           <RepoFitControl />
+          <PreferencePicker onChanged={() => void useRepoStore.getState().refreshFits()} />
           <table aria-label={`Models of ${repo.id}`} className="mt-3 w-full border-collapse text-sm">
             <thead>
               <tr className={cx('border-b border-zinc-200 text-left text-xs tracking-wide uppercase dark:border-zinc-800', mutedText)}>
-                <th scope="col" className="px-3 py-2 font-medium">Quant</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Size</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Bits/weight</th>
-                <th scope="col" className="px-3 py-2 font-medium">Fit</th>
-                <th scope="col" className="px-3 py-2 font-medium">Download</th>
+                <th scope="col" className="px-2 py-2 font-medium lg:px-3">Quant</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium lg:px-3">Size</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium max-lg:hidden lg:px-3">Bits/weight</th>
+                <th scope="col" className="px-2 py-2 font-medium lg:px-3">Fit</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium lg:px-3">Speed here</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium lg:px-3">Quality loss</th>
+                <th scope="col" className="px-2 py-2 font-medium lg:px-3">Download</th>
               </tr>
             </thead>
             <tbody>
-              {repo.files.map((file) => (
+              {ordered.map((file) => (
                 <QuantRow
                   key={file.name}
                   repo={repo}
                   file={file}
                   label={labels.get(file.name) ?? file.name}
                   selected={detail.selected === file.name}
+                  licence={licence}
                 />
               ))}
             </tbody>

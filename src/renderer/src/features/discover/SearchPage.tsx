@@ -1,10 +1,15 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { HubModelSummary, HubSort } from '../../../../shared/hubDto';
-import { formatCtx, formatParams } from '../../shared/lib/format';
-import { cx, errorText, link, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
+import { formatBytes, formatCtx, formatParams } from '../../shared/lib/format';
+import { badge, cx, errorText, link, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
+import { useHardwareStore } from '../hardware/hardware';
 import { SORT_CHOICES, formatCount, formatDay, useSearchStore } from './discover';
 import { GatedBadge, LicenceBadge } from './LicenceBadge';
 import { looksLikeReference, repoHref } from './reference';
+import { estimateResult, RESULT_FIT_TEXT } from './resultFit';
+
+/** Typing pause before a search is sent, in ms: one request per word, not per key. */
+const SEARCH_DEBOUNCE_MS = 350;
 
 const inputClasses =
   'rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 dark:border-zinc-700 dark:bg-zinc-900';
@@ -21,13 +26,30 @@ export function SearchPage() {
   const search = useSearchStore((s) => s.search);
   const [text, setText] = useState(query);
   const sortId = useId();
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
     if (!searched && !useSearchStore.getState().loading) void search('', 'downloads');
   }, [searched, search]);
+  // Fit hints in the results need this machine's memory (read once, shared with the Hardware view).
+  useEffect(() => {
+    if (!useHardwareStore.getState().snapshot) void useHardwareStore.getState().fetch();
+  }, []);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  /** Searches as the user types, after a pause; a pasted repo reference waits for Enter. */
+  const onType = (value: string) => {
+    setText(value);
+    clearTimeout(timer.current);
+    if (looksLikeReference(value)) return;
+    timer.current = setTimeout(() => {
+      if (value.trim() !== useSearchStore.getState().query.trim()) void search(value, useSearchStore.getState().sort);
+    }, SEARCH_DEBOUNCE_MS);
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    clearTimeout(timer.current);
     if (looksLikeReference(text)) window.location.hash = repoHref(text);
     else void search(text, sort);
   };
@@ -41,14 +63,14 @@ export function SearchPage() {
           aria-label="Search models"
           placeholder="Search GGUF models, or paste owner/repo or a Hugging Face URL"
           value={text}
-          onChange={(event) => setText(event.target.value)}
-          className={cx(inputClasses, 'min-w-0 flex-1 basis-80')}
+          onChange={(event) => onType(event.target.value)}
+          className={cx(inputClasses, 'min-w-0 flex-1 basis-64')}
           autoFocus
         />
         <button type="submit" className={primaryButton} aria-busy={loading}>
           Search
         </button>
-        <label htmlFor={sortId} className="ml-2 font-medium">
+        <label htmlFor={sortId} className="font-medium">
           Sort
         </label>
         <select
@@ -118,6 +140,8 @@ function SearchResults() {
 }
 
 function SearchResult({ model }: { model: HubModelSummary }) {
+  const hardware = useHardwareStore((s) => s.snapshot);
+  const estimate = estimateResult(model.parameterCount, hardware);
   const facts = [
     `${formatCount(model.downloads)} downloads`,
     `${formatCount(model.likes)} likes`,
@@ -129,13 +153,33 @@ function SearchResult({ model }: { model: HubModelSummary }) {
   return (
     <li className="py-2.5">
       <div className="flex flex-wrap items-center gap-2">
-        <a href={repoHref(model.id)} className={cx(link, 'break-all')}>
+        <a href={repoHref(model.id)} className={cx(link, 'min-w-0 break-words')}>
           {model.id}
         </a>
         <GatedBadge gated={model.gated} />
         <LicenceBadge licence={model.license} explain />
       </div>
-      <p className={cx('mt-0.5 font-mono text-xs tabular-nums', mutedText)}>{facts.join(' · ')}</p>
+      {estimate && (
+        <p className="mt-1 flex flex-wrap items-center gap-1.5 text-xs" data-testid="result-size-fit">
+          <span className="font-mono tabular-nums" title="Approximate size of the Q4_K_M file, from the parameter count; open the repo for each file's real size.">
+            ≈ {formatBytes(estimate.sizeBytes)} at Q4_K_M
+          </span>
+          {estimate.fit && (
+            <span
+              className={cx(
+                badge,
+                estimate.fit === 'too-large'
+                  ? 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-300'
+                  : 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300',
+              )}
+              title="A guess from the size and this machine's free memory; the repo page estimates each file from its header."
+            >
+              {RESULT_FIT_TEXT[estimate.fit]}
+            </span>
+          )}
+        </p>
+      )}
+      <p className={cx('mt-0.5 font-mono text-xs tabular-nums break-words', mutedText)}>{facts.join(' · ')}</p>
     </li>
   );
 }

@@ -10,8 +10,10 @@ export function DownloadItem({ id }: { id: string }) {
   return (
     <li aria-label={label} className="space-y-1.5 border-b border-zinc-200 px-4 py-3 last:border-0 dark:border-zinc-800">
       <div>
-        <div className="font-medium break-all">{status.name}</div>
-        <div className={`font-mono text-xs break-all ${mutedText}`}>
+        <div className="truncate font-medium" title={status.name}>
+          {status.name}
+        </div>
+        <div className={`truncate font-mono text-xs ${mutedText}`} title={status.repo}>
           {status.repo}
           {status.quant && ` · ${status.quant}`}
           {status.loadWhenDone && ' · load when done'}

@@ -4,9 +4,11 @@ import { DownloadItem } from './DownloadItem';
 import { cx, errorText, link, mutedText, secondaryButton } from '../../shared/components/ui';
 
 /**
- * The Downloads panel: a column on the right of every view, opened from the status bar (and
- * when a download starts). Lists the newest first; reads only the ids, so progress events
- * re-render just the item that moved. Escape closes it.
+ * The Downloads panel: a drawer over the right edge of every view, opened on demand from the
+ * status bar's indicator. It overlays rather than takes a column, so it never squeezes the view
+ * under it (the chat above all), and closes on a click outside or a change of view. Lists the
+ * newest first; reads only the ids, so progress events re-render just the item that moved.
+ * Escape closes it.
  */
 export function DownloadsPanel() {
   const open = useDownloadsStore((s) => s.panelOpen);
@@ -20,8 +22,22 @@ export function DownloadsPanel() {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape' && ref.current?.contains(document.activeElement)) setOpen(false);
     };
+    // A drawer over the view: going to another view or clicking outside it puts it away, so it
+    // never sits over the message box or a view's buttons. (Its toggle handles its own clicks.)
+    const onPointerDown = (event: PointerEvent) => {
+      const target = event.target as Element | null;
+      if (!target || ref.current?.contains(target) || target.closest('[aria-controls="downloads-panel"]')) return;
+      setOpen(false);
+    };
+    const onRoute = () => setOpen(false);
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointerDown);
+    window.addEventListener('hashchange', onRoute);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointerDown);
+      window.removeEventListener('hashchange', onRoute);
+    };
   }, [open, setOpen]);
 
   if (!open) return null;
@@ -30,7 +46,7 @@ export function DownloadsPanel() {
       ref={ref}
       id="downloads-panel"
       aria-label="Downloads"
-      className="flex w-80 shrink-0 flex-col border-l border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-950"
+      className="absolute inset-y-0 right-0 z-40 flex w-80 max-w-full flex-col border-l border-zinc-200 bg-white shadow-xl dark:border-zinc-800 dark:bg-zinc-950"
     >
       <div className="flex items-center justify-between gap-2 border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800">
         <h2 className="font-semibold">Downloads</h2>

@@ -102,7 +102,7 @@ describe('downloads store', () => {
     expect(selectSummary(useDownloadsStore.getState())).toBe('1 downloading · 45 %');
   });
 
-  it('a started download opens the panel; an answer never overwrites a newer event', async () => {
+  it('a started download leaves the panel closed; an answer never overwrites a newer event', async () => {
     calls.start.mockImplementation(async () => {
       // The event with progress arrives before the call answers with the older status.
       useDownloadsStore.getState().applyStatus(status('a', { receivedBytes: 700 }));
@@ -111,7 +111,7 @@ describe('downloads store', () => {
     await useDownloadsStore.getState().start({ repo: 'o/r', file: 'a.gguf' });
     const state = useDownloadsStore.getState();
     expect(state.byId.a).toMatchObject({ state: 'downloading', receivedBytes: 700 });
-    expect(state.panelOpen).toBe(true);
+    expect(state.panelOpen).toBe(false);
     expect(state.starting).toEqual({});
   });
 

@@ -73,8 +73,9 @@ export const useDownloadsStore = create<DownloadsState>()((set, get) => {
       const key = fileKey(args.repo, args.file);
       set((s) => ({ starting: { ...s.starting, [key]: true }, startErrors: without(s.startErrors, key) }));
       try {
+        // The panel stays as it was: progress shows where the click was and in the status bar's
+        // indicator, so starting a download never covers or squeezes the view (e.g. the chat).
         learn(await api.downloads.start(args));
-        set({ panelOpen: true });
       } catch (error) {
         set((s) => ({ startErrors: { ...s.startErrors, [key]: errorMessage(error) } }));
       } finally {

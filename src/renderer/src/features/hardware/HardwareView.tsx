@@ -4,6 +4,7 @@ import { formatBytes } from '../../shared/lib/format';
 import { badge, cx, errorText, mutedText, secondaryButton } from '../../shared/components/ui';
 import { backendName, osLine, sortGpus, useHardwareStore } from './hardware';
 import { MemoryMeter } from './MemoryMeter';
+import { BenchCard, ProfileCard } from './BenchCard';
 
 const card = 'rounded-lg border border-zinc-200 p-4 dark:border-zinc-800';
 const cardHeading = 'mb-3 text-sm font-semibold';
@@ -56,6 +57,8 @@ function SnapshotView({ snapshot }: { snapshot: HardwareSnapshot }) {
       <CpuCard cpu={snapshot.cpu} />
       <LlamaCard llama={snapshot.llama} />
       <GpuCard gpus={snapshot.gpus} />
+      <BenchCard />
+      <ProfileCard />
       {(snapshot.notes.length > 0 || snapshot.errors.length > 0) && <NotesCard notes={snapshot.notes} errors={snapshot.errors} />}
     </div>
   );

@@ -37,7 +37,7 @@ export function ModelBar() {
         button={
           <>
             {name ? (
-              <span className="min-w-0 font-medium break-words" data-testid="model-bar-name">
+              <span className="min-w-0 truncate font-medium" title={name} data-testid="model-bar-name">
                 {name}
               </span>
             ) : (
@@ -88,6 +88,7 @@ export function ModelBar() {
 function ModelMenu({ onPicked }: { onPicked: () => void }) {
   const models = useModelsStore((s) => s.models);
   const loadedId = useInferenceStore((s) => s.state?.loaded?.modelId ?? null);
+  const loadedContext = useInferenceStore((s) => s.state?.loaded?.settings.contextSize ?? null);
   const busy = useInferenceStore(selectBusy);
   const usable = models.filter((m) => m.status === 'ok');
   const labels = distinctModelLabels(usable);
@@ -106,6 +107,7 @@ function ModelMenu({ onPicked }: { onPicked: () => void }) {
           model={model}
           label={labels.get(model.id) ?? modelDisplayName(model)}
           loaded={model.id === loadedId}
+          loadedContext={model.id === loadedId ? loadedContext : null}
           busy={busy}
           onPicked={onPicked}
         />
@@ -114,14 +116,31 @@ function ModelMenu({ onPicked }: { onPicked: () => void }) {
   );
 }
 
-function ModelChoice({ model, label, loaded, busy, onPicked }: { model: ModelInfo; label: string; loaded: boolean; busy: boolean; onPicked: () => void }) {
+function ModelChoice({
+  model,
+  label,
+  loaded,
+  loadedContext,
+  busy,
+  onPicked,
+}: {
+  model: ModelInfo;
+  label: string;
+  loaded: boolean;
+  /** The loaded model's context, in tokens: shown as the header shows it, so the two agree. */
+  loadedContext: number | null;
+  busy: boolean;
+  onPicked: () => void;
+}) {
   const store = useInferenceStore.getState;
+  const trained = model.metadata ? model.metadata.trainedContextLength : null;
+  const context = loadedContext !== null ? `${formatCtxExact(loadedContext)} loaded` : trained ? `up to ${formatCtx(trained)}` : null;
   return (
     <li className="flex items-center gap-3 rounded-md px-2 py-1.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/60">
       <div className="min-w-0 flex-1">
         <div className="font-medium break-words">{label}</div>
         <div className={cx('font-mono text-xs tabular-nums', mutedText)}>
-          {[model.metadata?.quantization, formatBytes(model.sizeBytes), model.metadata ? formatCtx(model.metadata.trainedContextLength) : null].filter(Boolean).join(' · ')}
+          {[model.metadata?.quantization, formatBytes(model.sizeBytes), context].filter(Boolean).join(' · ')}
         </div>
       </div>
       {loaded ? (

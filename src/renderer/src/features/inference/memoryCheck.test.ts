@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMemoryCheck, formatErrorPercent } from './memoryCheck';
+import { compareWithEstimate, describeMemoryCheck, formatErrorPercent } from './memoryCheck';
 
 describe('formatErrorPercent', () => {
   it('signs the error with one decimal and a unit', () => {
@@ -10,6 +10,14 @@ describe('formatErrorPercent', () => {
   });
 });
 
+describe('compareWithEstimate', () => {
+  it('says above, below or as estimated in words', () => {
+    expect(compareWithEstimate(-5.54)).toBe('5.5 % below the estimate');
+    expect(compareWithEstimate(2)).toBe('2.0 % above the estimate');
+    expect(compareWithEstimate(0.02)).toBe('as estimated');
+  });
+});
+
 describe('describeMemoryCheck', () => {
   it('shows RAM alone for a CPU load', () => {
     const { text, title } = describeMemoryCheck({
@@ -17,7 +25,7 @@ describe('describeMemoryCheck', () => {
       measured: { ramBytes: 82_000_000, vramBytes: 0 },
       errorPercent: 3.8,
     });
-    expect(text).toBe('RAM 82.0 MB measured · 79.0 MB predicted at full context (+3.8 %)');
+    expect(text).toBe('RAM 82.0 MB in use · 3.8 % above the estimate');
     expect(title).toContain('RAM 82.0 MB measured, 79.0 MB predicted');
     expect(title).not.toContain('VRAM 0');
   });
@@ -28,7 +36,7 @@ describe('describeMemoryCheck', () => {
       measured: { ramBytes: 0.9e9, vramBytes: 4.2e9 },
       errorPercent: 2,
     });
-    expect(text).toBe('RAM+VRAM 5.1 GB measured · 5.0 GB predicted at full context (+2.0 %)');
+    expect(text).toBe('RAM+VRAM 5.1 GB in use · 2.0 % above the estimate');
     expect(title).toContain('VRAM 4.2 GB measured, 4.0 GB predicted');
   });
 });

@@ -17,9 +17,10 @@ export function describeMemoryCheck(memory: LoadMemoryCheck): { text: string; ti
   const { predicted, measured } = memory;
   const error = formatErrorPercent(memory.errorPercent);
   const usesVram = predicted.vramBytes > 0 || measured.vramBytes > 0;
-  const text = usesVram
-    ? `RAM+VRAM ${formatBytes(measured.ramBytes + measured.vramBytes)} measured · ${formatBytes(predicted.ramBytes + predicted.vramBytes)} predicted at full context (${error})`
-    : `RAM ${formatBytes(measured.ramBytes)} measured · ${formatBytes(predicted.ramBytes)} predicted at full context (${error})`;
+  // Short enough for the model bar and readable alone: what is in use, and how that compares with
+  // the estimate in words (the figures and the formula are in the title).
+  const used = usesVram ? `RAM+VRAM ${formatBytes(measured.ramBytes + measured.vramBytes)}` : `RAM ${formatBytes(measured.ramBytes)}`;
+  const text = `${used} in use · ${compareWithEstimate(memory.errorPercent)}`;
   const pools = [`RAM ${formatBytes(measured.ramBytes)} measured, ${formatBytes(predicted.ramBytes)} predicted`];
   if (usesVram) pools.push(`VRAM ${formatBytes(measured.vramBytes)} measured, ${formatBytes(predicted.vramBytes)} predicted`);
   const title =
@@ -27,4 +28,12 @@ export function describeMemoryCheck(memory: LoadMemoryCheck): { text: string; ti
     `The estimate is for every context full; a long conversation grows toward it, so the measurement starts below. ` +
     `${error} is (measured − predicted) / predicted of RAM and VRAM together.`;
   return { text, title };
+}
+
+/** `-5.5` → `"5.5 % below the estimate"`, `2` → `"2.0 % above the estimate"`, `0` → `"as estimated"`. */
+export function compareWithEstimate(percent: number): string {
+  if (!Number.isFinite(percent)) return 'no estimate to compare';
+  const rounded = Math.round(percent * 10) / 10;
+  if (rounded === 0) return 'as estimated';
+  return `${Math.abs(rounded).toFixed(1)} % ${rounded > 0 ? 'above' : 'below'} the estimate`;
 }

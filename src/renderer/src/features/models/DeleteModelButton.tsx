@@ -54,10 +54,16 @@ function ConfirmDelete({ model, label, onClose }: { model: ModelInfo; label: str
       <h2 id={titleId} className="text-base font-semibold">
         Delete {label}?
       </h2>
-      <p className="mt-2">
-        This removes {formatBytes(model.sizeBytes)} from disk{model.folder?.kind === 'models' || !model.folder ? '' : ` (in ${model.folder.path})`}. It
-        cannot be undone.
-      </p>
+      {model.linked ? (
+        <p className="mt-2">
+          This removes the link from your library; the file it points to stays where it is (no disk space is freed).
+        </p>
+      ) : (
+        <p className="mt-2">
+          This removes {formatBytes(model.sizeBytes)} from disk{model.folder?.kind === 'models' || !model.folder ? '' : ` (in ${model.folder.path})`}. It
+          cannot be undone.
+        </p>
+      )}
       <p className={cx('mt-1 font-mono text-xs break-all', mutedText)}>{model.path}</p>
       {error && (
         <p role="alert" className={cx('mt-2 text-xs', errorText)}>

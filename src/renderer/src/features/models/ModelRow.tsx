@@ -15,10 +15,12 @@ import { DeleteModelButton } from './DeleteModelButton';
 import { LicenceBadge } from '../discover/LicenceBadge';
 import { selectFit, useFitsStore } from './fits';
 import { badge, cx, errorText, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
+import { openNewChat } from '../../app/openChat';
+import { WIDE_ONLY } from './modelColumns';
 
-const numberCell = 'px-3 py-2 text-right font-mono text-xs tabular-nums whitespace-nowrap';
-const textCell = 'px-3 py-2';
-const codeCell = 'px-3 py-2 font-mono text-xs whitespace-nowrap';
+const numberCell = 'px-2 py-2 text-right font-mono text-xs tabular-nums whitespace-nowrap lg:px-3';
+const textCell = 'px-2 py-2 lg:px-3';
+const codeCell = 'px-2 py-2 font-mono text-xs whitespace-nowrap lg:px-3';
 
 /**
  * One local model: its facts, its fit on this machine, and Load / Unload / progress / error where
@@ -35,7 +37,9 @@ export function ModelRow({ model, label, columns }: { model: ModelInfo; label: s
     <>
       <tr className={cx('align-top', !expanded && 'border-b border-zinc-100 last:border-0 dark:border-zinc-800/70')} data-model-id={model.id}>
         <td className={textCell}>
-          <div className="font-medium break-all">{name}</div>
+          <div className="max-w-72 truncate font-medium" title={name}>
+            {name}
+          </div>
           <ModelSource model={model} name={name} />
           {meta?.license && (
             <div className="mt-1">
@@ -43,19 +47,19 @@ export function ModelRow({ model, label, columns }: { model: ModelInfo; label: s
             </div>
           )}
         </td>
-        <td className={cx(textCell, 'whitespace-nowrap')}>{meta?.architecture ?? '–'}</td>
-        <td className={numberCell}>{meta ? formatParams(meta.parameterCount) : '–'}</td>
-        <td className={codeCell}>{meta?.quantization ?? '–'}</td>
+        <td className={cx(textCell, 'whitespace-nowrap', WIDE_ONLY)}>{meta?.architecture ?? '–'}</td>
+        <td className={cx(numberCell, WIDE_ONLY)}>{meta ? formatParams(meta.parameterCount) : '–'}</td>
+        <td className={cx(codeCell, WIDE_ONLY)}>{meta?.quantization ?? '–'}</td>
         <td className={numberCell}>{formatBytes(model.sizeBytes)}</td>
-        <td className={numberCell}>{meta ? formatCtx(meta.trainedContextLength) : '–'}</td>
-        <td className={cx(textCell, 'min-w-40')}>
+        <td className={cx(numberCell, WIDE_ONLY)}>{meta ? formatCtx(meta.trainedContextLength) : '–'}</td>
+        <td className={cx(textCell, 'min-w-32')}>
           {readable ? (
             <FitCell modelId={model.id} label={label} expanded={expanded} detailsId={detailsId} onToggle={() => setExpanded((open) => !open)} />
           ) : (
             <span className={cx('text-xs', mutedText)}>–</span>
           )}
         </td>
-        <td className={cx(textCell, 'w-64')}>
+        <td className={cx(textCell, 'w-56')}>
           {readable ? (
             <ModelActions modelId={model.id} label={label} />
           ) : (
@@ -89,7 +93,7 @@ function ModelSource({ model, name }: { model: ModelInfo; name: string }) {
   const file = model.fileName === name ? '' : model.fileName;
   if (!origin && !file) return null;
   return (
-    <div className={cx('mt-0.5 font-mono text-xs break-all', mutedText)}>
+    <div className={cx('mt-0.5 max-w-72 truncate font-mono text-xs', mutedText)} title={[origin, file].filter(Boolean).join(' · ')}>
       {origin && <span>{origin}</span>}
       {origin && file && <span aria-hidden="true"> · </span>}
       {file && <span>{file}</span>}
@@ -118,15 +122,31 @@ function ModelActions({ modelId, label }: { modelId: string; label: string }) {
     void load(modelId, chosenContext !== undefined ? { contextSize: Math.min(chosenContext, estimate?.contextSize ?? chosenContext) } : {});
   };
 
+  // "Chat": straight to a new chat with this model, loading it first when needed.
+  const chat = async () => {
+    if (!isLoaded) {
+      if (chosenContext !== undefined && fit?.estimate?.label === 'too-large') return startLoad();
+      await load(modelId, chosenContext !== undefined ? { contextSize: Math.min(chosenContext, fit?.estimate?.contextSize ?? chosenContext) } : {});
+      if (useInferenceStore.getState().state?.loaded?.modelId !== modelId) return;
+    }
+    openNewChat();
+  };
+  const chatButton = (
+    <button type="button" className={isLoaded ? primaryButton : secondaryButton} aria-label={`Chat with ${label}`} disabled={!isLoaded && busy} onClick={() => void chat()}>
+      Chat
+    </button>
+  );
+
   let control;
   if (progress !== null) {
     control = <LoadProgress name={label} progress={progress} />;
   } else if (isLoaded) {
     control = (
-      <span className="inline-flex items-center gap-2">
+      <span className="inline-flex flex-wrap items-center gap-2">
         <span className={cx(badge, 'bg-accent-soft text-accent-text')}>
           <span aria-hidden="true">●</span> Loaded
         </span>
+        {chatButton}
         <button
           type="button"
           className={secondaryButton}
@@ -140,15 +160,18 @@ function ModelActions({ modelId, label }: { modelId: string; label: string }) {
     );
   } else {
     control = (
-      <button
-        type="button"
-        className={primaryButton}
-        aria-label={`Load ${label}`}
-        disabled={busy}
-        onClick={startLoad}
-      >
-        Load
-      </button>
+      <span className="inline-flex flex-wrap items-center gap-2">
+        <button
+          type="button"
+          className={primaryButton}
+          aria-label={`Load ${label}`}
+          disabled={busy}
+          onClick={startLoad}
+        >
+          Load
+        </button>
+        {chatButton}
+      </span>
     );
   }
   if (warning && !isLoaded && progress === null) {

@@ -3,14 +3,16 @@ import type { ModelInfo } from '../../../../shared/dto';
 import { distinctModelLabels } from './models';
 import { ModelRow } from './ModelRow';
 import { mutedText } from '../../shared/components/ui';
+import { WIDE_ONLY } from './modelColumns';
 
-const COLUMNS: { label: string; numeric?: boolean }[] = [
+
+const COLUMNS: { label: string; numeric?: boolean; className?: string }[] = [
   { label: 'Model' },
-  { label: 'Architecture' },
-  { label: 'Params', numeric: true },
-  { label: 'Quant' },
+  { label: 'Architecture', className: WIDE_ONLY },
+  { label: 'Params', numeric: true, className: WIDE_ONLY },
+  { label: 'Quant', className: WIDE_ONLY },
   { label: 'Size', numeric: true },
-  { label: 'Context', numeric: true },
+  { label: 'Context', numeric: true, className: WIDE_ONLY },
   { label: 'Fit' },
   { label: 'Status' },
 ];
@@ -23,7 +25,7 @@ export function ModelTable({ models }: { models: ModelInfo[] }) {
       <thead>
         <tr className={`border-b border-zinc-200 text-left text-xs uppercase tracking-wide dark:border-zinc-800 ${mutedText}`}>
           {COLUMNS.map((column) => (
-            <th key={column.label} scope="col" className={`px-3 py-2 font-medium ${column.numeric ? 'text-right' : ''}`}>
+            <th key={column.label} scope="col" className={`px-2 py-2 font-medium lg:px-3 ${column.numeric ? 'text-right' : ''} ${column.className ?? ''}`}>
               {column.label}
             </th>
           ))}

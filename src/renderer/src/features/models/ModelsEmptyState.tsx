@@ -22,10 +22,14 @@ export function ModelsEmptyState() {
         Subfolders in LM Studio&apos;s layout (<code className="font-mono">publisher/repo/model.gguf</code>) work too.
       </p>
       <p className="mt-3">
-        <a href="#/discover" className={link}>
-          Find a model in Discover
+        <a href="#/welcome" className={link}>
+          See the starter models for this machine
         </a>{' '}
-        <span className={mutedText}>to download one from Hugging Face.</span>
+        <span className={mutedText}>(one click to a first chat), or</span>{' '}
+        <a href="#/discover" className={link}>
+          find a model in Discover
+        </a>
+        .
       </p>
     </section>
   );

@@ -23,7 +23,7 @@ export function RequestLogTable({ className }: { className?: string }) {
             <thead className="sticky top-0 bg-white dark:bg-zinc-950">
               <tr className={cx('border-b border-zinc-200 text-left dark:border-zinc-800', mutedText)}>
                 <th scope="col" className={cx(cell, 'font-medium')}>Time</th>
-                <th scope="col" className={cx(cell, 'font-medium')}>Method</th>
+                <th scope="col" className={cx(cell, 'font-medium max-lg:hidden')}>Method</th>
                 <th scope="col" className={cx(cell, 'font-medium')}>Path</th>
                 <th scope="col" className={cx(cell, 'font-medium')}>Model</th>
                 <th scope="col" className={cx(cell, 'text-right font-medium')}>Status</th>
@@ -37,9 +37,9 @@ export function RequestLogTable({ className }: { className?: string }) {
                   <td className={cell}>
                     <time dateTime={entry.time}>{new Date(entry.time).toLocaleTimeString()}</time>
                   </td>
-                  <td className={cell}>{entry.method}</td>
-                  <td className={cx(cell, 'max-w-64 truncate')} title={entry.path}>{entry.path}</td>
-                  <td className={cx(cell, 'max-w-64 truncate')} title={entry.model}>{entry.model ?? '–'}</td>
+                  <td className={cx(cell, 'max-lg:hidden')}>{entry.method}</td>
+                  <td className={cx(cell, 'max-w-40 truncate lg:max-w-64')} title={`${entry.method} ${entry.path}`}>{entry.path}</td>
+                  <td className={cx(cell, 'max-w-40 truncate lg:max-w-64')} title={entry.model}>{entry.model ?? '–'}</td>
                   <td className={cx(cell, 'text-right', entry.status >= 400 && errorText)} title={entry.error}>
                     {entry.status}
                     {entry.error && ` ${entry.error}`}

@@ -29,8 +29,9 @@ export function ServerView() {
           Could not read the server&apos;s state: {statusError}
         </p>
       )}
-      <div className="mt-4 grid max-w-6xl gap-4 xl:grid-cols-2">
-        <div className="flex flex-col gap-4">
+      {/* minmax(0, 1fr) columns and min-w-0 items: a long curl line or log row scrolls inside its card, never the page. */}
+      <div className="mt-4 grid max-w-6xl grid-cols-1 gap-4 xl:grid-cols-2">
+        <div className="flex min-w-0 flex-col gap-4">
           <PowerCard />
           <Section title="Settings">
             <ServerSettingsForm />
@@ -66,7 +67,7 @@ function PowerCard() {
       {running && status?.baseUrl && (
         <div className="mt-3 flex flex-wrap items-center gap-2">
           <span className={cx('text-xs', mutedText)}>Base URL</span>
-          <code data-testid="server-base-url" className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-sm dark:bg-zinc-800">
+          <code data-testid="server-base-url" className="min-w-0 rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-sm break-all dark:bg-zinc-800">
             {status.baseUrl}
           </code>
           <CopyTextButton label="Copy base URL" text={status.baseUrl} />

@@ -18,11 +18,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
   {
     method: 'POST',
     path: '/v1/chat/completions',
-    summary: 'Chat reply (stream: true for SSE)',
+    summary: 'Chat reply, streamed (SSE)',
     family: 'OpenAI',
-    body: { model: MODEL, messages: [{ role: 'user', content: 'Hello!' }] },
+    // Streamed and limited: without them a copied example printed nothing until a long reply ended.
+    body: { model: MODEL, messages: [{ role: 'user', content: 'Hello!' }], max_tokens: 128, stream: true },
   },
-  { method: 'POST', path: '/v1/completions', summary: 'Continues a prompt, no chat template', family: 'OpenAI', body: { model: MODEL, prompt: 'Once upon a time', max_tokens: 32 } },
+  { method: 'POST', path: '/v1/completions', summary: 'Continues a prompt, no chat template', family: 'OpenAI', body: { model: MODEL, prompt: 'Once upon a time', max_tokens: 32, stream: true } },
   { method: 'POST', path: '/v1/embeddings', summary: 'Embedding vectors', family: 'OpenAI', body: { model: MODEL, input: 'Hello!' } },
   { method: 'GET', path: '/api/tags', summary: 'Lists the models (Ollama)', family: 'Ollama' },
   {
@@ -30,9 +31,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: '/api/chat',
     summary: 'Chat reply (Ollama)',
     family: 'Ollama',
-    body: { model: MODEL, messages: [{ role: 'user', content: 'Hello!' }], stream: false },
+    body: { model: MODEL, messages: [{ role: 'user', content: 'Hello!' }], options: { num_predict: 128 } },
   },
-  { method: 'POST', path: '/api/generate', summary: 'Continues a prompt (Ollama)', family: 'Ollama', body: { model: MODEL, prompt: 'Why is the sky blue?', stream: false } },
+  { method: 'POST', path: '/api/generate', summary: 'Continues a prompt (Ollama)', family: 'Ollama', body: { model: MODEL, prompt: 'Why is the sky blue?', options: { num_predict: 128 } } },
   { method: 'POST', path: '/api/embed', summary: 'Embedding vectors (Ollama)', family: 'Ollama', body: { model: MODEL, input: 'Hello!' } },
 ];
 
@@ -55,6 +56,13 @@ export interface CurlOptions {
   model?: string | undefined;
 }
 
+/** True when the example's answer streams (OpenAI `stream: true`; Ollama's chat and generate stream unless told not to). */
+export function streams(endpoint: Endpoint): boolean {
+  if (!endpoint.body) return false;
+  if (endpoint.family === 'OpenAI') return endpoint.body.stream === true;
+  return (endpoint.path === '/api/chat' || endpoint.path === '/api/generate') && endpoint.body.stream !== false;
+}
+
 /** A curl command for `endpoint` that works as pasted into a POSIX shell. */
 export function curlExample(endpoint: Endpoint, { origin, apiKey, model }: CurlOptions): string {
   const parts = [`curl ${shellQuote(origin + endpoint.path)}`];
@@ -62,6 +70,8 @@ export function curlExample(endpoint: Endpoint, { origin, apiKey, model }: CurlO
   if (apiKey) parts.push(apiKey.startsWith('$') ? `-H "Authorization: Bearer ${apiKey}"` : `-H ${shellQuote(`Authorization: Bearer ${apiKey}`)}`);
   if (endpoint.body) {
     const body = JSON.stringify(endpoint.body).replace(JSON.stringify(MODEL), () => JSON.stringify(model || 'MODEL_ID'));
+    // -N: print each streamed piece as it arrives instead of when curl's buffer fills.
+    if (streams(endpoint)) parts[0] = `curl -N ${shellQuote(origin + endpoint.path)}`;
     parts.push(`-H 'Content-Type: application/json'`, `-d ${shellQuote(body)}`);
   }
   return parts.join(' \\\n  ');

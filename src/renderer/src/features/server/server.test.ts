@@ -31,7 +31,17 @@ describe('curl examples', () => {
     expect(text).toContain('-H "Authorization: Bearer $HEARTH_API_KEY"');
     expect(text).toContain(`-H 'Content-Type: application/json'`);
     const body = /-d '(.*)'$/s.exec(text)![1]!.replace(/'\\''/g, "'");
-    expect(JSON.parse(body)).toMatchObject({ model: "o/it's/m.gguf", stream: false });
+    expect(JSON.parse(body)).toMatchObject({ model: "o/it's/m.gguf", options: { num_predict: 128 } });
+    // Ollama's chat streams by default: curl is told not to buffer it.
+    expect(text.startsWith("curl -N 'http://h:1/api/chat'")).toBe(true);
+  });
+
+  it('chat examples stream with a token limit, so a pasted one prints as it goes and ends', () => {
+    const text = curlExample(endpoint('/v1/chat/completions'), { origin: 'http://h:1', model: 'm.gguf' });
+    expect(text.startsWith("curl -N 'http://h:1/v1/chat/completions'")).toBe(true);
+    const body = JSON.parse(/-d '(.*)'$/s.exec(text)![1]!) as Record<string, unknown>;
+    expect(body).toMatchObject({ model: 'm.gguf', stream: true, max_tokens: 128 });
+    expect(curlExample(endpoint('/v1/embeddings'), { origin: 'http://h:1' })).not.toContain('-N');
   });
 
   it('has no Authorization header without a key and a MODEL_ID placeholder without a model', () => {
@@ -79,7 +89,9 @@ describe('settings validation', () => {
   it('accepts a port and origins and maps the LAN box to the host', () => {
     const result = validateForm({ port: ' 8080 ', lan: true, corsOrigins: 'http://localhost:3000/,\nhttps://a.example http://localhost:3000' });
     expect(result).toEqual({ ok: true, args: { port: 8080, host: '0.0.0.0', corsOrigins: ['http://localhost:3000', 'https://a.example'] } });
-    expect(validateForm({ port: '0', lan: false, corsOrigins: '' })).toEqual({ ok: true, args: { port: 0, host: '127.0.0.1', corsOrigins: [] } });
+    // 0 ("any free port") would move the server on every restart.
+    expect(validateForm({ port: '0', lan: false, corsOrigins: '' }).ok).toBe(false);
+    expect(formFromSettings({ ...settings, port: 0 }).port).toBe('1234');
   });
 
   it('says what is wrong with the port and the origins', () => {

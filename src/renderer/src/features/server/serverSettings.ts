@@ -28,7 +28,8 @@ export type FormValidation = { ok: true; args: ServerFormArgs } | { ok: false; e
 /** The form for the last used settings, or the defaults when there are none. */
 export function formFromSettings(settings: ApiServerSettings | null): ServerForm {
   return {
-    port: String(settings?.port ?? DEFAULT_API_PORT),
+    // A port saved as 0 by an older Hearth ("any free one") shows the default: the field never reads 0.
+    port: String(settings?.port || DEFAULT_API_PORT),
     lan: settings ? !isLocalHost(settings.host) : false,
     corsOrigins: (settings?.corsOrigins ?? []).join('\n'),
   };
@@ -53,7 +54,8 @@ export function validateForm(form: ServerForm): FormValidation {
   const errors: { port?: string; corsOrigins?: string } = {};
   const portText = form.port.trim();
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) errors.port = 'Enter a port from 1 to 65535 (0 picks a free one).';
+  // No 0 ("any free port"): clients need the same address after every restart.
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) errors.port = 'Enter a port from 1 to 65535.';
   const origins = parseOrigins(form.corsOrigins);
   const bad = origins.filter((origin) => !corsOriginSchema.safeParse(origin).success);
   if (bad.length > 0) {

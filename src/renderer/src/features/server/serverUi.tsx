@@ -3,7 +3,7 @@ import { CopyIcon } from '../../shared/components/icons';
 import { cx, secondaryButton } from '../../shared/components/ui';
 import { useCopy } from '../../shared/lib/useCopy';
 
-export const card = 'rounded-lg border border-zinc-200 p-4 dark:border-zinc-800';
+export const card = 'min-w-0 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800';
 export const input =
   'rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900 aria-invalid:border-red-600 dark:aria-invalid:border-red-400';
 export const smallButton = cx(secondaryButton, 'px-2 py-1 text-xs');

@@ -1,7 +1,9 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { LoadedModel } from '../../../../../shared/dto';
 import { ChevronDownIcon, ChevronRightIcon } from '../../../shared/components/icons';
 import { cx, errorText, mutedText, primaryButton, secondaryButton } from '../../../shared/components/ui';
+import { useHardwareStore } from '../../hardware/hardware';
+import { selectModelById, useModelsStore } from '../../models/models';
 import { selectBusy, selectLoaded, useInferenceStore } from '../../inference/inference';
 import { fieldInput, panelHeading } from '../chatUi';
 import { differsFrom, KV_CACHE_CHOICES, loadFormFrom, validateLoadForm, type LoadField, type LoadForm } from './loadSettingsForm';
@@ -41,13 +43,19 @@ function LoadForm({ loaded }: { loaded: LoadedModel }) {
   const [confirming, setConfirming] = useState(false);
   const busy = useInferenceStore(selectBusy);
   const idBase = useId();
-  const { options, errors } = validateLoadForm(form);
+  const trainedContext = useModelsStore(selectModelById(loaded.modelId))?.metadata?.trainedContextLength;
+  const cores = useHardwareStore((s) => s.snapshot?.cpu.logicalCores);
+  useEffect(() => {
+    if (!useHardwareStore.getState().snapshot) void useHardwareStore.getState().fetch();
+  }, []);
+  const { options, errors, warnings } = validateLoadForm(form, { trainedContext, cores });
   const valid = Object.keys(errors).length === 0;
   const changed = differsFrom(form, loaded.settings);
 
   const reload = () => {
     setConfirming(false);
-    void useInferenceStore.getState().load(loaded.modelId, options);
+    // Remembered by core for this model: a later load from the picker (after an unload, a restart) keeps them.
+    void useInferenceStore.getState().load(loaded.modelId, { ...options, remember: true });
   };
 
   return (
@@ -72,6 +80,14 @@ function LoadForm({ loaded }: { loaded: LoadedModel }) {
               <p id={`${idBase}-${key}-error`} role="alert" className={cx('text-xs', errorText)}>
                 {errors[key]}
               </p>
+            )}
+            {!errors[key] && warnings[key] && (
+              <p role="status" className="text-xs text-amber-700 dark:text-amber-400">
+                {warnings[key]}
+              </p>
+            )}
+            {key === 'contextSize' && !errors[key] && trainedContext && (
+              <p className={cx('text-xs', mutedText)}>Trained for {trainedContext} tokens (the most it can use).</p>
             )}
           </div>
         ))}

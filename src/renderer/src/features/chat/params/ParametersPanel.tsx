@@ -18,6 +18,7 @@ export function ParametersPanel({ id, className, onClose }: { id: string; classN
   const errors = useParamsStore((s) => s.validated.errors);
   const saveError = useParamsStore((s) => s.saveError);
   const update = useParamsStore((s) => s.update);
+  const forThisChat = useParamsStore((s) => s.chatId !== null);
 
   return (
     <aside
@@ -26,7 +27,13 @@ export function ParametersPanel({ id, className, onClose }: { id: string; classN
       className={cx('flex w-80 shrink-0 flex-col border-l border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900', className)}
     >
       <div className="flex items-center justify-between border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
-        <h2 className="font-semibold">Parameters</h2>
+        <div className="min-w-0">
+          <h2 className="font-semibold">Parameters</h2>
+          {/* Which conversation these apply to: never a hidden global default. */}
+          <p className={cx('text-xs', mutedText)} data-testid="params-scope">
+            {forThisChat ? 'For this chat only' : 'For the new chat (saved with its first message)'}
+          </p>
+        </div>
         <button type="button" className={iconButton} aria-label="Close parameters" onClick={onClose}>
           <CloseIcon />
         </button>

@@ -2,9 +2,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { isBuiltInPresetName, MAX_PRESET_NAME } from '../../../../../shared/presets';
 import { errorMessage } from '../../../api/errors';
 import { CloseIcon } from '../../../shared/components/icons';
-import { cx, errorText, mutedText, secondaryButton } from '../../../shared/components/ui';
+import { cx, errorText, mutedText, primaryButton, secondaryButton } from '../../../shared/components/ui';
 import { fieldInput, iconButton, panelHeading } from '../chatUi';
 import { useParamsStore } from './paramsStore';
+import { replacesOwnPrompt, type Preset } from './presets';
 
 /** Presets from core: apply a built-in or saved one; save the current fields under a name; delete a saved one. */
 export function PresetBar() {
@@ -13,7 +14,17 @@ export function PresetBar() {
   const hasErrors = useParamsStore((s) => Object.keys(s.validated.errors).length > 0);
   const [name, setName] = useState('');
   const [message, setMessage] = useState<string | null>(null);
+  /** A preset whose system prompt would replace the user's own: waiting for their answer. */
+  const [confirming, setConfirming] = useState<Preset | null>(null);
   const store = useParamsStore.getState;
+  const apply = (preset: Preset) => {
+    if (replacesOwnPrompt(store().draft, preset, presets)) setConfirming(preset);
+    else store().applyPreset(preset);
+  };
+  const answer = (keepSystemPrompt: boolean) => {
+    if (confirming) store().applyPreset(confirming, keepSystemPrompt);
+    setConfirming(null);
+  };
 
   useEffect(() => {
     void store().loadPresets();
@@ -48,13 +59,13 @@ export function PresetBar() {
         {presets.map((preset) =>
           preset.builtIn ? (
             <li key={preset.name}>
-              <button type="button" className={chip} onClick={() => store().applyPreset(preset)} title={`Apply ${preset.name}`}>
+              <button type="button" className={chip} onClick={() => apply(preset)} title={`Apply ${preset.name}`}>
                 {preset.name}
               </button>
             </li>
           ) : (
             <li key={preset.name} className="inline-flex items-center">
-              <button type="button" className={cx(chip, 'rounded-r-none')} onClick={() => store().applyPreset(preset)} title={`Apply ${preset.name}`}>
+              <button type="button" className={cx(chip, 'rounded-r-none')} onClick={() => apply(preset)} title={`Apply ${preset.name}`}>
                 {preset.name}
               </button>
               <button
@@ -70,6 +81,22 @@ export function PresetBar() {
           ),
         )}
       </ul>
+      {confirming && (
+        <div role="alertdialog" aria-label="Replace your system prompt" className="flex flex-col gap-2 rounded-md border border-amber-300 p-2 dark:border-amber-700/60">
+          <p className="text-sm">“{confirming.name}” has its own system prompt. Replace the one you wrote?</p>
+          <div className="flex flex-wrap gap-2">
+            <button type="button" className={primaryButton} onClick={() => answer(false)}>
+              Replace it
+            </button>
+            <button type="button" className={secondaryButton} onClick={() => answer(true)} autoFocus>
+              Keep mine
+            </button>
+            <button type="button" className={secondaryButton} onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
       <form onSubmit={(event) => void save(event)} className="flex gap-1.5">
         <input aria-label="Preset name" placeholder="Name for these settings" value={name} onChange={(e) => setName(e.target.value)} maxLength={MAX_PRESET_NAME} className={fieldInput} />
         <button type="submit" className={cx(iconButton, 'shrink-0 border border-zinc-300 dark:border-zinc-700')} disabled={!name.trim() || hasErrors}>

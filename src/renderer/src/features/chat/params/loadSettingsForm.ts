@@ -51,9 +51,24 @@ function wholeNumber(text: string, label: string, min: number, max: number): { v
   return { value };
 }
 
-/** Options for a reload, or the message per wrong field. */
-export function validateLoadForm(form: LoadForm): { options: Omit<LoadOptions, 'modelId'>; errors: Partial<Record<LoadField | 'kvCacheType', string>> } {
+/** What the machine and the model allow, when known. */
+export interface LoadLimits {
+  /** The model's trained context length, in tokens. */
+  trainedContext?: number | undefined;
+  /** Logical CPU cores of the machine the engine runs on. */
+  cores?: number | undefined;
+}
+
+/**
+ * Options for a reload, the message per wrong field, and warnings that do not block (more threads
+ * than cores: allowed, but generation then crawls — 0 tokens in 8 s was seen with 64 on 2 cores).
+ */
+export function validateLoadForm(
+  form: LoadForm,
+  limits: LoadLimits = {},
+): { options: Omit<LoadOptions, 'modelId'>; errors: Partial<Record<LoadField | 'kvCacheType', string>>; warnings: Partial<Record<LoadField, string>> } {
   const errors: Partial<Record<LoadField | 'kvCacheType', string>> = {};
+  const warnings: Partial<Record<LoadField, string>> = {};
   const options: Omit<LoadOptions, 'modelId'> = { flashAttention: form.flashAttention, kvCacheType: form.kvCacheType, mmap: form.mmap };
   if (form.kvCacheType !== 'f16' && !form.flashAttention) errors.kvCacheType = `A ${form.kvCacheType} KV cache needs flash attention.`;
   for (const key of ['contextSize', 'threads', 'parallel', 'batchSize'] as const) {
@@ -62,6 +77,14 @@ export function validateLoadForm(form: LoadForm): { options: Omit<LoadOptions, '
     if (parsed.error) errors[key] = parsed.error;
     else options[key] = parsed.value;
   }
+  const { trainedContext, cores } = limits;
+  if (trainedContext && options.contextSize !== undefined && options.contextSize > trainedContext) {
+    errors.contextSize = `Context length can be at most ${trainedContext}: the model was trained for ${trainedContext} tokens.`;
+    delete options.contextSize;
+  }
+  if (cores && options.threads !== undefined && options.threads > cores) {
+    warnings.threads = `${options.threads} threads on ${cores} cores: generation will be much slower. Use ${cores} or fewer.`;
+  }
   const layers = form.gpuLayers.trim().toLowerCase();
   if (layers === 'auto' || layers === 'max') options.gpuLayers = layers;
   else {
@@ -69,7 +92,7 @@ export function validateLoadForm(form: LoadForm): { options: Omit<LoadOptions, '
     if (parsed.error) errors.gpuLayers = 'GPU layers must be a whole number (0–1000), auto or max.';
     else options.gpuLayers = parsed.value;
   }
-  return { options, errors };
+  return { options, errors, warnings };
 }
 
 /** True when the form asks for something other than what is loaded (a reload is needed). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { differsFrom, loadFormFrom, validateLoadForm } from './loadSettingsForm';
 import { PARAM_FIELDS, parseParamValue, parseStopStrings } from './paramFields';
-import { EMPTY_DRAFT, draftFromOverrides, hasErrors, validateDraft } from './paramsDraft';
+import { blockingError, EMPTY_DRAFT, draftFromOverrides, hasErrors, validateDraft } from './paramsDraft';
 import { BUILT_IN_PRESETS, NUTRITION_SCHEMA } from '../../../../../shared/presets';
-import { applyPreset, presetFromDraft } from './presets';
+import { applyPreset, presetFromDraft, replacesOwnPrompt } from './presets';
 
 const field = (key: string) => PARAM_FIELDS.find((f) => f.key === key)!;
 
@@ -77,6 +77,25 @@ describe('presets', () => {
   });
 });
 
+describe('guards', () => {
+  it('a wrong field blocks sending, and says which field and why', () => {
+    expect(blockingError(validateDraft(EMPTY_DRAFT))).toBeNull();
+    const reason = blockingError(validateDraft({ ...EMPTY_DRAFT, values: { temperature: '99' } }));
+    expect(reason).toMatch(/^Fix Parameters to send — Temperature must be /);
+    expect(blockingError(validateDraft({ ...EMPTY_DRAFT, jsonSchema: '{' }))).toMatch(/^Fix Parameters to send — JSON schema: /);
+  });
+
+  it('a preset asks before replacing a system prompt the user wrote, not an empty one or a preset\'s', () => {
+    const json = BUILT_IN_PRESETS[3]!;
+    expect(replacesOwnPrompt({ ...EMPTY_DRAFT, systemPrompt: 'You are my pirate.' }, json, BUILT_IN_PRESETS)).toBe(true);
+    expect(replacesOwnPrompt({ ...EMPTY_DRAFT, systemPrompt: '  ' }, json, BUILT_IN_PRESETS)).toBe(false);
+    expect(replacesOwnPrompt({ ...EMPTY_DRAFT, systemPrompt: json.systemPrompt! }, json, BUILT_IN_PRESETS)).toBe(false);
+    // A preset without a system prompt keeps the user's anyway.
+    expect(replacesOwnPrompt({ ...EMPTY_DRAFT, systemPrompt: 'You are my pirate.' }, BUILT_IN_PRESETS[0]!, BUILT_IN_PRESETS)).toBe(false);
+    expect(applyPreset({ ...EMPTY_DRAFT, systemPrompt: 'Mine' }, json, true).systemPrompt).toBe('Mine');
+  });
+});
+
 describe('load settings', () => {
   const settings = { contextSize: 4096, threads: 4, parallel: 2, gpuLayers: 0, flashAttention: true, kvCacheType: 'f16' as const, batchSize: 512, mmap: true };
 
@@ -87,7 +106,18 @@ describe('load settings', () => {
     expect(validateLoadForm({ ...form, contextSize: '8192', gpuLayers: 'max' })).toEqual({
       options: { contextSize: 8192, threads: 4, parallel: 2, batchSize: 512, gpuLayers: 'max', flashAttention: true, kvCacheType: 'f16', mmap: true },
       errors: {},
+      warnings: {},
     });
+  });
+
+  it('refuses a context above the trained length and warns about more threads than cores', () => {
+    const form = loadFormFrom(settings);
+    const checked = validateLoadForm({ ...form, contextSize: '131072', threads: '64' }, { trainedContext: 8192, cores: 2 });
+    expect(checked.errors).toEqual({ contextSize: 'Context length can be at most 8192: the model was trained for 8192 tokens.' });
+    expect(checked.options).not.toHaveProperty('contextSize');
+    // A warning, not an error: the reload stays possible.
+    expect(checked.warnings).toEqual({ threads: '64 threads on 2 cores: generation will be much slower. Use 2 or fewer.' });
+    expect(validateLoadForm({ ...form, contextSize: '8192', threads: '2' }, { trainedContext: 8192, cores: 2 })).toMatchObject({ errors: {}, warnings: {} });
   });
 
   it('offers KV cache type, batch size and mmap, and a quantized cache needs flash attention', () => {

@@ -60,3 +60,16 @@ export function validateDraft(draft: ParamsDraft): ValidatedDraft {
 export function hasErrors(validated: ValidatedDraft): boolean {
   return Object.keys(validated.errors).length > 0;
 }
+
+const DRAFT_LABELS: Record<'stop' | 'jsonSchema', string> = { stop: 'Stop strings', jsonSchema: 'JSON schema' };
+
+/** Why a reply cannot be sent with these fields (the first wrong one, named), or null when they are fine. */
+export function blockingError(validated: ValidatedDraft): string | null {
+  for (const [key, message] of Object.entries(validated.errors) as [DraftField, string][]) {
+    const label = PARAM_FIELDS.find((field) => field.key === key)?.label ?? DRAFT_LABELS[key as 'stop' | 'jsonSchema'];
+    // The field's own message, without repeating its label; shown beside Send since the panel may be closed.
+    const reason = message.replace(/\.$/, '');
+    return `Fix Parameters to send — ${reason.startsWith(label) ? reason : `${label}: ${reason}`}`;
+  }
+  return null;
+}

@@ -27,7 +27,8 @@ interface ParamsState {
   /** Shows a conversation's overrides (keeps the fields when it is already shown). */
   show(detail: ChatDetail | null): void;
   update(patch: Partial<ParamsDraft>): void;
-  applyPreset(preset: Preset): void;
+  /** `keepSystemPrompt`: the preset's sampling and schema, the user's own system prompt. */
+  applyPreset(preset: Preset, keepSystemPrompt?: boolean): void;
   /** False when a field is invalid (nothing sent); throws what core refused. */
   savePreset(name: string): Promise<boolean>;
   deletePreset(name: string): Promise<void>;
@@ -103,8 +104,8 @@ export const useParamsStore = create<ParamsState>()((set, get) => {
       setDraft({ ...get().draft, ...patch });
     },
 
-    applyPreset(preset) {
-      setDraft(applyPreset(get().draft, preset));
+    applyPreset(preset, keepSystemPrompt = false) {
+      setDraft(applyPreset(get().draft, preset, keepSystemPrompt));
     },
 
     async savePreset(name) {

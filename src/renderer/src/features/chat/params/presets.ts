@@ -17,9 +17,19 @@ export function responseFormatFor(schema: Record<string, unknown> | null): Respo
  * The fields after applying a preset: its sampling values replace all of them; its system prompt
  * replaces the current one only when it has one; its schema (or none) replaces the schema.
  */
-export function applyPreset(draft: ParamsDraft, preset: Preset): ParamsDraft {
+export function applyPreset(draft: ParamsDraft, preset: Preset, keepSystemPrompt = false): ParamsDraft {
   const next = draftFromOverrides({ params: preset.params, ...(preset.responseFormat ? { responseFormat: preset.responseFormat } : {}) });
-  return { ...next, systemPrompt: preset.systemPrompt ?? draft.systemPrompt };
+  return { ...next, systemPrompt: keepSystemPrompt ? draft.systemPrompt : (preset.systemPrompt ?? draft.systemPrompt) };
+}
+
+/**
+ * True when applying `preset` would replace a system prompt the user wrote (not empty, not the
+ * preset's own, not another preset's): the panel asks first.
+ */
+export function replacesOwnPrompt(draft: ParamsDraft, preset: Preset, presets: readonly Preset[]): boolean {
+  const current = draft.systemPrompt.trim();
+  if (!preset.systemPrompt || !current || current === preset.systemPrompt.trim()) return false;
+  return !presets.some((other) => other.systemPrompt?.trim() === current);
 }
 
 /** What `presets.save` gets for the current fields, or null when a field is invalid. */
