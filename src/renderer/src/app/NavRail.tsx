@@ -1,8 +1,7 @@
 import { routeHref, type Route } from './router';
 import type { ReactNode } from 'react';
 import { cx } from '../shared/components/ui';
-import { ChatIcon, ChipIcon, DiscoverIcon, ModelsIcon, ServerIcon } from '../shared/components/icons';
-import { LabIcon } from '../features/lab/LabIcon';
+import { ChatIcon, ChipIcon, DiscoverIcon, LabIcon, ModelsIcon, ServerIcon } from '../shared/components/icons';
 
 const ITEMS: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'chat', label: 'Chat', icon: <ChatIcon className="size-5" /> },

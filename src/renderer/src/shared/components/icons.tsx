@@ -141,3 +141,10 @@ export const ServerIcon = (p: P) => (
     <path d="M8 7.5h.01M8 16.5h.01M12 7.5h4M12 16.5h4" />
   </Icon>
 );
+/** A flask: the quantization lab. */
+export const LabIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M9 3h6M10 3v6l-5 9a2 2 0 0 0 1.8 3h10.4A2 2 0 0 0 19 18l-5-9V3" />
+    <path d="M7.5 14h9" />
+  </Icon>
+);
