@@ -87,7 +87,7 @@ async function opening(): Promise<{ openMs: number; listMs: number; getLongMs: n
     const getTimes: number[] = [];
     for (let rep = 0; rep < REPS; rep++) {
       let started = performance.now();
-      const service = await ChatService.open({ dataDir, generate: () => Promise.reject(new Error('unused')), currentModel: () => null, events: new EventBus(), logger: silentLogger });
+      const service = await ChatService.open({ dataDir, generate: () => Promise.reject(new Error('unused')), residentModel: () => undefined, primaryModelId: () => null, events: new EventBus(), logger: silentLogger });
       openTimes.push(performance.now() - started);
       started = performance.now();
       const list = service.list();

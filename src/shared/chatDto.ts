@@ -79,6 +79,15 @@ export interface Conversation {
   /** ISO-8601; changes with every edit and checkpoint. */
   updatedAt: string;
   overrides: ChatOverrides;
+  /**
+   * Library id of the model this chat talks to: set by `chats.setModel` (or `chats.create`), else
+   * recorded by the chat's first reply (the primary model then). Replies use it while it is
+   * resident and are refused (MODEL_NOT_LOADED) while it is not, so loading another model for
+   * another chat never moves this one. Absent: the chat follows the primary model.
+   */
+  modelId?: string;
+  /** The model's name when it was chosen (its GGUF `general.name`), for messages while it is not loaded. */
+  modelName?: string;
   /** Every message of every branch, in creation order. */
   messages: ChatMessageNode[];
   /** Parent id (or {@link ROOT_KEY}) → id of the child currently shown. */
@@ -101,7 +110,10 @@ export interface ChatContextUsage {
    * completion tokens (0 before the first reply). Messages added since are not counted yet.
    */
   usedTokens: number;
-  /** Context size per conversation of the loaded model, in tokens; null when none is loaded. */
+  /**
+   * Context size per conversation of this chat's model (else of the primary model), in tokens;
+   * null when that model is not loaded.
+   */
   contextSize: number | null;
 }
 
@@ -113,7 +125,7 @@ export interface ChatSummary {
   updatedAt: string;
   /** Messages on the active path. */
   messageCount: number;
-  /** Model of the last reply on the active path, if any. */
+  /** The chat's model (see {@link Conversation.modelId}); null while it follows the primary model. */
   modelId: string | null;
   /** A reply is being written. */
   generating: boolean;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requestIdSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
+import { idSchema, requestIdSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
 
 /**
  * Arguments of the `chats.*` methods. Ids are short and made of letters, digits, `_` and `-`
@@ -29,6 +29,8 @@ export const chatCreateArgsSchema = z
     params: samplingParamsSchema.optional(),
     /** Structured output for every reply of the chat (see `chats.setOverrides`). */
     responseFormat: responseFormatSchema.optional(),
+    /** Library id of the chat's model (see `chats.setModel`); absent: the first reply records the primary model. */
+    modelId: idSchema.optional(),
   })
   .strict();
 
@@ -90,9 +92,16 @@ export const chatOverridesArgsSchema = z
   })
   .strict();
 
+/**
+ * `chats.setModel`: the model this chat talks to from now on (a library id). It need not be loaded
+ * yet: replies are refused with MODEL_NOT_LOADED until it is (loading stays the user's choice).
+ */
+export const chatSetModelArgsSchema = z.object({ chatId: chatIdSchema, modelId: idSchema }).strict();
+
 export type ChatCreateArgs = z.infer<typeof chatCreateArgsSchema>;
 export type ChatSearchArgs = z.infer<typeof chatSearchArgsSchema>;
 export type ChatSendArgs = z.infer<typeof chatSendArgsSchema>;
 export type ChatRegenerateArgs = z.infer<typeof chatRegenerateArgsSchema>;
 export type ChatEditMessageArgs = z.infer<typeof chatEditMessageArgsSchema>;
 export type ChatOverridesArgs = z.infer<typeof chatOverridesArgsSchema>;
+export type ChatSetModelArgs = z.infer<typeof chatSetModelArgsSchema>;

@@ -26,6 +26,7 @@ import {
   chatRenameArgsSchema,
   chatSearchArgsSchema,
   chatSendArgsSchema,
+  chatSetModelArgsSchema,
 } from './chatSchemas';
 
 /**
@@ -149,6 +150,12 @@ export const contract = {
   'chats.deleteMessage': method<ChatDetail>()(chatMessageArgsSchema),
   /** Per-chat system prompt and sampling parameters (null clears). */
   'chats.setOverrides': method<ChatDetail>()(chatOverridesArgsSchema),
+  /**
+   * The model this chat talks to (a library id), kept with the chat: its replies use it while it is
+   * resident and are refused with MODEL_NOT_LOADED while it is not (never loaded silently). A chat
+   * without one takes the primary model at its first reply and keeps it.
+   */
+  'chats.setModel': method<ChatDetail>()(chatSetModelArgsSchema),
 
   /** Built-in presets (Balanced, Precise, Creative, JSON extraction), then the user's saved ones. */
   'presets.list': method<Preset[]>()(noArgsSchema),

@@ -3,7 +3,7 @@
  * no class instances. Sizes are bytes, durations milliseconds, lengths tokens.
  */
 
-import type { KvCacheType } from './schemas';
+import type { LoadSettingsRequest } from './schemas';
 import type { FileTradeoff } from './benchDto';
 
 /** GGUF metadata Hearth shows for a model file. */
@@ -77,23 +77,12 @@ export interface DeleteModelResult {
   deleted: string[];
 }
 
-/** Settings a model is loaded with. */
-export interface LoadSettings {
-  /** Context window in tokens; capped to the model's trained length. */
-  contextSize: number;
-  /** CPU threads used for generation. */
-  threads: number;
-  /** Replies that can be generated at once (parallel sequences, each with `contextSize` tokens). */
-  parallel: number;
-  /** Layers offloaded to the GPU (0 on CPU). */
-  gpuLayers: number;
-  flashAttention: boolean;
-  kvCacheType: KvCacheType;
-  /** Tokens evaluated per batch while reading a prompt. */
-  batchSize: number;
-  /** Whether the weights are memory-mapped. */
-  mmap: boolean;
-}
+/**
+ * Settings a model is loaded with, as the engine read them back: every field of
+ * `loadSettingsSchema` (its docs say what each means), resolved to a value (`gpuLayers` and
+ * `parallel` as numbers).
+ */
+export type LoadSettings = { [K in keyof LoadSettingsRequest]-?: Exclude<NonNullable<LoadSettingsRequest[K]>, 'auto' | 'max'> };
 
 /** The model currently loaded in the engine. */
 export interface LoadedModel {

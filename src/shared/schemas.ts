@@ -18,10 +18,16 @@ export const chatMessageSchema = z
   })
   .strict();
 
+/**
+ * Highest temperature any surface accepts (OpenAI's limit; above it replies are noise). Declared
+ * once: the API, the CLI and the chat's parameter panel all read it from here.
+ */
+export const MAX_TEMPERATURE = 2;
+
 export const samplingParamsSchema = z
   .object({
-    /** 0 = greedy. */
-    temperature: z.number().min(0).max(5),
+    /** 0 = greedy; at most {@link MAX_TEMPERATURE}. */
+    temperature: z.number().min(0).max(MAX_TEMPERATURE),
     topK: z.number().int().min(0).max(100_000),
     topP: z.number().min(0).max(1),
     minP: z.number().min(0).max(1),
@@ -43,12 +49,24 @@ export const samplingParamsSchema = z
   .partial()
   .strict();
 
+/**
+ * How a reply's text is cut into streamed chunks: `token` = each generated token (each valid UTF-8
+ * piece) on its own, as OpenAI, Ollama and llama-server stream to API clients; `batched` (the
+ * default) = what arrived in about 16 ms, enough for a UI that repaints per frame.
+ */
+export const chunkingSchema = z.enum(['token', 'batched']);
+
 /** KV cache element type: f16 (default), or quantized (half / a quarter of the memory; needs flash attention). */
 export const kvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']);
 
-export const loadOptionsSchema = z
+/**
+ * Every setting a model is loaded with, declared once: what a caller may ask for (all optional).
+ * The same fields, each planned by `InferenceService` and read back by the engine worker, are the
+ * engine's load request (`protocol.ts`: `LoadPlan`) and the settings a loaded model reports
+ * (`dto.ts`: `LoadSettings`), so a new load setting is added here, planned, applied and shown.
+ */
+export const loadSettingsSchema = z
   .object({
-    modelId: idSchema,
     /** Context window per conversation, in tokens; default min(4096, trained length). */
     contextSize: z.number().int().min(64).max(1_048_576).optional(),
     /** CPU threads; default the app setting. */
@@ -68,6 +86,12 @@ export const loadOptionsSchema = z
     batchSize: z.number().int().min(32).max(65_536).optional(),
     /** Memory-map the weights (default on: fast load, pages shared with the OS cache); off reads them into memory. */
     mmap: z.boolean().optional(),
+  })
+  .strict();
+
+export const loadOptionsSchema = loadSettingsSchema
+  .extend({
+    modelId: idSchema,
     /** Load even when the estimate says it will not fit (the user was warned). */
     force: z.boolean().optional(),
     /** Keep the settings given here for this model: later loads that do not give them use them (the user's Load settings). */
@@ -133,6 +157,7 @@ export const chatArgsSchema = z
     messages: z.array(chatMessageSchema).min(1).max(10_000),
     params: samplingParamsSchema.optional(),
     responseFormat: responseFormatSchema.optional(),
+    chunking: chunkingSchema.optional(),
   })
   .strict();
 
@@ -145,6 +170,7 @@ export const completionArgsSchema = z
     prompt: z.string().min(1).max(4_000_000),
     params: samplingParamsSchema.optional(),
     responseFormat: responseFormatSchema.optional(),
+    chunking: chunkingSchema.optional(),
   })
   .strict();
 
@@ -170,6 +196,8 @@ export type ChatRole = ChatMessage['role'];
 /** Sampling parameters; any left out use Hearth's defaults. */
 export type SamplingParams = z.infer<typeof samplingParamsSchema>;
 export type LoadOptions = z.infer<typeof loadOptionsSchema>;
+/** Load settings as asked for: any may be left to the plan's defaults. */
+export type LoadSettingsRequest = z.infer<typeof loadSettingsSchema>;
 export type ChatArgs = z.infer<typeof chatArgsSchema>;
 export type ResponseFormat = z.infer<typeof responseFormatSchema>;
 export type CompletionArgs = z.infer<typeof completionArgsSchema>;

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { MAX_TEMPERATURE } from '../../shared/schemas';
 
 export interface ServeOptions {
   host: string;
@@ -312,7 +313,7 @@ function parseRun(args: string[]): Command {
   const temperature = flags.get('temperature');
   if (temperature !== undefined) {
     const value = Number(temperature);
-    if (!Number.isFinite(value) || value < 0 || value > 2) throw new AppError('BAD_REQUEST', `--temperature must be a number from 0 to 2, got "${temperature.slice(0, 20)}".`);
+    if (!Number.isFinite(value) || value < 0 || value > MAX_TEMPERATURE) throw new AppError('BAD_REQUEST', `--temperature must be a number from 0 to ${MAX_TEMPERATURE}, got "${temperature.slice(0, 20)}".`);
     options.temperature = value;
   }
   const context = flags.get('context');

@@ -7,7 +7,7 @@ import type { BenchProgress, BenchResult, BenchThreadRun } from '../../shared/be
 import { toErrorShape } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import type { Core } from '../core/createCore';
-import { ModelOnDemand } from '../core/server/modelOnDemand';
+import { ModelOnDemand } from '../core/generation/modelOnDemand';
 import type { BenchOptions } from './args';
 import type { CliOutput } from './prompt';
 

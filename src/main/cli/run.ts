@@ -3,20 +3,22 @@
  * process (so it works without `hearth serve`). With a prompt it prints one reply and exits;
  * without one on a terminal it is a chat: a `>>>` prompt, Ctrl-C stops the reply being written,
  * Ctrl-D or `/bye` ends it. The model is named as in the API's `model` field (id, file name,
- * `owner/repo`) and resolved and loaded by the same models-on-demand policy.
+ * `owner/repo`) and resolved and loaded by the same models-on-demand policy; each reply goes
+ * through the same generation pipeline as the API's and the app's.
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { toErrorShape } from '../../shared/errors';
-import type { ChatMessage, SamplingParams } from '../../shared/dto';
+import type { ChatMessage } from '../../shared/dto';
+import type { GenerationSampling } from '../../shared/generation';
 import type { Core } from '../core/createCore';
-import { ModelOnDemand } from '../core/server/modelOnDemand';
+import { ModelOnDemand } from '../core/generation/modelOnDemand';
 import type { RunOptions } from './args';
 import type { CliOutput } from './prompt';
 
 export interface RunDeps {
-  core: Pick<Core, 'library' | 'inference' | 'logger'>;
+  core: Pick<Core, 'library' | 'inference' | 'generation' | 'logger'>;
   modelsDir: string;
   out: CliOutput;
   err: (text: string) => void;
@@ -41,19 +43,21 @@ export async function runCommand(options: RunOptions, deps: RunDeps): Promise<nu
     loadDefaults: options.contextSize !== undefined ? { contextSize: options.contextSize } : undefined,
   });
   try {
+    // Held for the whole command: the model is loaded before the first prompt, and stays.
     const lease = await models.acquire(options.model);
-    const params: SamplingParams = {
+    const session: Session = { deps, models, modelId: lease.model.id };
+    const sampling: GenerationSampling = {
       ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     };
     try {
-      if (options.prompt === undefined && deps.interactive) return await chat(deps, params);
+      if (options.prompt === undefined && deps.interactive) return await chat(session, sampling);
       const prompt = options.prompt ?? (await readAll(deps.input)).trim();
       if (prompt === '') {
         deps.err('hearth: hearth run needs a prompt: as arguments, on stdin, or run it in a terminal for a chat.\n');
         return 2;
       }
-      const { aborted } = await reply(deps, [{ role: 'user', content: prompt }], params, deps.signal);
+      const { aborted } = await reply(session, [{ role: 'user', content: prompt }], sampling, deps.signal);
       return aborted ? EXIT_INTERRUPTED : 0;
     } finally {
       lease.release();
@@ -68,32 +72,38 @@ export async function runCommand(options: RunOptions, deps: RunDeps): Promise<nu
   }
 }
 
+/** One `hearth run`: its output, the models it may load, and the model it holds. */
+interface Session {
+  deps: RunDeps;
+  models: ModelOnDemand;
+  modelId: string;
+}
+
 /**
  * Streams one reply to the output. Returns its text and whether it was stopped; engine errors
  * (a conversation longer than the context…) are thrown.
  */
-async function reply(deps: RunDeps, messages: ChatMessage[], params: SamplingParams, signal: AbortSignal): Promise<{ text: string; aborted: boolean }> {
+async function reply(session: Session, messages: ChatMessage[], sampling: GenerationSampling, signal: AbortSignal): Promise<{ text: string; aborted: boolean }> {
+  const { deps } = session;
   let wrote = false;
-  const result = await deps.core.inference.chat(
-    { requestId: `cli-${randomUUID()}`, messages, params },
-    {
-      signal,
-      emit: (chunk) => {
-        if (chunk.type !== 'tokens' || chunk.text === '') return;
-        // Models often begin with a newline or spaces; the first line starts at the prompt's edge.
-        const text = wrote ? chunk.text : chunk.text.trimStart();
-        if (text === '') return;
-        wrote = true;
-        deps.out.write(text);
-      },
+  const outcome = await deps.core.generation.run({ requestId: `cli-${randomUUID()}`, model: session.modelId, messages, sampling }, session.models, {
+    signal,
+    emit: (event) => {
+      if (event.type !== 'tokens' || event.text === '') return;
+      // Models often begin with a newline or spaces; the first line starts at the prompt's edge.
+      const text = wrote ? event.text : event.text.trimStart();
+      if (text === '') return;
+      wrote = true;
+      deps.out.write(text);
     },
-  );
+  });
   deps.out.write('\n');
-  return { text: result.text, aborted: result.stats.stopReason === 'abort' };
+  return { text: outcome.text, aborted: outcome.finishReason === 'aborted' };
 }
 
 /** The chat: one reply per line typed, the conversation so far as context. */
-async function chat(deps: RunDeps, params: SamplingParams): Promise<number> {
+async function chat(session: Session, sampling: GenerationSampling): Promise<number> {
+  const { deps } = session;
   const output = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
       deps.out.write(chunk.toString());
@@ -119,7 +129,7 @@ async function chat(deps: RunDeps, params: SamplingParams): Promise<number> {
       running = new AbortController();
       messages.push({ role: 'user', content: text });
       try {
-        const answer = await reply(deps, messages, params, running.signal);
+        const answer = await reply(session, messages, sampling, running.signal);
         // A stopped reply stays in the conversation as far as it got, as in the app.
         messages.push({ role: 'assistant', content: answer.text });
       } catch (error) {

@@ -3,11 +3,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatcher';
 import type { Handlers } from '../../shared/contract';
-import type { AppInfo } from '../../shared/dto';
+import type { AppInfo, ChatArgs } from '../../shared/dto';
 import { ChatService } from './chats/chatService';
 import { EventBus } from './events/eventBus';
 import type { EngineLauncher } from './engine/engineProcess';
-import type { EngineServiceOptions } from './engine/engineService';
+import type { EngineServiceOptions, GenerationCaller } from './engine/engineService';
 import { Fleet } from './fleet/fleet';
 import { physicalCores } from './engine/threads';
 import { FitService } from './hardware/fitService';
@@ -21,6 +21,8 @@ import { StarterService } from './hub/starters';
 import { HardwareService } from './hardware/hardwareService';
 import { LoadMemoryLog } from './hardware/loadMemoryLog';
 import { InferenceService } from './inference/inferenceService';
+import { GenerationPipeline } from './generation/generationPipeline';
+import { ModelOnDemand } from './generation/modelOnDemand';
 import { LibraryService } from './library/libraryService';
 import { LibraryFolders } from './library/libraryFolders';
 import type { FolderDetection } from './library/libraryRoots';
@@ -77,6 +79,8 @@ export interface Core {
   /** The one owner of residency: which models are loaded, each in its own engine process. */
   fleet: Fleet;
   inference: InferenceService;
+  /** The one way a request becomes a generation (API routes, `hearth run`, chat replies, `inference.chat`). */
+  generation: GenerationPipeline;
   library: LibraryService;
   /** `<dataDir>/settings.json`, one section per domain (see `settings/settingsSections.ts`). */
   settings: SettingsStore;
@@ -162,11 +166,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     tunedThreads: (modelId) => bench.tunedThreads(modelId),
     rememberedLoads: new RememberedLoads(settings),
   });
+  const generation = new GenerationPipeline(inference);
+  // Chats and `inference.chat` answer with resident models only: loading one is the user's choice.
+  const residentModels = new ModelOnDemand({ library, inference, logger: options.logger, idleUnloadMs: 0, onDemand: false });
+  const generateResident = (args: ChatArgs, caller: GenerationCaller) =>
+    generation.run(
+      { requestId: args.requestId, ...(args.modelId ? { model: args.modelId } : {}), messages: args.messages, sampling: args.params ?? {}, ...(args.responseFormat ? { responseFormat: args.responseFormat } : {}) },
+      residentModels,
+      { signal: caller.signal, emit: (event) => event.type !== 'model' && caller.emit(event) },
+    );
   const chats = await ChatService.open({
     dataDir: options.dataDir,
-    generate: (args, caller) => inference.chat(args, caller),
-    currentModel: () => fleet.primary?.modelId ?? null,
-    contextSize: () => fleet.primary?.settings.contextSize ?? null,
+    generate: generateResident,
+    // Each chat keeps its own model; one without takes the primary (see chats/chatModels.ts).
+    residentModel: (modelId) => fleet.resident(modelId),
+    primaryModelId: () => fleet.primary?.modelId ?? null,
     events,
     logger: options.logger,
   });
@@ -236,7 +250,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'inference.getState': async () => inference.getState(),
     'inference.loadModel': (args) => inference.loadModel(args),
     'inference.unloadModel': (args) => inference.unloadModel(args),
-    'inference.chat': (args, context) => inference.chat(args, context),
+    'inference.chat': (args, context) => generateResident(args, context),
     'inference.stop': (args) => inference.stop(args),
     'inference.embed': (args, context) => inference.embed(args, context.signal),
     'chats.list': async () => chats.list(),
@@ -256,6 +270,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'chats.switchVersion': (args) => chats.switchVersion(args.chatId, args.messageId),
     'chats.deleteMessage': (args) => chats.deleteMessage(args.chatId, args.messageId),
     'chats.setOverrides': (args) => chats.setOverrides(args),
+    'chats.setModel': (args) => chats.setModel(args),
     'presets.list': () => presets.list(),
     'presets.save': (args) => presets.save(args),
     'presets.delete': (args) => presets.delete(args.name),
@@ -295,6 +310,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     info,
     fleet,
     inference,
+    generation,
     library,
     settings,
     hardware,

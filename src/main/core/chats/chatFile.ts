@@ -47,6 +47,9 @@ const conversationSchema = z.object({
   createdAt: isoDate,
   updatedAt: isoDate,
   overrides: z.object({ systemPrompt: z.string().max(100_000).optional(), params: paramsRecord.optional(), responseFormat: paramsRecord.optional() }),
+  // Optional, so files written before chats kept their own model read as they are (no migration).
+  modelId: z.string().min(1).max(1_000).optional(),
+  modelName: z.string().max(1_000).optional(),
   messages: z.array(messageSchema).max(100_000),
   currentChild: z.record(z.string(), messageIdSchema),
 });

@@ -7,6 +7,7 @@ import type { GenerationCaller } from '../engine/engineService';
 import type { Logger } from '../logging/logger';
 import { autoTitle } from './autoTitle';
 import { usableParams, usableResponseFormat } from './chatFile';
+import { replyModel, type ChatModelLookup } from './chatModels';
 import { addMessage, pathTo } from './chatTree';
 import { DEFAULT_MAX_TOKENS, dropMore, MAX_OVERFLOW_RETRIES, messagesToDrop } from './contextWindow';
 import { ReplyFanout } from './replyFanout';
@@ -29,10 +30,8 @@ export interface ReplyHost {
 
 export interface ReplyRunnerOptions {
   generate: ChatGenerate;
-  /** Library id of the loaded model, or null when none is. */
-  currentModel(): string | null;
-  /** Context size per conversation of the loaded model, in tokens, or null. */
-  contextSize(): number | null;
+  /** Which models are resident: a reply is written by its chat's model (else the primary one). */
+  models: ChatModelLookup;
   host: ReplyHost;
   logger: Logger;
   checkpointIntervalMs?: number;
@@ -61,6 +60,9 @@ interface RunningReply {
  * One reply per conversation at a time: a second send, regenerate or edit while one runs is
  * refused with BUSY, not queued. A queued message would be answered against a conversation the
  * user has not read yet, and the engine already queues replies across conversations fairly.
+ *
+ * Each chat keeps its own model (see `chatModels.ts`): replies in two chats on two resident models
+ * run at the same time, each on its own engine.
  */
 export class ReplyRunner {
   private readonly running = new Map<string, RunningReply>();
@@ -118,10 +120,13 @@ export class ReplyRunner {
     if (this.running.has(chatId)) {
       throw new AppError('BUSY', 'A reply is still being written in this chat. Stop it or wait for it to finish.', { retryAfterMs: 1_000 });
     }
-    const modelId = this.options.currentModel();
-    if (!modelId) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
+    // Refused before anything is added: a chat whose model is not resident stays as it was.
+    const { modelId, name } = replyModel(conversation, this.options.models);
     // Everything above and up to `running.set` is synchronous: two calls at once cannot both pass.
     const user = prepare(conversation);
+    // The first reply of a chat without a model records the one answering, so the chat stays on it
+    // when the user later loads another model for another chat.
+    if (!conversation.modelId) Object.assign(conversation, { modelId, modelName: name });
     // A default limit, so a small model cannot fill its whole context with one answer.
     const params = { maxTokens: DEFAULT_MAX_TOKENS, ...usableParams(conversation.overrides.params), ...args.params };
     const format = args.responseFormat ?? usableResponseFormat(conversation.overrides.responseFormat);
@@ -216,7 +221,8 @@ export class ReplyRunner {
     let dropped = messagesToDrop({
       system,
       turns,
-      contextSize: this.options.contextSize(),
+      // The context of the model writing this reply (the chat's model may be changed meanwhile).
+      contextSize: this.options.models.residentModel(info.modelId)?.settings.contextSize ?? null,
       maxTokens: info.params.maxTokens ?? DEFAULT_MAX_TOKENS,
       previouslyDropped: before?.droppedMessages ?? 0,
       ...(known ? { known } : {}),

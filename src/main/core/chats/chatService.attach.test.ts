@@ -7,6 +7,7 @@ import type { CallContext } from '../../../shared/contract';
 import { scriptedGenerate } from '../../testing/chatFixtures';
 import { EventBus } from '../events/eventBus';
 import { silentLogger } from '../logging/logger';
+import { residentModels } from './chatTestModels';
 import { ChatService } from './chatService';
 
 // A reply belongs to core: callers come and go (reloads, tabs) while it runs.
@@ -16,7 +17,7 @@ const words = Array.from({ length: 80 }, (_, i) => `w${i} `);
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hearth-attach-'));
-  service = await ChatService.open({ dataDir, generate: scriptedGenerate({ words, delayMs: 5 }).generate, currentModel: () => 'test-model.gguf', events: new EventBus(), logger: silentLogger });
+  service = await ChatService.open({ dataDir, generate: scriptedGenerate({ words, delayMs: 5 }).generate, ...residentModels('test-model.gguf'), events: new EventBus(), logger: silentLogger });
 });
 afterEach(async () => {
   await service.dispose();

@@ -11,6 +11,7 @@ import { scriptedGenerate } from '../../testing/chatFixtures';
 import { EventBus } from '../events/eventBus';
 import { silentLogger } from '../logging/logger';
 import { ChatService, type ChatServiceOptions } from './chatService';
+import { residentModels } from './chatTestModels';
 import { MAX_OVERFLOW_RETRIES } from './contextWindow';
 
 // Structured output, the default reply limit and context fitting, with a plain function for inference.
@@ -24,8 +25,10 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function openService(generate: ChatServiceOptions['generate'], contextSize: number | null = 4096) {
-  const service = await ChatService.open({ dataDir, generate, currentModel: () => 'test-model.gguf', contextSize: () => contextSize, events: new EventBus(), logger: silentLogger });
+async function openService(generate: ChatServiceOptions['generate'], contextSize = 4096) {
+  const models = residentModels('test-model.gguf');
+  models.contextSize('test-model.gguf', contextSize);
+  const service = await ChatService.open({ dataDir, generate, ...models, events: new EventBus(), logger: silentLogger });
   open.push(service);
   return service;
 }
@@ -97,7 +100,8 @@ describe('ChatService: structured output and context', () => {
       if (seen.length <= overflowUntil) throw new AppError('CONTEXT_OVERFLOW', 'too long');
       return scripted.generate(args, c);
     };
-    const service = await openService(generate, null);
+    // A context no estimate fills: only the engine's CONTEXT_OVERFLOW makes turns drop.
+    const service = await openService(generate, 10_000_000);
     const chat = await service.create({});
     overflowUntil = 0;
     for (let i = 0; i < 6; i++) await service.send({ chatId: chat.id, content: `turn ${i}` }, caller());

@@ -56,7 +56,7 @@ describe('chats with a real engine', () => {
     expect(changes.some((c) => c.chatId === chat.id)).toBe(true);
     expect(JSON.stringify(changes)).not.toContain(reply.content.slice(0, 12));
 
-    const reloaded = await ChatService.open({ dataDir, generate: () => Promise.reject(new Error('unused')), currentModel: () => null, contextSize: () => core.fleet.primary?.settings.contextSize ?? null, events: new EventBus(), logger: silentLogger });
+    const reloaded = await ChatService.open({ dataDir, generate: () => Promise.reject(new Error('unused')), residentModel: (id) => core.fleet.resident(id), primaryModelId: () => null, events: new EventBus(), logger: silentLogger });
     expect(reloaded.get(chat.id)).toEqual(await call<ChatDetail>('chats.get', { chatId: chat.id }));
     expect(reloaded.list().chats.find((c) => c.id === chat.id)).toMatchObject({ messageCount: 2, modelId: core.fleet.primary!.modelId });
     await reloaded.dispose();

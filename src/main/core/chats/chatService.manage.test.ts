@@ -6,6 +6,7 @@ import type { ChatChanged } from '../../../shared/chatDto';
 import { sampleConversation, scriptedGenerate } from '../../testing/chatFixtures';
 import { EventBus } from '../events/eventBus';
 import { silentLogger } from '../logging/logger';
+import { residentModels } from './chatTestModels';
 import { ChatService } from './chatService';
 
 // Managing chats: search, export/import, delete/restore, overrides, quarantine reporting.
@@ -17,7 +18,7 @@ const noCaller = { signal: new AbortController().signal, emit: () => {} };
 async function openService(): Promise<ChatService> {
   const events = new EventBus();
   events.subscribe((name, payload) => name === 'chats.changed' && changes.push(payload as ChatChanged));
-  return ChatService.open({ dataDir, generate: scriptedGenerate().generate, currentModel: () => 'm.gguf', events, logger: silentLogger, changeIntervalMs: 0 });
+  return ChatService.open({ dataDir, generate: scriptedGenerate().generate, ...residentModels('m.gguf'), events, logger: silentLogger, changeIntervalMs: 0 });
 }
 
 beforeEach(async () => {

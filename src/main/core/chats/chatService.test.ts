@@ -8,6 +8,7 @@ import { scriptedGenerate } from '../../testing/chatFixtures';
 import { EventBus } from '../events/eventBus';
 import { silentLogger } from '../logging/logger';
 import { parseConversation } from './chatFile';
+import { residentModels } from './chatTestModels';
 import { ChatService, type ChatServiceOptions } from './chatService';
 
 // The service over a real store, with a plain function in place of inference.
@@ -28,7 +29,7 @@ async function openService(generate: ChatServiceOptions['generate'], extra: Part
   events.subscribe((name, payload) => {
     if (name === 'chats.changed') changes.push({ ...(payload as ChatChanged), at: performance.now() });
   });
-  const service = await ChatService.open({ dataDir, generate, currentModel: () => 'test-model.gguf', events, logger: silentLogger, checkpointIntervalMs: 50, changeIntervalMs: 100, ...extra });
+  const service = await ChatService.open({ dataDir, generate, ...residentModels('test-model.gguf'), events, logger: silentLogger, checkpointIntervalMs: 50, changeIntervalMs: 100, ...extra });
   open.push(service);
   return { service, changes };
 }

@@ -13,7 +13,7 @@ import type {
   Conversation,
   QuarantinedChat,
 } from '../../../shared/chatDto';
-import type { ChatCreateArgs, ChatEditMessageArgs, ChatOverridesArgs, ChatRegenerateArgs, ChatSearchArgs, ChatSendArgs } from '../../../shared/chatSchemas';
+import type { ChatCreateArgs, ChatEditMessageArgs, ChatOverridesArgs, ChatRegenerateArgs, ChatSearchArgs, ChatSendArgs, ChatSetModelArgs } from '../../../shared/chatSchemas';
 import type { CallContext } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { EventBus } from '../events/eventBus';
@@ -22,21 +22,18 @@ import { ChangeNotifier } from './changeNotifier';
 import { exportConversation } from './chatExport';
 import { parseConversation } from './chatFile';
 import { CURRENT_CHAT_SCHEMA } from './chatMigrations';
+import { chatContextSize, chatModelFields, type ChatModelLookup } from './chatModels';
 import { ReplyRunner, type ChatGenerate } from './chatReplies';
 import { searchConversations } from './chatSearch';
 import { ChatStore } from './chatStore';
 import { activePath, findMessage, removeSubtree, reveal } from './chatTree';
 import { appendUserMessage, editedUserMessage, regenerateTarget } from './replyTargets';
 
-export interface ChatServiceOptions {
+export interface ChatServiceOptions extends ChatModelLookup {
   /** The app's data folder; chats live in `<dataDir>/chats`. Never a cache folder. */
   dataDir: string;
   /** Generates a reply (`InferenceService.chat`). */
   generate: ChatGenerate;
-  /** Library id of the loaded model, or null. */
-  currentModel(): string | null;
-  /** Context size per conversation of the loaded model, in tokens, or null (none loaded; tests may omit it). */
-  contextSize?(): number | null;
   events: EventBus;
   logger: Logger;
   /** Partial replies are written at least this often, in ms (default 1000). */
@@ -64,8 +61,7 @@ export class ChatService {
     this.notifier = new ChangeNotifier((chatId) => this.announce(chatId), options.changeIntervalMs);
     this.replies = new ReplyRunner({
       generate: options.generate,
-      currentModel: options.currentModel,
-      contextSize: () => options.contextSize?.() ?? null,
+      models: options,
       logger: options.logger,
       checkpointIntervalMs: options.checkpointIntervalMs,
       host: { conversation: (chatId) => this.live(chatId), persist: (conversation) => this.persist(conversation) },
@@ -104,6 +100,7 @@ export class ChatService {
         ...(args.params ? { params: args.params } : {}),
         ...(args.responseFormat && args.responseFormat.type !== 'text' ? { responseFormat: args.responseFormat } : {}),
       },
+      ...(args.modelId ? chatModelFields(args.modelId, this.options) : {}),
       messages: [],
       currentChild: {},
     };
@@ -225,6 +222,17 @@ export class ChatService {
     return this.detail(conversation);
   }
 
+  /**
+   * The model this chat talks to from now on; a reply running keeps the model it started with.
+   * Not loaded here: until it is resident, replies are refused with a message naming it.
+   */
+  async setModel(args: ChatSetModelArgs): Promise<ChatDetail> {
+    const conversation = this.live(args.chatId);
+    Object.assign(conversation, chatModelFields(args.modelId, this.options));
+    await this.persist(conversation);
+    return this.detail(conversation);
+  }
+
   /** Stops running replies (their text is kept), then writes everything still queued. */
   async dispose(): Promise<void> {
     await this.replies.dispose();
@@ -269,13 +277,12 @@ export class ChatService {
 
   private summary(conversation: Conversation): ChatSummary {
     const path = activePath(conversation);
-    const lastReply = path.findLast((m) => m.reply)?.reply;
     return {
       id: conversation.id,
       title: conversation.title,
       updatedAt: conversation.updatedAt,
       messageCount: path.length,
-      modelId: lastReply?.modelId ?? null,
+      modelId: conversation.modelId ?? null,
       generating: this.replies.isRunning(conversation.id),
     };
   }
@@ -289,10 +296,10 @@ export class ChatService {
     };
   }
 
-  /** Tokens the active path used when last read (the last reply with stats) and the loaded context size. */
+  /** Tokens the active path used when last read (the last reply with stats) and the chat's model's context size. */
   private contextUsage(conversation: Conversation): ChatContextUsage {
     const stats = activePath(conversation).findLast((m) => m.reply?.stats)?.reply?.stats;
-    return { usedTokens: stats ? stats.promptTokens + stats.completionTokens : 0, contextSize: this.options.contextSize?.() ?? null };
+    return { usedTokens: stats ? stats.promptTokens + stats.completionTokens : 0, contextSize: chatContextSize(conversation, this.options) };
   }
 }
 

@@ -63,7 +63,7 @@ describe('engine process environment', () => {
     const modelPath = await fixtureModel({ preset: 'tiny', type: 'Q4_0' });
     const engine = client(nodeLauncher(2));
     const load = (threads: number) => engine.call({ op: 'load', modelPath, contextSize: 256, threads, parallel: 1, gpuLayers: 0, flashAttention: true });
-    expect((await load(2)).threads).toBe(2);
-    expect((await load(1)).threads).toBe(1);
+    expect((await load(2)).settings.threads).toBe(2);
+    expect((await load(1)).settings.threads).toBe(1);
   }, 120_000);
 });

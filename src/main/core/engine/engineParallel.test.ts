@@ -18,7 +18,7 @@ function generate(messages: ChatMessage[], params: GenerateRequest['params'], re
 beforeAll(async () => {
   const modelPath = await fixtureModel({ preset: 'tiny', type: 'Q4_0' });
   const loaded = await runtime.load({ op: 'load', modelPath, contextSize: 512, threads: 1, parallel: 4, gpuLayers: 0, flashAttention: true }, () => {});
-  expect(loaded.parallel).toBe(4);
+  expect(loaded.settings.parallel).toBe(4);
 });
 afterAll(() => runtime.dispose());
 

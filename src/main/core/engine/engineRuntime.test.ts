@@ -22,7 +22,7 @@ beforeAll(async () => {
   const progress: number[] = [];
   const loaded = await runtime.load({ op: 'load', modelPath, contextSize: 4096, threads: 1, parallel: 1, gpuLayers: 0, flashAttention: true }, (p) => progress.push(p));
   // The context is capped to what the model was trained with.
-  expect(loaded.contextSize).toBe(512);
+  expect(loaded.settings.contextSize).toBe(512);
   expect(loaded.name).toBe('Hearth Tiny');
   expect(progress.at(-1)).toBe(1);
 });

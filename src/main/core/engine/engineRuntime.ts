@@ -146,14 +146,18 @@ export class EngineRuntime {
       const after = await memoryNow(llama);
       return {
         name: model.fileInfo.metadata.general?.name ?? model.filename ?? 'model',
-        contextSize,
-        threads: context.currentThreads,
-        parallel,
+        settings: {
+          contextSize,
+          threads: context.currentThreads,
+          parallel,
+          gpuLayers: model.gpuLayers,
+          flashAttention: request.flashAttention,
+          kvCacheType,
+          batchSize: context.batchSize,
+          mmap: model.useMmap,
+        },
         modelBytes: model.size,
         trainContextSize: model.trainContextSize,
-        gpuLayers: model.gpuLayers,
-        batchSize: context.batchSize,
-        mmap: model.useMmap,
         measured: { ramBytes: Math.max(0, after.ram - before.ram), vramBytes: Math.max(0, after.vram - before.vram) },
       };
     } catch (error) {

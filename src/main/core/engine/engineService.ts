@@ -150,22 +150,13 @@ export class EngineService {
         this.loaded = {
           modelId: resolved.modelId,
           name: result.name,
-          settings: {
-            contextSize: result.contextSize,
-            threads: result.threads,
-            parallel: result.parallel,
-            gpuLayers: result.gpuLayers,
-            flashAttention: resolved.flashAttention,
-            kvCacheType: resolved.kvCacheType ?? 'f16',
-            batchSize: result.batchSize,
-            mmap: result.mmap,
-          },
+          settings: result.settings,
           loadMs: Math.round(performance.now() - started),
           loadedAt: new Date().toISOString(),
           modelBytes: result.modelBytes,
           ...(resolved.predicted ? { memory: memoryCheck(resolved.predicted, result.measured) } : {}),
         };
-        this.options.logger.info('model loaded', { modelId: resolved.modelId, loadMs: this.loaded.loadMs, parallel: result.parallel });
+        this.options.logger.info('model loaded', { modelId: resolved.modelId, loadMs: this.loaded.loadMs, parallel: result.settings.parallel });
         return this.loaded;
       } finally {
         this.loading = null;
@@ -242,7 +233,7 @@ export class EngineService {
     try {
       if (!this.loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.');
       if (caller.signal.aborted) return abortedBeforeStart(args.requestId, queuedMs, wantsJson);
-      const common = { op: 'generate' as const, requestId: args.requestId, params: args.params ?? {}, responseFormat: args.responseFormat };
+      const common = { op: 'generate' as const, requestId: args.requestId, params: args.params ?? {}, responseFormat: args.responseFormat, ...(args.chunking ? { chunking: args.chunking } : {}) };
       const request: GenerateRequest = 'prompt' in args ? { ...common, prompt: args.prompt } : { ...common, messages: args.messages };
       const result = await this.client.call(
         request,

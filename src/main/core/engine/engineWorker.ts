@@ -81,7 +81,7 @@ async function handle(request: EngineRequest): Promise<unknown> {
     }
     case 'generate': {
       const { requestId } = request;
-      const batcher = new TokenBatcher((text, tokenCount) => post({ kind: 'tokens', requestId, text, tokenCount }));
+      const batcher = new TokenBatcher((text, tokenCount) => post({ kind: 'tokens', requestId, text, tokenCount }), request.chunking === 'token' ? 0 : undefined);
       try {
         return await runtime.generate(request, {
           onText: (text, count) => batcher.add(text, count),

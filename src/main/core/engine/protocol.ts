@@ -1,33 +1,25 @@
 import type { ErrorShape } from '../../../shared/errors';
-import type { KvCacheType } from '../../../shared/schemas';
+import type { LoadSettingsRequest } from '../../../shared/schemas';
 import type { LabRequest, LabResultOf } from './labOp';
 import type { BenchOpResult, BenchRequest } from './benchOp';
-import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, ResponseFormat, SamplingParams } from '../../../shared/dto';
+import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, LoadSettings, ResponseFormat, SamplingParams } from '../../../shared/dto';
 
 /**
  * Messages between the host and the engine process. Plain JSON-serializable objects only, so
  * the same worker runs under Node's `child_process.fork` and Electron's `utilityProcess`.
  */
 
-export interface LoadRequest {
-  op: 'load';
-  modelPath: string;
-  /** Context per sequence, in tokens (capped to the trained length). */
-  contextSize: number;
-  threads: number;
-  /** Parallel sequences; `auto` picks as many as fit (see parallelSequences.ts). */
-  parallel: number | 'auto';
-  /** Layers to offload; `auto` lets llama.cpp's fit decide, `max` offloads all. Ignored on CPU. */
-  gpuLayers: number | 'auto' | 'max';
-  /** Set explicitly (node-llama-cpp's "auto" would leave the estimate guessing); ignored by models that cannot use it. */
-  flashAttention: boolean;
-  /** KV cache element type; default f16. */
-  kvCacheType?: KvCacheType;
-  /** Prompt batch size in tokens; llama.cpp's default when absent. */
-  batchSize?: number;
-  /** Memory-map the weights; default on. */
-  mmap?: boolean;
-}
+/**
+ * A planned load (see `loadSettingsSchema` for each field): context, threads, GPU layers and flash
+ * attention are always decided by the plan; `parallel` may be left to the engine (`auto`: as
+ * many as fit, see parallelSequences.ts); the others default in the engine (f16 KV cache,
+ * llama.cpp's batch size, mmap on).
+ */
+export type LoadPlan = Required<Pick<LoadSettingsRequest, 'contextSize' | 'threads' | 'gpuLayers' | 'flashAttention'>> &
+  Omit<LoadSettingsRequest, 'contextSize' | 'threads' | 'gpuLayers' | 'flashAttention' | 'parallel'> & { parallel: number | 'auto' };
+
+export type LoadRequest = { op: 'load'; modelPath: string } & LoadPlan;
+
 export interface UnloadRequest {
   op: 'unload';
 }
@@ -41,6 +33,8 @@ export type GenerateRequest = {
   params: SamplingParams;
   /** Constrains the output with a grammar; absent or `text` = free text. */
   responseFormat?: ResponseFormat | undefined;
+  /** `token`: each piece of text posted as it is decoded; default batched (see `chunkingSchema`). */
+  chunking?: 'token' | 'batched';
 } & ({ messages: ChatMessage[]; prompt?: undefined } | { prompt: string; messages?: undefined });
 /** Embedding vectors of `texts`, from the loaded model (see embeddings.ts). */
 export interface EmbedRequest {
@@ -90,17 +84,10 @@ export type EngineRequest =
 
 export interface LoadResult {
   name: string;
-  contextSize: number;
-  /** Threads llama.cpp's context uses, read back from it after the warm-up decode. */
-  threads: number;
-  parallel: number;
+  /** What the model was loaded with, read back from llama.cpp (threads after the warm-up decode). */
+  settings: LoadSettings;
   modelBytes: number;
   trainContextSize: number;
-  gpuLayers: number;
-  /** Prompt batch size the context got, in tokens. */
-  batchSize: number;
-  /** Whether the weights are memory-mapped. */
-  mmap: boolean;
   /** Growth of the engine process's RSS and of used VRAM over the load, in bytes. */
   measured: { ramBytes: number; vramBytes: number };
 }

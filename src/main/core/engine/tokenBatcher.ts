@@ -1,6 +1,6 @@
 /**
  * Coalesces streamed text into few messages: the first piece of a reply goes out at once (time to
- * first token matters most), later pieces at most every `intervalMs`. Callers `flush()` before
+ * first token matters most), later pieces at most every `intervalMs` (0: each piece on its own). Callers `flush()` before
  * sending the final result so text never arrives after the reply ended.
  */
 export class TokenBatcher {
@@ -17,7 +17,7 @@ export class TokenBatcher {
   add(text: string, tokenCount: number): void {
     this.text += text;
     this.tokens += tokenCount;
-    if (!this.sentFirst) {
+    if (!this.sentFirst || this.intervalMs === 0) {
       this.sentFirst = true;
       this.flush();
       return;

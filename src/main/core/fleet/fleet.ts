@@ -1,4 +1,4 @@
-import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, EngineStatus, InferenceState, LlamaHardwareView, LoadedModel, ResidentModel } from '../../../shared/dto';
+import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, EngineStatus, InferenceState, LlamaHardwareView, LoadedModel } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { EngineLauncher } from '../engine/engineProcess';
 import { EngineService, type EngineServiceOptions, type GenerationCaller, type LoadSpec } from '../engine/engineService';
@@ -6,9 +6,10 @@ import type { EngineStatusResult } from '../engine/protocol';
 import type { EventBus } from '../events/eventBus';
 import type { FitHardware } from '../hardware/fitBudget';
 import type { Logger } from '../logging/logger';
-import { planAdmission, type AdmissionResident, type MemoryBytes } from './admission';
+import { planAdmission, type MemoryBytes } from './admission';
 import { AdmissionQueue, type AdmissionTicket } from './admissionQueue';
 import { threadShares } from './threadShare';
+import { admissionView, describeMember, isBusy, memoryAccount, memoryOf, type Member } from './fleetMember';
 
 export interface FleetOptions {
   launchEngine: EngineLauncher;
@@ -40,20 +41,6 @@ export interface ResidencyPolicy {
 export interface FleetLease {
   model: LoadedModel;
   release(): void;
-}
-
-interface Member {
-  modelId: string;
-  engine: EngineService;
-  pinned: boolean;
-  lastUsedAt: number;
-  /** Leases: requests between admission and the end of their generation. */
-  holds: number;
-  idleTtlMs: number;
-  idleTimer?: NodeJS.Timeout | undefined;
-  idleDeadline?: number | undefined;
-  /** Thread cap last sent to its engine. */
-  threads: number;
 }
 
 /** Retry hint of a BUSY admission, in ms. */
@@ -98,7 +85,7 @@ export class Fleet {
     return {
       engine: primary?.engine.getState().engine ?? this.loadingNow?.engine.getState().engine ?? this.lastCrash ?? this.spare?.getState().engine ?? { state: 'idle' },
       loaded: primary?.engine.loadedModel ?? null,
-      models: members.map((m) => this.describe(m)),
+      models: members.map((m) => describeMember(m)),
       loading: this.loadingNow ? { modelId: this.loadingNow.modelId, progress: this.loadingNow.progress } : null,
       activeRequests: states.flatMap((s) => s.activeRequests),
       queuedRequests: states.reduce((sum, s) => sum + s.queuedRequests, 0),
@@ -130,18 +117,7 @@ export class Fleet {
    * the idle ones would give back to a load the user asks for (which may replace them), in bytes.
    */
   memoryAccount(): { held: MemoryBytes; reclaimable: MemoryBytes } {
-    const held = { ramBytes: 0, vramBytes: 0 };
-    const reclaimable = { ramBytes: 0, vramBytes: 0 };
-    for (const member of this.members.values()) {
-      const memory = memoryOf(member.engine.loadedModel);
-      held.ramBytes += memory.ramBytes;
-      held.vramBytes += memory.vramBytes;
-      if (!this.isBusy(member)) {
-        reclaimable.ramBytes += memory.ramBytes;
-        reclaimable.vramBytes += memory.vramBytes;
-      }
-    }
-    return { held, reclaimable };
+    return memoryAccount(this.members.values());
   }
 
   // ── Becoming resident ───────────────────────────────────────────────────────────────────────
@@ -203,7 +179,7 @@ export class Fleet {
   private async tryAdmit(modelId: string, plan: () => Promise<LoadSpec>, policy: ResidencyPolicy, how: { reload: boolean; hold: boolean }): Promise<{ member: Member } | { reason: string }> {
     if (this.disposed) throw new AppError('ENGINE_ERROR', 'Hearth is shutting down.');
     const existing = this.members.get(modelId);
-    if (existing && how.reload && this.isBusy(existing)) {
+    if (existing && how.reload && isBusy(existing)) {
       // A reload would cut someone's reply short.
       const { running, queued } = existing.engine.activity;
       const busy = running + queued;
@@ -215,7 +191,7 @@ export class Fleet {
       return { member: how.hold ? this.hold(existing) : this.touch(existing) };
     }
     const spec = await plan();
-    const residents = [...this.members.values()].filter((m) => m !== existing).map((m) => this.admissionView(m));
+    const residents = [...this.members.values()].filter((m) => m !== existing).map((m) => admissionView(m));
     const hardware = await this.options.memory();
     // Reloading frees what the model holds now.
     const freed = existing ? memoryOf(existing.engine.loadedModel) : { ramBytes: 0, vramBytes: 0 };
@@ -371,32 +347,13 @@ export class Fleet {
     return member;
   }
 
-  private isBusy(member: Member): boolean {
-    const { running, queued, loading } = member.engine.activity;
-    return running + queued > 0 || loading || member.holds > 0;
-  }
 
-  private admissionView(member: Member): AdmissionResident {
-    return { modelId: member.modelId, memory: memoryOf(member.engine.loadedModel), pinned: member.pinned, busy: this.isBusy(member), lastUsedAt: member.lastUsedAt };
-  }
 
   /** Most recently used first. */
   private ordered(): Member[] {
     return [...this.members.values()].filter((m) => m.engine.loadedModel).sort((a, b) => b.lastUsedAt - a.lastUsedAt);
   }
 
-  private describe(member: Member): ResidentModel {
-    const state = member.engine.getState();
-    return {
-      ...member.engine.loadedModel!,
-      pinned: member.pinned,
-      activeRequests: state.activeRequests.length,
-      queuedRequests: state.queuedRequests,
-      lastUsedAt: new Date(member.lastUsedAt).toISOString(),
-      ...(member.idleDeadline !== undefined ? { idleUnloadAt: new Date(member.idleDeadline).toISOString() } : {}),
-      engine: state.engine,
-    };
-  }
 
   /** After every change of any engine: drop crashed models, share the cores, arm idle timers, wake waiters, publish. */
   private changed(): void {
@@ -429,7 +386,7 @@ export class Fleet {
   }
 
   private armIdleTimer(member: Member): void {
-    const idle = !member.pinned && member.idleTtlMs > 0 && !this.isBusy(member);
+    const idle = !member.pinned && member.idleTtlMs > 0 && !isBusy(member);
     if (!idle) {
       clearTimeout(member.idleTimer);
       member.idleTimer = undefined;
@@ -441,8 +398,8 @@ export class Fleet {
     member.idleTimer = setTimeout(() => {
       member.idleTimer = undefined;
       member.idleDeadline = undefined;
-      if (this.members.get(member.modelId) !== member || this.isBusy(member) || member.pinned) return;
-      void this.serialised(() => (this.isBusy(member) ? Promise.resolve() : this.evict(member.modelId, 'idle'))).catch(() => {});
+      if (this.members.get(member.modelId) !== member || isBusy(member) || member.pinned) return;
+      void this.serialised(() => (isBusy(member) ? Promise.resolve() : this.evict(member.modelId, 'idle'))).catch(() => {});
     }, member.idleTtlMs);
     member.idleTimer.unref?.();
   }
@@ -452,15 +409,4 @@ export class Fleet {
     this.chain = run.catch(() => {});
     return run;
   }
-}
-
-/** What a loaded model holds: the larger of predicted and measured per pool, else its weights in RAM. */
-export function memoryOf(loaded: LoadedModel | null): MemoryBytes {
-  if (!loaded) return { ramBytes: 0, vramBytes: 0 };
-  const check = loaded.memory;
-  if (!check) return { ramBytes: loaded.modelBytes, vramBytes: 0 };
-  return {
-    ramBytes: Math.max(check.predicted.ramBytes, check.measured.ramBytes),
-    vramBytes: Math.max(check.predicted.vramBytes, check.measured.vramBytes),
-  };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChatChunk, ChatResult, EmbedResult } from '../../../shared/dto';
 import { MAX_EMBED_TEXTS } from '../../../shared/schemas';
 import { copyFile } from 'node:fs/promises';
@@ -87,9 +87,10 @@ describe('inference features through the contract', () => {
   it('embeddings wait in the reply queue and hold a slot while they run: a load meanwhile is refused', async () => {
     const params = { temperature: 0.8, seed: 9, maxTokens: 150 };
     const replies = [1, 2].map(() => call<ChatResult>('inference.chat', { requestId: `f${++counter}`, messages: [{ role: 'user', content: 'hi' }], params }));
+    // Both replies hold their sequences before the embedding asks (vi.waitFor polls, bounded).
+    await vi.waitFor(() => expect(core.fleet.getState().activeRequests).toHaveLength(2), { timeout: 30_000, interval: 5 });
     const embedding = call<EmbedResult>('inference.embed', { texts: ['queued behind two replies'] });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(core.fleet.getState().queuedRequests).toBe(1);
+    await vi.waitFor(() => expect(core.fleet.getState().queuedRequests).toBe(1), { timeout: 30_000, interval: 5 });
     await expect(call('inference.loadModel', { modelId: core.fleet.primary!.modelId })).rejects.toMatchObject({ code: 'BUSY' });
     await expect(embedding).resolves.toMatchObject({ vectors: [expect.any(Array)] });
     await Promise.all(replies);

@@ -59,6 +59,12 @@ export class InferenceService {
     return lease;
   }
 
+  /** Holds `model` for one request if it is resident; MODEL_NOT_LOADED otherwise (it is never loaded here). */
+  holdResident(model: Pick<ModelInfo, 'id' | 'fileName'>): Promise<FleetLease> {
+    const notLoaded = () => Promise.reject(new AppError('MODEL_NOT_LOADED', `${model.fileName} is not loaded. Load it first.`));
+    return this.options.fleet.acquire(model.id, notLoaded, { pin: false });
+  }
+
   private async plan(args: LoadOptions): Promise<LoadSpec> {
     const model = await this.options.library.getModel(args.modelId);
     // Settings the user chose for this model before fill in what this load does not say.

@@ -1,6 +1,6 @@
 import type { Core } from '../../core/createCore';
 import type { Logger } from '../../core/logging/logger';
-import type { ModelOnDemand } from '../../core/server/modelOnDemand';
+import type { ModelOnDemand } from '../../core/generation/modelOnDemand';
 
 /** What every endpoint handler gets besides its request: the core, models on demand, the logger. */
 export interface ApiContext {

@@ -2,7 +2,7 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryOf } from '../../core/fleet/fleet';
+import { memoryOf } from '../../core/fleet/fleetMember';
 import { silentLogger } from '../../core/logging/logger';
 import type { RunningApiServer } from '../../core/server/apiServerController';
 import { fixtureModel } from '../../testing/fixtureModels';

@@ -5,7 +5,7 @@ import { DEFAULT_IDLE_UNLOAD_MINUTES } from '../../../shared/serverSchemas';
 import type { Core } from '../../core/createCore';
 import type { Logger } from '../../core/logging/logger';
 import type { ApiServerLaunch, RunningApiServer } from '../../core/server/apiServerController';
-import { ModelOnDemand } from '../../core/server/modelOnDemand';
+import { ModelOnDemand } from '../../core/generation/modelOnDemand';
 import type { RequestLog } from '../../core/server/requestLog';
 import type { ApiContext } from './apiContext';
 import { ApiGuard } from './apiGuard';

@@ -1,8 +1,7 @@
-import { chatArgsSchema, completionArgsSchema } from '../../../shared/schemas';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
-import { answerGeneration, ensureValid, type ResponseShape } from './generationResponse';
-import { completionPrompt, DEFAULT_COMPLETION_MAX_TOKENS, refuseLegacyFunctions, toChatMessages, toResponseFormat, toSamplingParams } from './openaiParams';
+import { answerGeneration, type ResponseShape } from './generationResponse';
+import { completionPrompt, DEFAULT_COMPLETION_MAX_TOKENS, refuseLegacyFunctions, toChatMessages, toResponseFormat, toSampling } from './openaiParams';
 import { chatCompletionBodySchema, completionBodySchema, parseBody } from './openaiSchemas';
 import { planTools } from './toolCalls';
 
@@ -35,18 +34,15 @@ export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
   const request = parseBody(chatCompletionBodySchema, body);
   ex.model = request.model ?? undefined;
   refuseLegacyFunctions(request);
-  const params = toSamplingParams(request, request.max_completion_tokens ?? request.max_tokens);
+  const sampling = toSampling(request, request.max_completion_tokens ?? request.max_tokens);
   const { messages, responseFormat, reading } = planTools(request, toChatMessages(request.messages), toResponseFormat(request.response_format), ctx.logger);
-  const args = { messages, params, ...(responseFormat ? { responseFormat } : {}) };
-  ensureValid(chatArgsSchema, { requestId: 'check', ...args });
   await answerGeneration(ex, ctx, {
-    model: request.model ?? undefined,
+    request: { ...(request.model ? { model: request.model } : {}), messages, sampling, ...(responseFormat ? { responseFormat } : {}) },
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'messages',
     shape: chatShape,
     ...(reading ? { reading } : {}),
-    run: (requestId, modelId, caller) => ctx.core.inference.chat({ requestId, modelId, ...args }, caller),
   });
 }
 
@@ -55,16 +51,13 @@ export async function textCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
   const request = parseBody(completionBodySchema, body);
   ex.model = request.model ?? undefined;
   const prompt = completionPrompt(request);
-  const params = toSamplingParams(request, request.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS);
+  const sampling = toSampling(request, request.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS);
   const responseFormat = toResponseFormat(request.response_format);
-  const args = { prompt, params, ...(responseFormat ? { responseFormat } : {}) };
-  ensureValid(completionArgsSchema, { requestId: 'check', ...args });
   await answerGeneration(ex, ctx, {
-    model: request.model ?? undefined,
+    request: { ...(request.model ? { model: request.model } : {}), prompt, sampling, ...(responseFormat ? { responseFormat } : {}) },
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'prompt',
     shape: textShape,
-    run: (requestId, modelId, caller) => ctx.core.inference.complete({ requestId, modelId, ...args }, caller),
   });
 }

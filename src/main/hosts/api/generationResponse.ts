@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
-import type { ChatResult, StopReason } from '../../../shared/dto';
-import type { GenerationCaller } from '../../core/engine/engineService';
+import type { ChatResult } from '../../../shared/dto';
+import type { GenerationOutcome, GenerationRequest } from '../../../shared/generation';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
-import { ApiError, badRequest, toApiError } from './openaiErrors';
+import { ApiError, toApiError } from './openaiErrors';
 
 /** How one endpoint dresses a reply: ids, object names, and the `choices` entries. */
 export interface ResponseShape {
@@ -46,8 +45,8 @@ export interface ReplyReading {
 }
 
 export interface GenerationSpec {
-  /** The `model` the request named (absent: the loaded one). */
-  model: string | undefined;
+  /** The request in the pipeline's terms (validated there). */
+  request: GenerationRequest;
   stream: boolean;
   /** `stream_options.include_usage`: a last chunk with usage and no choices. */
   includeUsage: boolean;
@@ -56,105 +55,92 @@ export interface GenerationSpec {
   shape: ResponseShape;
   /** Set when the request offers tools: the reply may be answered as a tool call. */
   reading?: ReplyReading;
-  /** Runs the generation on `modelId` (resident and held for it) for this caller. */
-  run(requestId: string, modelId: string, caller: GenerationCaller): Promise<ChatResult>;
 }
 
 /** OpenAI's usage object, with the prompt tokens whose KV cache was reused. */
-export function usageOf(result: ChatResult): Record<string, unknown> {
-  const { promptTokens, completionTokens, cachedPromptTokens } = result.stats;
+export function usageOf(outcome: GenerationOutcome): Record<string, unknown> {
+  const { promptTokens, completionTokens, cachedPromptTokens, totalTokens } = outcome.usage;
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
+    total_tokens: totalTokens,
     prompt_tokens_details: { cached_tokens: cachedPromptTokens },
   };
 }
 
-/** Checks converted arguments against Hearth's own schema (lengths, ranges) before any model is loaded. */
-export function ensureValid<S extends z.ZodType>(schema: S, value: unknown): void {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return;
-  const issue = parsed.error.issues[0];
-  throw badRequest(`Invalid request: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'rejected'}`.slice(0, 400));
+/** The error answered when a reply was stopped in Hearth (not by this client, which is still here). */
+export function replyStopped(): ApiError {
+  return new ApiError(503, 'server_error', 'The reply was stopped before it finished (the model was unloaded, or the reply was stopped in Hearth).', null, 'reply_stopped', 1_000, 'ABORTED');
 }
 
 /**
- * Answers a chat or text completion: takes the model (loading or switching it on demand), runs
- * the generation with the request's abort signal (a client that disconnects stops it at once),
- * and answers as one JSON object or as server-sent events. The event stream starts only with the
+ * Answers a chat or text completion through the generation pipeline (which validates the
+ * request, holds the model — loading it on demand — and runs it with the request's abort signal,
+ * so a client that disconnects stops it at once), and answers as one JSON object or as server-sent events. The event stream starts only with the
  * first prompt progress or text, so an error found before that (a prompt too long for the
  * context, a full queue) is still a proper HTTP error; after that, it is an `error` event.
  */
 export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: GenerationSpec): Promise<void> {
-  const lease = await ctx.models.acquire(spec.model, ex.signal);
+  const { shape } = spec;
+  const id = `${shape.idPrefix}-${randomUUID().replaceAll('-', '')}`;
+  const created = Math.floor(Date.now() / 1000);
+  let model = spec.request.model ?? '';
+  const sse = spec.stream ? new EventStream(ex) : undefined;
+  const frame = (choices: unknown[]) => ({ id, object: shape.chunkObject, created, model, choices, ...(spec.includeUsage ? { usage: null } : {}) });
+  const open = () => {
+    if (!sse || sse.started) return;
+    sse.start();
+    if (shape.opening) sse.send(frame([shape.opening(spec.reading?.forced === true)]));
+  };
+  // Text held back while it may still turn out to be a tool call; undefined once it streams as content.
+  let held: string | undefined = spec.reading ? '' : undefined;
+  let outcome: GenerationOutcome;
   try {
-    const { shape } = spec;
-    const id = `${shape.idPrefix}-${randomUUID().replaceAll('-', '')}`;
-    const created = Math.floor(Date.now() / 1000);
-    const model = lease.model.id;
-    const requestId = `api-${randomUUID()}`;
-    const sse = spec.stream ? new EventStream(ex) : undefined;
-    const frame = (choices: unknown[]) => ({ id, object: shape.chunkObject, created, model, choices, ...(spec.includeUsage ? { usage: null } : {}) });
-    const open = () => {
-      if (!sse || sse.started) return;
-      sse.start();
-      if (shape.opening) sse.send(frame([shape.opening(spec.reading?.forced === true)]));
-    };
-    // Text held back while it may still turn out to be a tool call; undefined once it streams as content.
-    let held: string | undefined = spec.reading ? '' : undefined;
-    let result: ChatResult;
-    try {
-      result = await spec.run(requestId, model, {
-        signal: ex.signal,
-        emit: (chunk) => {
-          if (chunk.type === 'queued') return;
-          open();
-          if (chunk.type !== 'tokens' || chunk.text === '') return;
-          if (held === undefined) return sse?.send(frame([shape.delta(chunk.text)]));
-          held += chunk.text;
-          if (spec.reading?.holding(held)) return;
-          sse?.send(frame([shape.delta(held)]));
-          held = undefined;
-        },
-      });
-    } catch (error) {
-      const apiError = toApiError(error, ctx.logger, 'a reply', { input: spec.inputParam });
-      if (!sse?.started) throw apiError;
-      return sse.fail(apiError);
-    }
-    ex.promptTokens = result.stats.promptTokens;
-    ex.completionTokens = result.stats.completionTokens;
-    if (ex.closed) return;
-    if (result.stats.stopReason === 'abort') {
-      // Not this client (it is still here): the model was unloaded or the reply stopped in Hearth.
-      const stopped = new ApiError(503, 'server_error', 'The reply was stopped before it finished (the model was unloaded, or the reply was stopped in Hearth).', null, 'reply_stopped', 1_000, 'ABORTED');
-      if (sse?.started) return sse.fail(stopped);
-      throw stopped;
-    }
-    const call = held !== undefined ? spec.reading?.toolCall(result) : undefined;
-    const reason = call ? 'tool_calls' : finishReason(result.stats.stopReason);
-    const usage = usageOf(result);
-    if (!sse) {
-      const choice = call && shape.toolCallWhole ? shape.toolCallWhole(call) : shape.whole(result.text, reason);
-      ex.sendJson(200, { id, object: shape.object, created, model, choices: [choice], usage });
-      return;
-    }
-    open();
-    // A reply held to its end: a tool call (name, then its arguments in one fragment), or the text as one delta.
-    if (call) for (const choice of shape.toolCallDeltas?.(call) ?? []) sse.send(frame([choice]));
-    else if (held !== undefined && result.text !== '') sse.send(frame([shape.delta(result.text)]));
-    // Without include_usage the finish chunk carries the usage too (as llama.cpp's server does): every answer counts its tokens.
-    sse.send({ ...frame([shape.finish(reason)]), ...(spec.includeUsage ? {} : { usage }) });
-    if (spec.includeUsage) sse.send({ ...frame([]), usage });
-    sse.done();
-  } finally {
-    lease.release();
+    // Streamed as OpenAI and llama-server do: one chunk per token (a UI batches; an API client's parser wants each).
+    const chunking = spec.stream ? { chunking: 'token' as const } : {};
+    outcome = await ctx.core.generation.run({ requestId: `api-${randomUUID()}`, ...spec.request, ...chunking }, ctx.models, {
+      signal: ex.signal,
+      emit: (event) => {
+        if (event.type === 'model') model = event.modelId;
+        if (event.type === 'model' || event.type === 'queued') return;
+        open();
+        if (event.type !== 'tokens' || event.text === '') return;
+        if (held === undefined) return sse?.send(frame([shape.delta(event.text)]));
+        held += event.text;
+        if (spec.reading?.holding(held)) return;
+        sse?.send(frame([shape.delta(held)]));
+        held = undefined;
+      },
+    });
+  } catch (error) {
+    const apiError = toApiError(error, ctx.logger, 'a reply', { input: spec.inputParam, dialect: 'openai' });
+    if (!sse?.started) throw apiError;
+    return sse.fail(apiError);
   }
-}
-
-function finishReason(stop: StopReason): FinishReason {
-  return stop === 'length' ? 'length' : 'stop';
+  ex.promptTokens = outcome.usage.promptTokens;
+  ex.completionTokens = outcome.usage.completionTokens;
+  if (ex.closed) return;
+  if (outcome.finishReason === 'aborted') {
+    // Not this client (it is still here): the model was unloaded or the reply stopped in Hearth.
+    if (sse?.started) return sse.fail(replyStopped());
+    throw replyStopped();
+  }
+  const call = held !== undefined ? spec.reading?.toolCall(outcome) : undefined;
+  const reason: FinishReason = call ? 'tool_calls' : outcome.finishReason;
+  const usage = usageOf(outcome);
+  if (!sse) {
+    const choice = call && shape.toolCallWhole ? shape.toolCallWhole(call) : shape.whole(outcome.text, reason);
+    ex.sendJson(200, { id, object: shape.object, created, model, choices: [choice], usage });
+    return;
+  }
+  open();
+  // A reply held to its end: a tool call (name, then its arguments in one fragment), or the text as one delta.
+  if (call) for (const choice of shape.toolCallDeltas?.(call) ?? []) sse.send(frame([choice]));
+  else if (held !== undefined && outcome.text !== '') sse.send(frame([shape.delta(outcome.text)]));
+  // Without include_usage the finish chunk carries the usage too (as llama.cpp's server does): every answer counts its tokens.
+  sse.send({ ...frame([shape.finish(reason)]), ...(spec.includeUsage ? {} : { usage }) });
+  if (spec.includeUsage) sse.send({ ...frame([]), usage });
+  sse.done();
 }
 
 /** Server-sent events in OpenAI's dialect: `data: <json>` frames, `data: [DONE]` at the end. */

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { chatArgsSchema, completionArgsSchema } from '../../../shared/schemas';
-import type { ChatResult } from '../../../shared/dto';
-import type { GenerationCaller } from '../../core/engine/engineService';
+import type { GenerationOutcome, GenerationRequest } from '../../../shared/generation';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
-import { ensureValid } from './generationResponse';
+import { replyStopped } from './generationResponse';
 import { ApiError, badRequest, toApiError } from './openaiErrors';
 import { ollamaChatBodySchema, ollamaGenerateBodySchema, refuseUnsupported, toOllamaFormat, toOllamaMessages, toOllamaSampling } from './ollamaParams';
 import { parseBody } from './openaiSchemas';
@@ -18,8 +16,8 @@ interface OllamaGeneration {
   inputParam: string;
   /** One streamed or whole answer carrying `text` (a `message` for chat, a `response` for generate). */
   piece(text: string): Record<string, unknown>;
-  /** Runs the generation; undefined = nothing to generate (an empty prompt only loads the model). */
-  run: ((requestId: string, modelId: string, caller: GenerationCaller) => Promise<ChatResult>) | undefined;
+  /** The request in the pipeline's terms; undefined = nothing to generate (an empty prompt only loads the model). */
+  request: GenerationRequest | undefined;
 }
 
 /** `POST /api/chat`: the messages through the model's chat template; NDJSON stream unless `stream: false`. */
@@ -28,17 +26,15 @@ export async function ollamaChat(ex: ApiExchange, ctx: ApiContext, body: Record<
   ex.model = request.model;
   refuseUnsupported(request);
   const messages = toOllamaMessages(request.messages ?? []);
-  const params = toOllamaSampling(request.options);
+  const sampling = toOllamaSampling(request.options);
   const responseFormat = toOllamaFormat(request.format);
-  const args = { messages, params, ...(responseFormat ? { responseFormat } : {}) };
-  if (messages.length > 0) ensureValid(chatArgsSchema, { requestId: 'check', ...args });
   await answerOllama(ex, ctx, {
     model: request.model,
     stream: request.stream !== false,
     inputParam: 'messages',
     piece: (text) => ({ message: { role: 'assistant', content: text } }),
     // As Ollama: no messages loads the model and answers at once.
-    run: messages.length === 0 ? undefined : (requestId, modelId, caller) => ctx.core.inference.chat({ requestId, modelId, ...args }, caller),
+    request: messages.length === 0 ? undefined : { model: request.model, messages, sampling, ...(responseFormat ? { responseFormat } : {}) },
   });
 }
 
@@ -53,88 +49,80 @@ export async function ollamaGenerate(ex: ApiExchange, ctx: ApiContext, body: Rec
   if (request.suffix) throw badRequest('suffix (fill-in-the-middle) is not supported.', 'suffix');
   if (request.template) throw badRequest("template is not supported: Hearth uses the model's own chat template (or none with raw: true).", 'template');
   if (request.context && request.context.length > 0) throw badRequest('context (the deprecated token array) is not supported: send the conversation to /api/chat.', 'context');
-  const params = toOllamaSampling(request.options);
+  const sampling = toOllamaSampling(request.options);
   const responseFormat = toOllamaFormat(request.format);
-  const format = responseFormat ? { responseFormat } : {};
+  const common = { model: request.model, sampling, ...(responseFormat ? { responseFormat } : {}) };
   const prompt = request.prompt ?? '';
-  let run: OllamaGeneration['run'];
-  if (prompt !== '' && request.raw === true) {
-    const args = { prompt, params, ...format };
-    ensureValid(completionArgsSchema, { requestId: 'check', ...args });
-    run = (requestId, modelId, caller) => ctx.core.inference.complete({ requestId, modelId, ...args }, caller);
-  } else if (prompt !== '') {
-    const system = request.system ? [{ role: 'system' as const, content: request.system }] : [];
-    const args = { messages: [...system, { role: 'user' as const, content: prompt }], params, ...format };
-    ensureValid(chatArgsSchema, { requestId: 'check', ...args });
-    run = (requestId, modelId, caller) => ctx.core.inference.chat({ requestId, modelId, ...args }, caller);
-  }
-  await answerOllama(ex, ctx, { model: request.model, stream: request.stream !== false, inputParam: 'prompt', piece: (text) => ({ response: text }), run });
+  const system = request.system ? [{ role: 'system' as const, content: request.system }] : [];
+  let generation: GenerationRequest | undefined;
+  if (prompt !== '' && request.raw === true) generation = { ...common, prompt };
+  else if (prompt !== '') generation = { ...common, messages: [...system, { role: 'user', content: prompt }] };
+  await answerOllama(ex, ctx, { model: request.model, stream: request.stream !== false, inputParam: 'prompt', piece: (text) => ({ response: text }), request: generation });
 }
 
 /**
- * Takes the model (loading it on demand), runs the generation with the request's abort signal
- * (a client that leaves stops it), and answers as Ollama does: NDJSON lines `{…, done: false}`
- * with the new text, then one `{…, done: true, done_reason, …counts and durations in ns}`; or that
- * last object alone with the whole text when `stream` is false. The stream starts with the first
- * prompt progress or text, so an error before that is still a proper HTTP error; after it, a last
- * line `{"error": "…"}`, which Ollama's clients raise.
+ * Runs the request through the generation pipeline (which holds the model, loading it on demand,
+ * with the request's abort signal: a client that leaves stops it), and answers as Ollama does:
+ * NDJSON lines `{…, done: false}` with the new text, then one `{…, done: true, done_reason, …counts
+ * and durations in ns}`; or that last object alone with the whole text when `stream` is false.
+ * The stream starts with the first prompt progress or text, so an error before that is still a
+ * proper HTTP error; after it, a last line `{"error": "…"}`, which Ollama's clients raise.
  */
 async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGeneration): Promise<void> {
-  const lease = await ctx.models.acquire(spec.model, ex.signal);
-  const loadMs = performance.now() - ex.startedAt;
-  try {
-    const model = lease.model.id;
-    const head = () => ({ model, created_at: new Date().toISOString() });
-    if (!spec.run) {
-      ex.sendJson(200, { ...head(), ...spec.piece(''), done: true, done_reason: 'load' });
-      return;
-    }
-    const lines = spec.stream ? new NdjsonStream(ex) : undefined;
-    let result: ChatResult;
-    try {
-      result = await spec.run(`api-${randomUUID()}`, model, {
-        signal: ex.signal,
-        emit: (chunk) => {
-          if (chunk.type === 'queued') return;
-          lines?.start();
-          if (chunk.type === 'tokens' && chunk.text !== '') lines?.send({ ...head(), ...spec.piece(chunk.text), done: false });
-        },
-      });
-    } catch (error) {
-      const apiError = toApiError(error, ctx.logger, 'an Ollama reply', { input: spec.inputParam });
-      if (!lines?.started) throw apiError;
-      return lines.fail(apiError);
-    }
-    const { stats } = result;
-    ex.promptTokens = stats.promptTokens;
-    ex.completionTokens = stats.completionTokens;
-    if (ex.closed) return;
-    if (stats.stopReason === 'abort') {
-      const stopped = new ApiError(503, 'server_error', 'The reply was stopped before it finished (the model was unloaded, or the reply was stopped in Hearth).', null, 'reply_stopped', 1_000, 'ABORTED');
-      if (lines?.started) return lines.fail(stopped);
-      throw stopped;
-    }
-    const promptMs = Math.max(0, stats.timeToFirstTokenMs - stats.queuedMs);
-    const done = {
-      done: true,
-      done_reason: stats.stopReason === 'length' ? 'length' : 'stop',
-      total_duration: ns(performance.now() - ex.startedAt),
-      load_duration: ns(loadMs),
-      prompt_eval_count: stats.promptTokens,
-      prompt_eval_duration: ns(promptMs),
-      eval_count: stats.completionTokens,
-      eval_duration: ns(Math.max(0, stats.totalMs - stats.timeToFirstTokenMs)),
-    };
-    if (!lines) {
-      ex.sendJson(200, { ...head(), ...spec.piece(result.text), ...done });
-      return;
-    }
-    lines.start();
-    lines.send({ ...head(), ...spec.piece(''), ...done });
-    lines.end();
-  } finally {
+  let model = spec.model;
+  const head = () => ({ model, created_at: new Date().toISOString() });
+  if (!spec.request) {
+    const lease = await ctx.models.acquire(spec.model, ex.signal);
     lease.release();
+    model = lease.model.id;
+    ex.sendJson(200, { ...head(), ...spec.piece(''), done: true, done_reason: 'load' });
+    return;
   }
+  const lines = spec.stream ? new NdjsonStream(ex) : undefined;
+  let outcome: GenerationOutcome;
+  try {
+    // One NDJSON line per token, as Ollama streams.
+    const chunking = spec.stream ? { chunking: 'token' as const } : {};
+    outcome = await ctx.core.generation.run({ requestId: `api-${randomUUID()}`, ...spec.request, ...chunking }, ctx.models, {
+      signal: ex.signal,
+      emit: (event) => {
+        if (event.type === 'model') model = event.modelId;
+        if (event.type === 'model' || event.type === 'queued') return;
+        lines?.start();
+        if (event.type === 'tokens' && event.text !== '') lines?.send({ ...head(), ...spec.piece(event.text), done: false });
+      },
+    });
+  } catch (error) {
+    const apiError = toApiError(error, ctx.logger, 'an Ollama reply', { input: spec.inputParam, dialect: 'ollama' });
+    if (!lines?.started) throw apiError;
+    return lines.fail(apiError);
+  }
+  const { stats, usage } = outcome;
+  ex.promptTokens = usage.promptTokens;
+  ex.completionTokens = usage.completionTokens;
+  if (ex.closed) return;
+  if (outcome.finishReason === 'aborted') {
+    if (lines?.started) return lines.fail(replyStopped());
+    throw replyStopped();
+  }
+  const promptMs = Math.max(0, stats.timeToFirstTokenMs - stats.queuedMs);
+  const done = {
+    done: true,
+    done_reason: outcome.finishReason,
+    total_duration: ns(performance.now() - ex.startedAt),
+    load_duration: ns(outcome.loadMs),
+    prompt_eval_count: usage.promptTokens,
+    prompt_eval_duration: ns(promptMs),
+    eval_count: usage.completionTokens,
+    eval_duration: ns(Math.max(0, stats.totalMs - stats.timeToFirstTokenMs)),
+  };
+  if (!lines) {
+    ex.sendJson(200, { ...head(), ...spec.piece(outcome.text), ...done });
+    return;
+  }
+  lines.start();
+  lines.send({ ...head(), ...spec.piece(''), ...done });
+  lines.end();
 }
 
 /** Newline-delimited JSON, Ollama's streaming format: one object per line. */

@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import type { ChatMessage, ResponseFormat, SamplingParams } from '../../../shared/dto';
+import type { ChatMessage, ResponseFormat } from '../../../shared/dto';
+import type { GenerationSampling } from '../../../shared/generation';
 import { badRequest } from './openaiErrors';
+import { readSampling } from './samplingFields';
 
 /**
  * Ollama's request bodies (`/api/chat`, `/api/generate`, `/api/embed`, `/api/embeddings`) and
  * their translation to Hearth's arguments. Objects are loose: Ollama clients send fields Hearth
  * has no use for. Three kinds of field:
- * - sampling options Hearth honours (`temperature`, `top_p`, `top_k`, `min_p`, `seed`,
- *   `num_predict`, `stop`, `repeat_penalty`, `repeat_last_n`, `presence_penalty`,
- *   `frequency_penalty`);
+ * - sampling options Hearth honours (`samplingFields.ts` lists them: `temperature`, `top_p`,
+ *   `top_k`, `min_p`, `seed`, `num_predict`, `stop`, `repeat_penalty`, `repeat_last_n`,
+ *   `presence_penalty`, `frequency_penalty`);
  * - settings of the load or the session that Hearth decides elsewhere and ignores here, as Ollama
  *   itself ignores options it does not know (`num_ctx`, `num_gpu`, `num_thread`, `keep_alive`…:
  *   the context is the load's, the idle unload is `--api-idle-ttl`);
@@ -16,21 +18,8 @@ import { badRequest } from './openaiErrors';
  *   images, `think: true`, `suffix`, `template`, a `context` array.
  */
 
-const optionsSchema = z
-  .looseObject({
-    temperature: z.number().nullish(),
-    top_p: z.number().nullish(),
-    top_k: z.number().int().nullish(),
-    min_p: z.number().nullish(),
-    seed: z.number().int().nullish(),
-    num_predict: z.number().int().nullish(),
-    stop: z.union([z.string(), z.array(z.string()).max(16)]).nullish(),
-    repeat_penalty: z.number().nullish(),
-    repeat_last_n: z.number().int().nullish(),
-    presence_penalty: z.number().nullish(),
-    frequency_penalty: z.number().nullish(),
-  })
-  .nullish();
+/** Sampling options are taken as sent (`samplingFields.ts`): the generation pipeline validates them. */
+const optionsSchema = z.record(z.string(), z.unknown()).nullish();
 
 /** `format`: `"json"`, a JSON schema object, or empty/absent for plain text. */
 const formatSchema = z.union([z.string().max(20), z.record(z.string(), z.unknown())]).nullish();
@@ -83,25 +72,20 @@ export type OllamaChatBody = z.output<typeof ollamaChatBodySchema>;
 export type OllamaGenerateBody = z.output<typeof ollamaGenerateBodySchema>;
 type OllamaOptions = z.output<typeof optionsSchema>;
 
-/** Ollama's options as Hearth's sampling parameters; `num_predict` ≤ 0 (-1 endless, -2 fill the context) = no limit. */
-export function toOllamaSampling(options: OllamaOptions): SamplingParams {
-  const params: SamplingParams = {};
-  if (!options) return params;
-  if (options.temperature != null) params.temperature = options.temperature;
-  if (options.top_p != null) params.topP = options.top_p;
-  if (options.top_k != null) params.topK = Math.max(0, options.top_k);
-  if (options.min_p != null) params.minP = options.min_p;
-  if (options.repeat_penalty != null) params.repeatPenalty = options.repeat_penalty;
-  if (options.repeat_last_n != null) params.repeatLastN = Math.max(0, options.repeat_last_n);
-  if (options.presence_penalty != null) params.presencePenalty = options.presence_penalty;
-  if (options.frequency_penalty != null) params.frequencyPenalty = options.frequency_penalty;
-  // Ollama takes any integer seed; llama.cpp's sampler takes 32 bits: fold it, deterministically.
-  if (options.seed != null && options.seed >= 0) params.seed = options.seed % 2 ** 32;
-  if (options.num_predict != null && options.num_predict > 0) params.maxTokens = options.num_predict;
-  const stop = (typeof options.stop === 'string' ? [options.stop] : (options.stop ?? [])).filter((s) => s !== '');
-  if (stop.some((s) => s.length > 200)) throw badRequest('Each stop string may be at most 200 characters.', 'options.stop');
-  if (stop.length > 0) params.stop = stop;
-  return params;
+/**
+ * Ollama's options as Hearth's sampling settings. Where Ollama gives a number a meaning of its own,
+ * it is translated first: `num_predict` ≤ 0 (-1 endless, -2 fill the context) = no limit; a
+ * negative `top_k` or `repeat_last_n` (-1: the whole context) = 0, i.e. off / llama.cpp's widest.
+ */
+export function toOllamaSampling(options: OllamaOptions): GenerationSampling {
+  if (!options) return {};
+  const fields = { ...options };
+  if (typeof fields.num_predict === 'number' && fields.num_predict <= 0) delete fields.num_predict;
+  for (const name of ['top_k', 'repeat_last_n']) {
+    const value = fields[name];
+    if (typeof value === 'number' && value < 0) fields[name] = 0;
+  }
+  return readSampling(fields, 'ollama');
 }
 
 /** `format: "json"` → any JSON object; a schema object → that schema (grammar-constrained). */

@@ -1,6 +1,8 @@
 import type { ErrorCode, ErrorShape } from '../../../shared/errors';
+import { InvalidRequestError } from '../../../shared/generation';
 import { toPublicError } from '../../core/errors/publicError';
 import type { Logger } from '../../core/logging/logger';
+import { wireName, type Dialect } from './samplingFields';
 
 /** OpenAI's error types (the `type` field of its error object). */
 export type OpenAiErrorType = 'invalid_request_error' | 'authentication_error' | 'not_found_error' | 'rate_limit_error' | 'server_error';
@@ -65,8 +67,13 @@ const DEFAULT_RETRY_MS = 1_000;
  * anything else goes through `toPublicError` (logged, never echoed raw). `param` names the
  * request field a context overflow or a model error is about.
  */
-export function toApiError(error: unknown, logger: Logger, context: string, params: { model?: string; input?: string } = {}): ApiError {
+export function toApiError(error: unknown, logger: Logger, context: string, params: { model?: string; input?: string; dialect?: Dialect } = {}): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof InvalidRequestError) {
+    // The pipeline names the field in its own terms; the client is told the name it sent.
+    const param = wireName(error.path, params.dialect ?? 'openai');
+    return badRequest(`Invalid '${param}': ${error.issue}.`, param || null, 'invalid_value');
+  }
   const shape: ErrorShape = toPublicError(error, logger, context);
   const mapped = MAPPING[shape.code] ?? MAPPING.INTERNAL;
   const param =

@@ -1,5 +1,7 @@
-import type { ChatMessage, ResponseFormat, SamplingParams } from '../../../shared/dto';
+import type { ChatMessage, ResponseFormat } from '../../../shared/dto';
+import type { GenerationSampling } from '../../../shared/generation';
 import { badRequest } from './openaiErrors';
+import { readSampling } from './samplingFields';
 import type { ChatCompletionBody, CompletionBody } from './openaiSchemas';
 
 /**
@@ -11,32 +13,16 @@ import type { ChatCompletionBody, CompletionBody } from './openaiSchemas';
 /** `max_tokens` of a text completion when the client sends none (OpenAI's default for `/v1/completions`). */
 export const DEFAULT_COMPLETION_MAX_TOKENS = 16;
 
-type SamplingBody = Pick<
-  ChatCompletionBody,
-  'temperature' | 'top_p' | 'top_k' | 'min_p' | 'repeat_penalty' | 'stop' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'n' | 'logprobs'
->;
-
-export function toSamplingParams(body: SamplingBody, maxTokens: number | null | undefined): SamplingParams {
+/**
+ * The sampling settings of a chat or text completion, as sent (the pipeline validates them). `n`
+ * and `logprobs` are OpenAI fields Hearth cannot honour: refused here, never dropped.
+ */
+export function toSampling(body: ChatCompletionBody | CompletionBody, maxTokens: unknown): GenerationSampling {
   if (body.n != null && body.n !== 1) {
     throw badRequest(`Hearth generates one choice per request, so 'n' must be 1 (got ${body.n}); send ${body.n} requests instead.`, 'n', 'unsupported_parameter');
   }
   if (body.logprobs != null && body.logprobs !== false) throw badRequest("'logprobs' is not supported yet.", 'logprobs', 'unsupported_parameter');
-  const params: SamplingParams = {};
-  if (body.temperature != null) params.temperature = body.temperature;
-  if (body.top_p != null) params.topP = body.top_p;
-  if (body.top_k != null) params.topK = body.top_k;
-  if (body.min_p != null) params.minP = body.min_p;
-  if (body.repeat_penalty != null) params.repeatPenalty = body.repeat_penalty;
-  if (body.presence_penalty != null) params.presencePenalty = body.presence_penalty;
-  if (body.frequency_penalty != null) params.frequencyPenalty = body.frequency_penalty;
-  // OpenAI takes any 64-bit seed; llama.cpp's sampler takes 32 bits: fold it, deterministically.
-  if (body.seed != null) params.seed = ((body.seed % 2 ** 32) + 2 ** 32) % 2 ** 32;
-  if (maxTokens != null) params.maxTokens = maxTokens;
-  const stop = typeof body.stop === 'string' ? [body.stop] : (body.stop ?? []);
-  const kept = stop.filter((s) => s !== '');
-  if (kept.some((s) => s.length > 200)) throw badRequest('Each stop string may be at most 200 characters.', 'stop');
-  if (kept.length > 0) params.stop = kept;
-  return params;
+  return readSampling({ ...body, max_tokens: maxTokens }, 'openai');
 }
 
 export function toResponseFormat(format: ChatCompletionBody['response_format']): ResponseFormat | undefined {

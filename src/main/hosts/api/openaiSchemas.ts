@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuePath } from '../../../shared/generation';
 import { badRequest, type ApiError } from './openaiErrors';
 
 /**
@@ -48,7 +49,6 @@ export const toolChoiceBodySchema = maybe(
   z.union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string().max(200) }) })]),
 );
 
-const stopSchema = maybe(z.union([z.string(), z.array(z.string()).max(16)]));
 const streamOptionsSchema = maybe(z.looseObject({ include_usage: maybe(z.boolean()) }));
 
 /** OpenAI's `response_format`. */
@@ -67,21 +67,27 @@ export const responseFormatBodySchema = maybe(
   ]),
 );
 
-/** Sampling fields shared by chat and text completions, with llama.cpp's extensions (`top_k`, `min_p`, `repeat_penalty`). */
+/**
+ * Sampling settings (`samplingFields.ts` lists them, with llama.cpp's extensions `top_k`, `min_p`,
+ * `repeat_penalty`, `repeat_last_n`) are taken as sent: the generation pipeline validates them once,
+ * against the limits declared in `shared/schemas.ts`, and names a wrong one as the client sent it.
+ */
+const sampled = z.unknown().optional();
 const samplingFields = {
   model: maybe(z.string().max(1_000)),
   stream: maybe(z.boolean()),
   stream_options: streamOptionsSchema,
-  temperature: maybe(z.number().min(0).max(2)),
-  top_p: maybe(z.number().min(0).max(1)),
-  top_k: maybe(z.number().int().min(0).max(100_000)),
-  min_p: maybe(z.number().min(0).max(1)),
-  repeat_penalty: maybe(z.number().min(0.5).max(3)),
-  max_tokens: maybe(z.number().int().min(1).max(1_000_000)),
-  stop: stopSchema,
-  seed: maybe(z.number().int()),
-  presence_penalty: maybe(z.number().min(-2).max(2)),
-  frequency_penalty: maybe(z.number().min(-2).max(2)),
+  temperature: sampled,
+  top_p: sampled,
+  top_k: sampled,
+  min_p: sampled,
+  repeat_penalty: sampled,
+  repeat_last_n: sampled,
+  max_tokens: sampled,
+  stop: sampled,
+  seed: sampled,
+  presence_penalty: sampled,
+  frequency_penalty: sampled,
   n: maybe(z.number().int()),
   logprobs: z.unknown().optional(),
   response_format: responseFormatBodySchema,
@@ -90,7 +96,7 @@ const samplingFields = {
 export const chatCompletionBodySchema = z.looseObject({
   ...samplingFields,
   messages: z.array(chatMessageBodySchema).min(1).max(10_000),
-  max_completion_tokens: maybe(z.number().int().min(1).max(1_000_000)),
+  max_completion_tokens: sampled,
   tools: maybe(z.array(toolBodySchema).max(128)),
   tool_choice: toolChoiceBodySchema,
   parallel_tool_calls: maybe(z.boolean()),
@@ -128,7 +134,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 
 function issueToError(issue: z.core.$ZodIssue | undefined): ApiError {
   if (!issue) return badRequest('The request body is invalid.');
-  const param = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
+  const param = issuePath(issue.path);
   const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
   if (missing) return badRequest(`Missing required parameter: '${param}'.`, param || null, 'missing_required_parameter');
   return badRequest(`Invalid '${param || 'body'}': ${issue.message.slice(0, 300)}.`, param || null, 'invalid_value');

@@ -1,16 +1,20 @@
 import { useAppInfoStore } from './appInfo';
 import { useConnectionStore } from './connection';
-import { selectEngineError, selectEngineState, selectLoaded, selectLoadingModelId, useInferenceStore } from '../features/inference/inference';
+import type { ResidentModel } from '../../../shared/dto';
+import { selectEngineError, selectEngineState, selectLoaded, selectLoadingModelId, selectResidentModels, useInferenceStore } from '../features/inference/inference';
+import { residentMemoryBytes } from '../features/inference/memoryCheck';
+import { formatBytes } from '../shared/lib/format';
 import { DownloadsButton } from '../features/downloads/DownloadsButton';
 import { modelDisplayName, selectModelById, useModelsStore } from '../features/models/models';
 import { ServerStatusLink } from '../features/server/ServerStatusLink';
 import { cx, errorText } from '../shared/components/ui';
 
-/** Bottom bar, always visible: engine state, loaded model, threads, replies running / waiting, and the connection when lost. */
+/** Bottom bar, always visible: engine state, every resident model, threads, replies running / waiting, and the connection when lost. */
 export function StatusBar() {
   const engine = useInferenceStore(selectEngineState);
   const engineError = useInferenceStore(selectEngineError);
   const loaded = useInferenceStore(selectLoaded);
+  const resident = useInferenceStore(selectResidentModels);
   const loadingId = useInferenceStore(selectLoadingModelId);
   const loadingModel = useModelsStore(selectModelById(loadingId ?? undefined));
   const defaultThreads = useAppInfoStore((s) => s.info?.threads);
@@ -20,9 +24,10 @@ export function StatusBar() {
   const everConnected = useConnectionStore((s) => s.everOpen);
 
   const threads = loaded?.settings.threads ?? defaultThreads;
-  let model = 'no model loaded';
-  if (loaded) model = loaded.name;
-  else if (loadingId) model = `loading ${loadingModel ? modelDisplayName(loadingModel) : loadingId}…`;
+  const loading = loadingId ? `loading ${loadingModel ? modelDisplayName(loadingModel) : loadingId}…` : null;
+  const { text: model, title: modelTitle } = describeResident(resident, loading);
+  // Sequences of every resident model: with one model, what it can write at once.
+  const capacity = resident.reduce((sum, m) => sum + m.settings.parallel, 0);
 
   return (
     <footer
@@ -34,22 +39,22 @@ export function StatusBar() {
         engine: {engine ?? 'unknown'}
       </span>
       <Dot />
-      <span data-testid="status-model" className="min-w-0 truncate" title={model}>
+      <span data-testid="status-model" className="min-w-0 truncate" title={modelTitle}>
         {model}
       </span>
       <Dot />
       <span data-testid="status-threads" className="max-md:hidden">
         threads: {threads ?? '–'}
       </span>
-      {loaded && (
+      {resident.length > 0 && (
         <>
           <Dot />
           <span
             data-testid="status-replies"
             className="shrink-0 whitespace-nowrap"
-            title={`Replies being written now, of the ${loaded.settings.parallel} this model can write at once; more wait in line.`}
+            title={`Replies being written now, of the ${capacity} ${resident.length === 1 ? 'this model' : `these ${resident.length} models`} can write at once; more wait in line.`}
           >
-            replies running: {running} of {loaded.settings.parallel}
+            replies running: {running} of {capacity}
             {waiting > 0 && ` · ${waiting} waiting`}
           </span>
         </>
@@ -67,6 +72,22 @@ export function StatusBar() {
       <DownloadsButton />
     </footer>
   );
+}
+
+/**
+ * Every resident model in one line ("no model loaded", its name, or "2 models: A, B"), and a title
+ * with each one's memory and replies running.
+ */
+function describeResident(models: ResidentModel[], loading: string | null): { text: string; title: string } {
+  let text = 'no model loaded';
+  if (models.length === 1) text = models[0]!.name;
+  else if (models.length > 1) text = `${models.length} models: ${models.map((m) => m.name).join(', ')}`;
+  if (loading) text = models.length > 0 ? `${text} · ${loading}` : loading;
+  const lines = models.map((m) => {
+    const replies = `${m.activeRequests} ${m.activeRequests === 1 ? 'reply' : 'replies'} running${m.queuedRequests > 0 ? `, ${m.queuedRequests} waiting` : ''}`;
+    return `${m.name}: ${formatBytes(residentMemoryBytes(m))} in memory, ${replies}${m.pinned ? '' : ' (loaded on demand)'}`;
+  });
+  return { text, title: lines.length > 0 ? [...lines, ...(loading ? [loading] : [])].join('\n') : text };
 }
 
 function Dot() {

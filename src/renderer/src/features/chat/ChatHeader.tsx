@@ -5,7 +5,7 @@ import { DownloadIcon, SidebarIcon, SlidersIcon } from '../../shared/components/
 import { Popover } from '../../shared/components/Popover';
 import { cx, mutedText } from '../../shared/components/ui';
 import { ModelBar } from '../inference/ModelBar';
-import { selectLoaded, useInferenceStore } from '../inference/inference';
+import { useChatModel } from './chatModel';
 import { iconButton } from './chatUi';
 import { useConversationStore } from './conversation';
 
@@ -23,12 +23,15 @@ export function ChatHeader({
   paramsOpen: boolean;
   onToggleParams: () => void;
 }) {
+  const model = useChatModel();
+  const chatId = useConversationStore((s) => s.chatId);
   return (
     <header className="flex items-start gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
       <button type="button" className={cx(iconButton, 'mt-0.5')} aria-label="Chat list" title="Show or hide the chat list" aria-expanded={sidebarOpen} onClick={onToggleSidebar}>
         <SidebarIcon />
       </button>
-      <ModelBar />
+      {/* The chat is fixed when the pick is made: a load that ends after the user moved on still puts that chat on the model. */}
+      <ModelBar {...model} onChoose={(modelId) => useConversationStore.getState().setModel(modelId, chatId)} />
       <div className="flex shrink-0 items-center gap-1">
         <ContextUsage />
         <ExportMenu />
@@ -50,9 +53,9 @@ export function ChatHeader({
 /** "312 / 1024" tokens of the context this conversation takes after its last reply, as core reports it. */
 function ContextUsage() {
   const context = useConversationStore((s) => s.detail?.context ?? null);
-  // The loaded model's size wins: it is current even before the chat is fetched again after a load.
-  const loadedSize = useInferenceStore((s) => selectLoaded(s)?.settings.contextSize ?? null);
-  const contextSize = loadedSize ?? context?.contextSize ?? null;
+  // This chat's model as resident now wins: it is current even before the chat is fetched again after a load.
+  const residentSize = useChatModel().resident?.settings.contextSize ?? null;
+  const contextSize = residentSize ?? context?.contextSize ?? null;
   const used = context && context.usedTokens > 0 ? context.usedTokens : null;
   if (used === null || contextSize === null) return null;
   const full = used / contextSize >= 0.9;

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { SendIcon, StopIcon } from '../../shared/components/icons';
 import { cx, errorText, primaryButton, secondaryButton } from '../../shared/components/ui';
-import { selectLoaded, useInferenceStore } from '../inference/inference';
+import { useChatModel } from './chatModel';
 import { selectGenerating, useConversationStore } from './conversation';
 import { blockingError } from './params/paramsDraft';
 import { useParamsStore } from './params/paramsStore';
@@ -10,7 +10,9 @@ import { useParamsStore } from './params/paramsStore';
 export function Composer() {
   const [text, setText] = useState('');
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const modelLoaded = useInferenceStore((s) => selectLoaded(s) !== null);
+  // This chat's model (a chat without one takes the primary): core refuses a reply while it is not resident.
+  const model = useChatModel();
+  const modelLoaded = model.resident !== null;
   const generating = useConversationStore(selectGenerating);
   const actionError = useConversationStore((s) => s.actionError);
   const send = useConversationStore((s) => s.send);
@@ -49,7 +51,13 @@ export function Composer() {
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
           rows={1}
-          placeholder={modelLoaded ? 'Message… (Enter to send, Shift+Enter for a new line)' : 'Load a model to chat'}
+          placeholder={
+            modelLoaded
+              ? 'Message… (Enter to send, Shift+Enter for a new line)'
+              : model.modelId
+                ? `Load ${model.name ?? 'this chat’s model'} to continue this chat, or pick a loaded model`
+                : 'Load a model to chat'
+          }
           className={cx(
             'field-sizing-content max-h-48 min-h-9 min-w-0 flex-1 resize-none rounded-md border border-zinc-300 bg-white px-3 py-1.5 leading-relaxed',
             'placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-500',

@@ -32,6 +32,8 @@ interface ConversationState {
   actionError: string | null;
   /** Replies this window is streaming, by chat id (at most one per chat). */
   streams: Record<string, ReplyStream>;
+  /** A new chat's model picked before its first message (it is created with it); null = the primary model. */
+  newChatModelId: string | null;
   open(chatId: string | null): Promise<void>;
   refresh(chatId: string): Promise<void>;
   /** Resolves false when the message was not taken (the composer then keeps its text). */
@@ -43,6 +45,8 @@ interface ConversationState {
   attach(chatId: string): Promise<void>;
   switchVersion(messageId: string): Promise<void>;
   deleteMessage(messageId: string): Promise<void>;
+  /** Puts chat `chatId` (default the open one; null = the new chat) on `modelId`; false when refused. */
+  setModel(modelId: string, chatId?: string | null): Promise<boolean>;
   /** A conversation core returned (e.g. after its overrides were saved). */
   replaceDetail(detail: ChatDetail): void;
   applyTokens(batch: TokenBatch): void;
@@ -112,10 +116,11 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
     loadError: null,
     actionError: null,
     streams: {},
+    newChatModelId: null,
 
     async open(chatId) {
       if (chatId === get().chatId && (chatId === null || get().detail?.id === chatId)) return;
-      set({ chatId, detail: null, loadError: null, actionError: null });
+      set({ chatId, detail: null, loadError: null, actionError: null, newChatModelId: null });
       if (chatId) await get().refresh(chatId);
     },
 
@@ -135,8 +140,9 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
       let chatId = get().chatId;
       if (!chatId) {
         const overrides = useParamsStore.getState().overridesForNewChat();
+        const modelId = get().newChatModelId;
         try {
-          const detail = await api.chats.create(overrides);
+          const detail = await api.chats.create({ ...overrides, ...(modelId ? { modelId } : {}) });
           chatId = detail.id;
           set({ chatId, detail, loadError: null });
           useParamsStore.getState().adoptNewChat(detail);
@@ -185,6 +191,21 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
 
     async deleteMessage(messageId) {
       await detailAction((chatId) => api.chats.deleteMessage({ chatId, messageId }), 'Could not delete the message');
+    },
+
+    async setModel(modelId, chatId = get().chatId) {
+      if (chatId === null) {
+        set({ newChatModelId: modelId });
+        return true;
+      }
+      try {
+        const detail = await api.chats.setModel({ chatId, modelId });
+        if (get().chatId === chatId) set({ detail, actionError: null });
+        return true;
+      } catch (error) {
+        set({ actionError: `Could not change this chat's model: ${errorMessage(error)}` });
+        return false;
+      }
     },
 
     replaceDetail(detail) {

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { InferenceState, LoadedModel, LoadOptions } from '../../../../shared/dto';
+import type { InferenceState, LoadedModel, LoadOptions, ResidentModel } from '../../../../shared/dto';
 import type { ErrorCode } from '../../../../shared/errors';
 import { api } from '../../api/api';
 import { errorCode, errorMessage, type ClientErrorCode } from '../../api/errors';
@@ -26,8 +26,11 @@ interface InferenceStoreState {
   fetchState(): Promise<void>;
   applyState(state: InferenceState): void;
   applyProgress(progress: { modelId: string; progress: number }): void;
-  /** Loads a model; without options the server picks the context and GPU layers that fit. */
-  load(modelId: string, options?: Omit<LoadOptions, 'modelId'>): Promise<void>;
+  /**
+   * Loads a model; without options the server picks the context and GPU layers that fit. Resolves
+   * true once it is loaded; false when it failed (see `actionError`) or another load was under way.
+   */
+  load(modelId: string, options?: Omit<LoadOptions, 'modelId'>): Promise<boolean>;
   /** Unloads `modelId` (default the primary model). */
   unload(modelId?: string): Promise<void>;
   dismissError(): void;
@@ -61,12 +64,14 @@ export const useInferenceStore = create<InferenceStoreState>()((set, get) => ({
   },
 
   async load(modelId, options = {}) {
-    if (get().pending) return;
+    if (get().pending) return false;
     set({ pending: { action: 'load', modelId }, actionError: null });
     try {
       await api.inference.loadModel({ modelId, ...options });
+      return true;
     } catch (error) {
       set({ actionError: { action: 'load', modelId, code: errorCode(error), message: errorMessage(error) } });
+      return false;
     } finally {
       set({ pending: null });
       // Events normally got here first; this makes sure the view agrees with the engine.
@@ -98,6 +103,14 @@ export const useInferenceStore = create<InferenceStoreState>()((set, get) => ({
 type S = InferenceStoreState;
 
 export const selectLoaded = (s: S): LoadedModel | null => s.state?.loaded ?? null;
+/** Every resident model, most recently used first (stable while the state is). */
+export const selectResidentModels = (s: S): ResidentModel[] => s.state?.models ?? NO_MODELS;
+const NO_MODELS: ResidentModel[] = [];
+/** The resident model of that id, or null (also for a null id). */
+export const selectResidentModel =
+  (modelId: string | null | undefined) =>
+  (s: S): ResidentModel | null =>
+    (modelId ? s.state?.models.find((m) => m.modelId === modelId) : undefined) ?? null;
 /** Whether `modelId` is resident (any of the loaded models, not only the primary one). */
 export const selectResident = (modelId: string) => (s: S): boolean => s.state?.models.some((m) => m.modelId === modelId) ?? false;
 export const selectEngineState = (s: S) => s.state?.engine.state ?? null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareWithEstimate, describeMemoryCheck, formatErrorPercent } from './memoryCheck';
+import { compareWithEstimate, describeMemoryCheck, formatErrorPercent, residentMemoryBytes } from './memoryCheck';
 
 describe('formatErrorPercent', () => {
   it('signs the error with one decimal and a unit', () => {
@@ -38,5 +38,13 @@ describe('describeMemoryCheck', () => {
     });
     expect(text).toBe('RAM+VRAM 5.1 GB in use · 2.0 % above the estimate');
     expect(title).toContain('VRAM 4.2 GB measured, 4.0 GB predicted');
+  });
+});
+
+describe('residentMemoryBytes', () => {
+  it('is the measured RAM and VRAM of the load, else the weights', () => {
+    const memory = { predicted: { ramBytes: 1, vramBytes: 1 }, measured: { ramBytes: 300, vramBytes: 200 }, errorPercent: 0 };
+    expect(residentMemoryBytes({ modelBytes: 100, memory })).toBe(500);
+    expect(residentMemoryBytes({ modelBytes: 100 })).toBe(100);
   });
 });

@@ -1,4 +1,4 @@
-import type { LoadMemoryCheck } from '../../../../shared/dto';
+import type { LoadedModel, LoadMemoryCheck } from '../../../../shared/dto';
 import { formatBytes } from '../../shared/lib/format';
 
 /** `3.84` → `"+3.8 %"`, `-2.06` → `"−2.1 %"`, `0` → `"±0.0 %"`. */
@@ -36,4 +36,12 @@ export function compareWithEstimate(percent: number): string {
   const rounded = Math.round(percent * 10) / 10;
   if (rounded === 0) return 'as estimated';
   return `${Math.abs(rounded).toFixed(1)} % ${rounded > 0 ? 'above' : 'below'} the estimate`;
+}
+
+/**
+ * Memory a resident model holds, in bytes: what its load was measured to take (RAM and VRAM), else
+ * the size of its weights (a lower bound: the context's KV cache comes on top).
+ */
+export function residentMemoryBytes(model: Pick<LoadedModel, 'memory' | 'modelBytes'>): number {
+  return model.memory ? model.memory.measured.ramBytes + model.memory.measured.vramBytes : model.modelBytes;
 }

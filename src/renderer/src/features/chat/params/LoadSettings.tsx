@@ -4,7 +4,8 @@ import { ChevronDownIcon, ChevronRightIcon } from '../../../shared/components/ic
 import { cx, errorText, mutedText, primaryButton, secondaryButton } from '../../../shared/components/ui';
 import { useHardwareStore } from '../../hardware/hardware';
 import { selectModelById, useModelsStore } from '../../models/models';
-import { selectBusy, selectLoaded, useInferenceStore } from '../../inference/inference';
+import { selectBusy, useInferenceStore } from '../../inference/inference';
+import { useChatModel } from '../chatModel';
 import { fieldInput, panelHeading } from '../chatUi';
 import { differsFrom, KV_CACHE_CHOICES, loadFormFrom, validateLoadForm, type LoadField, type LoadForm } from './loadSettingsForm';
 import type { KvCacheType } from '../../../../../shared/dto';
@@ -17,10 +18,10 @@ const FIELDS: { key: LoadField; label: string; help: string }[] = [
   { key: 'batchSize', label: 'Batch size', help: 'Tokens evaluated per step while reading a prompt; larger reads faster and takes more memory.' },
 ];
 
-/** How the loaded model is loaded; changing it reloads the model, after asking. */
+/** How this chat's model is loaded; changing it reloads the model, after asking. */
 export function LoadSettings() {
   const [open, setOpen] = useState(false);
-  const loaded = useInferenceStore(selectLoaded);
+  const loaded = useChatModel().resident;
   return (
     <section aria-labelledby="load-heading" className="flex flex-col gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
       <h3 id="load-heading" className={panelHeading}>

@@ -1,4 +1,5 @@
 import type { KvCacheType, LoadOptions, LoadSettings } from '../../../../../shared/dto';
+import { loadSettingsSchema } from '../../../../../shared/schemas';
 
 /** The load settings of the parameters panel as typed, and the `inference.loadModel` options they mean. */
 export interface LoadForm {
@@ -36,11 +37,17 @@ export function loadFormFrom(settings: LoadSettings): LoadForm {
   };
 }
 
+/** A typed field with the limits `loadSettingsSchema` declares for it (core enforces the same ones). */
+function limited(key: Exclude<LoadField, 'gpuLayers'>, label: string): { label: string; min: number; max: number } {
+  const schema = loadSettingsSchema.shape[key].unwrap();
+  return { label, min: schema.minValue ?? 0, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
 const LIMITS: Record<Exclude<LoadField, 'gpuLayers'>, { label: string; min: number; max: number }> = {
-  contextSize: { label: 'Context length', min: 64, max: 1_048_576 },
-  threads: { label: 'Threads', min: 1, max: 256 },
-  parallel: { label: 'Parallel replies', min: 1, max: 16 },
-  batchSize: { label: 'Batch size', min: 32, max: 65_536 },
+  contextSize: limited('contextSize', 'Context length'),
+  threads: limited('threads', 'Threads'),
+  parallel: limited('parallel', 'Parallel replies'),
+  batchSize: limited('batchSize', 'Batch size'),
 };
 
 function wholeNumber(text: string, label: string, min: number, max: number): { value?: number; error?: string } {

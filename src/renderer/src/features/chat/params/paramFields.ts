@@ -1,35 +1,46 @@
 import type { SamplingParams } from '../../../../../shared/dto';
+import { samplingParamsSchema } from '../../../../../shared/schemas';
 
 /**
- * The sampling fields of the parameters panel, with the limits `samplingParamsSchema` enforces in
- * core (checked here too, so a wrong value gets its message next to the field before any call).
+ * The sampling fields of the parameters panel. Their limits are read from `samplingParamsSchema`
+ * (declared once there, enforced by core), so a wrong value gets its message next to the field
+ * before any call.
  */
 
 export type NumericParam = Exclude<keyof SamplingParams, 'stop'>;
 
-export interface ParamField {
+export interface ParamField extends FieldLimits {
   key: NumericParam;
   label: string;
-  min: number;
-  max: number;
-  integer: boolean;
   /** Shown as the placeholder: what applies when the field is empty. */
   placeholder: string;
   /** One line for the hover title. */
   help: string;
 }
 
+interface FieldLimits {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/** A field with the limits the shared schema gives its key. */
+function field(spec: Omit<ParamField, keyof FieldLimits>): ParamField {
+  const schema = samplingParamsSchema.shape[spec.key].unwrap();
+  return { ...spec, min: schema.minValue ?? -Infinity, max: schema.maxValue ?? Infinity, integer: schema.isInt };
+}
+
 export const PARAM_FIELDS: readonly ParamField[] = [
-  { key: 'temperature', label: 'Temperature', min: 0, max: 5, integer: false, placeholder: 'default', help: 'Randomness; 0 always picks the likeliest token.' },
-  { key: 'topK', label: 'Top-k', min: 0, max: 100_000, integer: true, placeholder: 'default', help: 'Sample only from the k likeliest tokens; 0 = off.' },
-  { key: 'topP', label: 'Top-p', min: 0, max: 1, integer: false, placeholder: 'default', help: 'Sample from the likeliest tokens that add up to this probability.' },
-  { key: 'minP', label: 'Min-p', min: 0, max: 1, integer: false, placeholder: 'default', help: 'Drop tokens less likely than this fraction of the likeliest one.' },
-  { key: 'repeatPenalty', label: 'Repeat penalty', min: 0.5, max: 3, integer: false, placeholder: 'default', help: 'Above 1 discourages repeating recent tokens; 1 = off.' },
-  { key: 'repeatLastN', label: 'Penalty window', min: 0, max: 4096, integer: true, placeholder: '64', help: 'How many recent tokens the penalties look at, in tokens; 0 = off.' },
-  { key: 'presencePenalty', label: 'Presence penalty', min: -2, max: 2, integer: false, placeholder: '0', help: 'Lowers tokens already used at all; 0 = off.' },
-  { key: 'frequencyPenalty', label: 'Frequency penalty', min: -2, max: 2, integer: false, placeholder: '0', help: 'Lowers tokens by how often they were used; 0 = off.' },
-  { key: 'seed', label: 'Seed', min: 0, max: 2 ** 32 - 1, integer: true, placeholder: 'random', help: 'Same seed and settings give the same reply.' },
-  { key: 'maxTokens', label: 'Max tokens', min: 1, max: 1_000_000, integer: true, placeholder: '1024', help: 'Longest reply, in tokens.' },
+  field({ key: 'temperature', label: 'Temperature', placeholder: 'default', help: 'Randomness; 0 always picks the likeliest token.' }),
+  field({ key: 'topK', label: 'Top-k', placeholder: 'default', help: 'Sample only from the k likeliest tokens; 0 = off.' }),
+  field({ key: 'topP', label: 'Top-p', placeholder: 'default', help: 'Sample from the likeliest tokens that add up to this probability.' }),
+  field({ key: 'minP', label: 'Min-p', placeholder: 'default', help: 'Drop tokens less likely than this fraction of the likeliest one.' }),
+  field({ key: 'repeatPenalty', label: 'Repeat penalty', placeholder: 'default', help: 'Above 1 discourages repeating recent tokens; 1 = off.' }),
+  field({ key: 'repeatLastN', label: 'Penalty window', placeholder: '64', help: 'How many recent tokens the penalties look at, in tokens; 0 = off.' }),
+  field({ key: 'presencePenalty', label: 'Presence penalty', placeholder: '0', help: 'Lowers tokens already used at all; 0 = off.' }),
+  field({ key: 'frequencyPenalty', label: 'Frequency penalty', placeholder: '0', help: 'Lowers tokens by how often they were used; 0 = off.' }),
+  field({ key: 'seed', label: 'Seed', placeholder: 'random', help: 'Same seed and settings give the same reply.' }),
+  field({ key: 'maxTokens', label: 'Max tokens', placeholder: '1024', help: 'Longest reply, in tokens.' }),
 ];
 
 /**

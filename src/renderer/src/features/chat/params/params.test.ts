@@ -13,7 +13,7 @@ describe('parameter validation', () => {
     expect(parseParamValue(field('temperature'), '0,7')).toEqual({ value: 0.7 });
     expect(parseParamValue(field('temperature'), '  ')).toEqual({});
     expect(parseParamValue(field('temperature'), 'warm')).toEqual({ error: 'Temperature must be a number.' });
-    expect(parseParamValue(field('temperature'), '7')).toEqual({ error: 'Temperature must be between 0 and 5.' });
+    expect(parseParamValue(field('temperature'), '7')).toEqual({ error: 'Temperature must be between 0 and 2.' });
     expect(parseParamValue(field('topK'), '4.5')).toEqual({ error: 'Top-k must be a whole number.' });
     expect(parseParamValue(field('seed'), '-1')).toEqual({ error: 'Seed must be between 0 and 4,294,967,295.' });
     expect(parseParamValue(field('presencePenalty'), '-2')).toEqual({ value: -2 });

@@ -6,10 +6,12 @@ import type { Logger } from '../logging/logger';
 
 export interface ModelOnDemandOptions {
   library: Pick<LibraryService, 'listModels'>;
-  inference: Pick<InferenceService, 'acquire' | 'getState'>;
+  inference: Pick<InferenceService, 'acquire' | 'holdResident' | 'getState'>;
   logger: Logger;
   /** Time without requests after which a model loaded on demand is unloaded, in ms; 0 = never. */
   idleUnloadMs: number;
+  /** False: only resident models answer (a chat's model is loaded by the user), others are MODEL_NOT_LOADED. Default true. */
+  onDemand?: boolean;
   /** Settings of on-demand loads (context, parallel, …); default the load plan's choice of what fits. */
   loadDefaults?: Omit<LoadOptions, 'modelId'> | undefined;
 }
@@ -24,7 +26,7 @@ export interface ModelLease {
 const LISTING_TTL_MS = 2_000;
 
 /**
- * Models named by API clients and `hearth run` (the `model` field of a request):
+ * Models named by API clients, `hearth run` and chats (the `model` of a generation request):
  * - the name picks one local model: its id, else its file name (with or without `.gguf`), else
  *   `owner/repo` when that repo holds exactly one model; ambiguous names are refused with the
  *   candidates, unknown ones are NOT_FOUND;
@@ -78,12 +80,16 @@ export class ModelOnDemand {
    * Makes the named model resident (loading it on demand) and holds it until `release`. Without a
    * name: the primary resident model, if any. `signal` ends a wait for room when the client goes.
    */
-  async acquire(name: string | undefined, signal: AbortSignal = new AbortController().signal): Promise<ModelLease> {
+  async acquire(name: string | undefined, signal: AbortSignal = new AbortController().signal, onQueued: (position: number) => void = () => {}): Promise<ModelLease> {
     if (this.closed) throw new AppError('BUSY', 'The API server is stopping.', { retryAfterMs: 5_000 });
     const model = name === undefined ? await this.primaryModelInfo() : await this.resolve(name);
+    if (this.options.onDemand === false) {
+      const lease = await this.options.inference.holdResident(model);
+      return { model, release: () => lease.release() };
+    }
     const lease = await this.options.inference.acquire(
       { ...this.options.loadDefaults, modelId: model.id },
-      { idleTtlMs: this.options.idleUnloadMs, wait: { signal, emit: () => {} } },
+      { idleTtlMs: this.options.idleUnloadMs, wait: { signal, emit: (chunk) => onQueued(chunk.position) } },
     );
     return { model, release: () => lease.release() };
   }
@@ -95,6 +101,7 @@ export class ModelOnDemand {
 
   private async primaryModelInfo(): Promise<ModelInfo> {
     const loaded = this.options.inference.getState().loaded;
+    if (!loaded && this.options.onDemand === false) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
     if (!loaded) throw new AppError('BAD_REQUEST', 'The request names no model and none is loaded: set "model" to one of the ids GET /v1/models lists.');
     return this.resolve(loaded.modelId);
   }
