@@ -75,9 +75,15 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   let apiLine = '';
   if (config.api) {
-    const { port, host, apiKey, idleUnloadMinutes } = config.api;
+    const { port, host, apiKey, idleUnloadMinutes, corsOrigins } = config.api;
     try {
-      const status = await core.server.start({ port, host, ...(apiKey !== undefined ? { apiKey } : {}), ...(idleUnloadMinutes !== undefined ? { idleUnloadMinutes } : {}) });
+      const status = await core.server.start({
+        port,
+        host,
+        ...(apiKey !== undefined ? { apiKey } : {}),
+        ...(idleUnloadMinutes !== undefined ? { idleUnloadMinutes } : {}),
+        ...(corsOrigins !== undefined ? { corsOrigins } : {}),
+      });
       apiLine = `Hearth API at ${status.baseUrl}${apiKey !== undefined ? ' (API key required)' : ''}\n`;
       const warning = exposureWarning(host);
       if (warning) process.stderr.write(`hearth: warning: ${warning}\n`);

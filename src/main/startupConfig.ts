@@ -33,7 +33,7 @@ export interface StartupConfig {
    * The OpenAI-compatible API server, when asked for (`--api-port` or `HEARTH_API_PORT`); off otherwise.
    * `apiKey` from `--api-key` or `HEARTH_API_KEY`.
    */
-  api?: { port: number; host: string; apiKey?: string; idleUnloadMinutes?: number };
+  api?: { port: number; host: string; apiKey?: string; idleUnloadMinutes?: number; corsOrigins?: string[] };
 }
 
 /** What a host may set explicitly (CLI flags; the Electron entry passes none). */
@@ -48,6 +48,7 @@ export interface StartupOverrides {
   apiHost?: string;
   apiKey?: string;
   apiIdleUnloadMinutes?: number;
+  apiCorsOrigins?: string[];
 }
 
 export const ENV_VARS = {
@@ -123,6 +124,7 @@ function resolveApi(overrides: StartupOverrides, env: NodeJS.ProcessEnv): Startu
     host: overrides.apiHost ?? '127.0.0.1',
     ...(apiKey !== undefined ? { apiKey } : {}),
     ...(overrides.apiIdleUnloadMinutes !== undefined ? { idleUnloadMinutes: overrides.apiIdleUnloadMinutes } : {}),
+    ...(overrides.apiCorsOrigins !== undefined ? { corsOrigins: overrides.apiCorsOrigins } : {}),
   };
 }
 

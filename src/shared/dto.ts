@@ -184,13 +184,27 @@ export type ChatChunk =
   | { type: 'queued'; position: number }
   /** Prompt tokens evaluated so far out of `total` (cached tokens count as evaluated). */
   | { type: 'prompt'; processed: number; total: number }
-  /** New reply text: `tokenCount` tokens decoded to `text`. */
-  | { type: 'tokens'; text: string; tokenCount: number };
+  /** New reply text: `tokenCount` tokens decoded to `text`; with `logprobs` asked for, each token's. */
+  | { type: 'tokens'; text: string; tokenCount: number; logprobs?: TokenLogprob[] };
+
+/** One alternative the model weighed for a position: a token's text, its natural-log probability, and its UTF-8 bytes. */
+export interface TokenChoice {
+  token: string;
+  logprob: number;
+  bytes: number[];
+}
+
+/** A generated token with its log probability and the likeliest alternatives (most likely first; as many as asked). */
+export interface TokenLogprob extends TokenChoice {
+  top: TokenChoice[];
+}
 
 export interface ChatResult {
   requestId: string;
   text: string;
   stats: GenerationStats;
+  /** With `logprobs` asked for: one entry per generated token, in order. */
+  logprobs?: TokenLogprob[];
   /** Only with a JSON `responseFormat`: whether `text` is complete JSON of the requested shape. */
   json?: JsonOutputCheck;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatChunk, ChatResult } from './dto';
 import { AppError } from './errors';
-import { chatMessageSchema, chunkingSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
+import { chatMessageSchema, chunkingSchema, logprobsSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
 
 /**
  * One generation request, whichever surface it came from (the OpenAI and Ollama routes,
@@ -27,6 +27,8 @@ export const generationRequestSchema = z
     responseFormat: responseFormatSchema.optional(),
     /** How the text is cut into `tokens` events; default batched (see {@link chunkingSchema}). */
     chunking: chunkingSchema.optional(),
+    /** Each generated token's log probability, with the `top` likeliest alternatives. */
+    logprobs: logprobsSchema.optional(),
   })
   .strict()
   .refine((request) => (request.messages === undefined) !== (request.prompt === undefined), {

@@ -56,6 +56,12 @@ export const samplingParamsSchema = z
  */
 export const chunkingSchema = z.enum(['token', 'batched']);
 
+/** Most alternatives per token a request may ask for with its log probabilities (OpenAI's limit). */
+export const MAX_TOP_LOGPROBS = 20;
+
+/** Return each generated token's log probability, and the `top` likeliest alternatives at its position (0 = none). */
+export const logprobsSchema = z.object({ top: z.number().int().min(0).max(MAX_TOP_LOGPROBS) }).strict();
+
 /** KV cache element type: f16 (default), or quantized (half / a quarter of the memory; needs flash attention). */
 export const kvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']);
 
@@ -158,6 +164,7 @@ export const chatArgsSchema = z
     params: samplingParamsSchema.optional(),
     responseFormat: responseFormatSchema.optional(),
     chunking: chunkingSchema.optional(),
+    logprobs: logprobsSchema.optional(),
   })
   .strict();
 
@@ -171,6 +178,7 @@ export const completionArgsSchema = z
     params: samplingParamsSchema.optional(),
     responseFormat: responseFormatSchema.optional(),
     chunking: chunkingSchema.optional(),
+    logprobs: logprobsSchema.optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors';
 import { MAX_TEMPERATURE } from '../../shared/schemas';
+import { corsOriginSchema } from '../../shared/serverSchemas';
 
 export interface ServeOptions {
   host: string;
@@ -18,6 +19,8 @@ export interface ServeOptions {
   apiKey?: string;
   /** Minutes without API requests before a model the API loaded is unloaded (default 60; 0 = never). */
   apiIdleUnloadMinutes?: number;
+  /** Web page origins allowed to call the API from a browser (`--api-cors-origin`, repeatable or comma-separated). */
+  apiCorsOrigins?: string[];
 }
 
 /** `hearth hardware`: this machine, and how each local model would run on it. */
@@ -163,6 +166,8 @@ serve options:
   --api-key K       Bearer key API clients must send, at least 8 characters (env HEARTH_API_KEY)
   --api-idle-ttl M  Minutes without API requests before a model the API loaded is unloaded
                     (default 60; 0 = never)
+  --api-cors-origin O  A web page origin (http://localhost:3000) allowed to call the API from a
+                    browser; repeat it for several (none by default)
 
 hardware options:
   --json            One JSON object {hardware, models} on stdout, for scripts
@@ -272,6 +277,14 @@ export function parseArgs(argv: string[]): Command {
   if (apiKey !== undefined) options.apiKey = apiKey;
   const apiIdle = flags.get('api-idle-ttl');
   if (apiIdle !== undefined) options.apiIdleUnloadMinutes = parseInteger('api-idle-ttl', apiIdle, 0, 7 * 24 * 60);
+  const cors = flags.get('api-cors-origin');
+  if (cors !== undefined) {
+    options.apiCorsOrigins = cors.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+    for (const origin of options.apiCorsOrigins) {
+      const checked = corsOriginSchema.safeParse(origin);
+      if (!checked.success) throw new AppError('BAD_REQUEST', `--api-cors-origin "${origin.slice(0, 100)}" ${checked.error.issues[0]?.message ?? 'is not an origin'}.`);
+    }
+  }
   if (name === 'ls') return { name: 'ls', options: { ...(modelsDir !== undefined ? { modelsDir } : {}), ...(dataDir !== undefined ? { dataDir } : {}) } };
   return { name: 'serve', options };
 }
@@ -384,7 +397,7 @@ function parsePs(args: string[]): Command {
 type FlagSet = ReadonlyMap<string, boolean>;
 const SERVE_FLAGS: FlagSet = new Map(['host', 'port', 'data-dir', 'models-dir', 'threads', 'memory-limit'].map((key) => [key, false]));
 /** `serve` alone also takes the API server's options. */
-const SERVE_API_FLAGS: FlagSet = new Map([...SERVE_FLAGS, ...['max-models', 'api-port', 'api-host', 'api-key', 'api-idle-ttl'].map((key): [string, boolean] => [key, false])]);
+const SERVE_API_FLAGS: FlagSet = new Map([...SERVE_FLAGS, ...['max-models', 'api-port', 'api-host', 'api-key', 'api-idle-ttl', 'api-cors-origin'].map((key): [string, boolean] => [key, false])]);
 const HARDWARE_FLAGS: FlagSet = new Map([
   ['json', true],
   ['context', false],
@@ -434,6 +447,9 @@ const PS_FLAGS: FlagSet = new Map([
 ]);
 
 /** Reads `--flags`; other arguments go to `positional` when the command takes any, else are refused. */
+/** Options that may be given several times (their values are joined with commas). */
+const LIST_FLAGS = new Set(['api-cors-origin']);
+
 function readFlags(args: string[], known: FlagSet, positional?: string[]): Map<string, string> {
   const flags = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
@@ -454,7 +470,8 @@ function readFlags(args: string[], known: FlagSet, positional?: string[]): Map<s
     }
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') throw new AppError('BAD_REQUEST', `Option "--${key}" needs a value.`);
-    flags.set(key, value);
+    // A list option given again adds to it; any other option given again: the last one wins.
+    flags.set(key, LIST_FLAGS.has(key) && flags.has(key) ? `${flags.get(key)!},${value}` : value);
   }
   return flags;
 }

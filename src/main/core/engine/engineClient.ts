@@ -1,12 +1,12 @@
 import { AppError, fromErrorShape } from '../../../shared/errors';
-import type { EngineStatus } from '../../../shared/dto';
+import type { EngineStatus, TokenLogprob } from '../../../shared/dto';
 import type { Logger } from '../logging/logger';
 import type { EngineLauncher, EngineProcess } from './engineProcess';
 import type { EngineMessage, EngineRequest, EngineResultOf } from './protocol';
 
 /** Streamed output of one generation, routed to the caller that asked for it. */
 export type GenerationEvent =
-  | { kind: 'tokens'; text: string; tokenCount: number }
+  | { kind: 'tokens'; text: string; tokenCount: number; logprobs?: TokenLogprob[] }
   | { kind: 'promptProgress'; processed: number; total: number };
 
 export interface EngineClientOptions {
@@ -187,7 +187,7 @@ export class EngineClient {
         pending.progressAt = Date.now();
         pending.onEvent?.(
           message.kind === 'tokens'
-            ? { kind: 'tokens', text: message.text, tokenCount: message.tokenCount }
+            ? { kind: 'tokens', text: message.text, tokenCount: message.tokenCount, ...(message.logprobs ? { logprobs: message.logprobs } : {}) }
             : { kind: 'promptProgress', processed: message.processed, total: message.total },
         );
         return;

@@ -14,6 +14,7 @@ export function toChatResult(requestId: string, result: GenerateResult, queuedMs
       totalMs: result.stats.totalMs + waited,
     },
     ...(result.json ? { json: result.json } : {}),
+    ...(result.logprobs ? { logprobs: result.logprobs } : {}),
   };
 }
 

@@ -283,6 +283,7 @@ export class EngineRuntime {
         params: request.params,
         structured,
         room: contextSize - promptTokens.length,
+        logprobs: request.logprobs,
         startedAt,
         sink,
       });

@@ -233,14 +233,14 @@ export class EngineService {
     try {
       if (!this.loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.');
       if (caller.signal.aborted) return abortedBeforeStart(args.requestId, queuedMs, wantsJson);
-      const common = { op: 'generate' as const, requestId: args.requestId, params: args.params ?? {}, responseFormat: args.responseFormat, ...(args.chunking ? { chunking: args.chunking } : {}) };
+      const common = { op: 'generate' as const, requestId: args.requestId, params: args.params ?? {}, responseFormat: args.responseFormat, ...(args.chunking ? { chunking: args.chunking } : {}), ...(args.logprobs ? { logprobs: args.logprobs } : {}) };
       const request: GenerateRequest = 'prompt' in args ? { ...common, prompt: args.prompt } : { ...common, messages: args.messages };
       const result = await this.client.call(
         request,
         (event) =>
           caller.emit(
             event.kind === 'tokens'
-              ? { type: 'tokens', text: event.text, tokenCount: event.tokenCount }
+              ? { type: 'tokens', text: event.text, tokenCount: event.tokenCount, ...(event.logprobs ? { logprobs: event.logprobs } : {}) }
               : { type: 'prompt', processed: event.processed, total: event.total },
           ),
       );

@@ -81,10 +81,13 @@ async function handle(request: EngineRequest): Promise<unknown> {
     }
     case 'generate': {
       const { requestId } = request;
-      const batcher = new TokenBatcher((text, tokenCount) => post({ kind: 'tokens', requestId, text, tokenCount }), request.chunking === 'token' ? 0 : undefined);
+      const batcher = new TokenBatcher(
+        (text, tokenCount, logprobs) => post({ kind: 'tokens', requestId, text, tokenCount, ...(logprobs ? { logprobs } : {}) }),
+        request.chunking === 'token' ? 0 : undefined,
+      );
       try {
         return await runtime.generate(request, {
-          onText: (text, count) => batcher.add(text, count),
+          onText: (text, count, logprobs) => batcher.add(text, count, logprobs),
           onPromptProgress: (processed, total) => post({ kind: 'promptProgress', requestId, processed, total }),
         });
       } finally {

@@ -1,10 +1,18 @@
 import { LlamaGrammarEvaluationState, type LlamaModel, type Token } from 'node-llama-cpp';
-import type { GenerationStats, SamplingParams, StopReason } from '../../../shared/dto';
+import type { GenerationStats, SamplingParams, StopReason, TokenLogprob } from '../../../shared/dto';
 import type { GenerateResult } from './protocol';
 import { evaluateOptions } from './sampling';
 import type { SequenceSlot } from './sequencePool';
 import type { StructuredOutput } from './structuredOutput';
 import { TokenTextStream } from './textStream';
+import { tokenLogprob } from './tokenLogprobs';
+
+/** A generated token with what node-llama-cpp reports of its position (when log probabilities are asked for). */
+interface TokenWithMetadata {
+  token: Token;
+  confidence: number;
+  probabilities?: Map<Token, number>;
+}
 
 /**
  * Prompt evaluation is cut into chunks so Stop works within a fraction of a second and progress
@@ -16,7 +24,8 @@ const MAX_CHUNK = 512;
 const CHUNK_TARGET_MS = 200;
 
 export interface GenerationSink {
-  onText(text: string, tokenCount: number): void;
+  /** New text of `tokenCount` tokens; with log probabilities asked for, each of those tokens' (in order). */
+  onText(text: string, tokenCount: number, logprobs?: TokenLogprob[]): void;
   onPromptProgress(processed: number, total: number): void;
 }
 
@@ -35,6 +44,8 @@ export interface GenerationInput {
   structured?: StructuredOutput | undefined;
   /** Tokens the sequence can still hold after the prompt. */
   room: number;
+  /** Report each generated token's log probability and `top` alternatives. */
+  logprobs?: { top: number } | undefined;
   startedAt: number;
   sink: GenerationSink;
 }
@@ -57,7 +68,10 @@ export class Generation {
   private remainingPrompt: Token[];
   private processed: number;
   private chunkSize = FIRST_CHUNK;
-  private iterator: AsyncGenerator<Token, void, void | Token | Token[]> | undefined;
+  private iterator: AsyncGenerator<Token | TokenWithMetadata, void, void | Token | Token[]> | undefined;
+  /** With log probabilities: every generated token's, and those not yet handed to the sink. */
+  private readonly logprobs: TokenLogprob[] = [];
+  private pendingLogprobs: TokenLogprob[] = [];
   private readonly generated: Token[] = [];
   private readonly stream: TokenTextStream;
   private readonly maxTokens: number;
@@ -104,7 +118,12 @@ export class Generation {
       });
     }
     this.iterator ??= this.startEvaluation();
-    return this.iterator.next().then((next) => (next.done ? this.finish('eos') : this.onToken(next.value)));
+    return this.iterator.next().then((next) => {
+      if (next.done) return this.finish('eos');
+      const value = next.value;
+      if (typeof value === 'number') return this.onToken(value);
+      return this.onToken(value.token, value);
+    });
   }
 
   /** Ends the generation with an error (a failed native call). */
@@ -115,16 +134,20 @@ export class Generation {
     return this.closeIterator();
   }
 
-  private startEvaluation(): AsyncGenerator<Token, void, void | Token | Token[]> {
+  private startEvaluation(): AsyncGenerator<Token | TokenWithMetadata, void, void | Token | Token[]> {
     const { params, structured, model } = this.input;
     // A fresh grammar state per reply: node-llama-cpp advances it with every sampled token.
     const grammarState = structured ? new LlamaGrammarEvaluationState({ model, grammar: structured.grammar }) : undefined;
     const rest = this.remainingPrompt;
     this.remainingPrompt = [];
-    return this.slot.sequence.evaluate(rest, evaluateOptions(params, this.generated, grammarState));
+    const options = evaluateOptions(params, this.generated, grammarState);
+    const top = this.input.logprobs?.top;
+    if (top === undefined) return this.slot.sequence.evaluate(rest, options);
+    // Reading the whole distribution per token costs time: only when log probabilities were asked for.
+    return this.slot.sequence.evaluateWithMetadata(rest, { confidence: true, probabilities: top > 0 }, options);
   }
 
-  private onToken(token: Token): Promise<void> {
+  private onToken(token: Token, metadata?: TokenWithMetadata): Promise<void> {
     if (this.firstTokenAt === 0) {
       this.firstTokenAt = performance.now();
       this.input.sink.onPromptProgress(this.input.promptTokens.length, this.input.promptTokens.length);
@@ -133,11 +156,13 @@ export class Generation {
     if (this.input.stopTokens.has(token) || this.input.model.isEogToken(token)) return this.finish('eos');
     this.generated.push(token);
     this.pendingTokens++;
-    const text = this.stream.push(token);
-    if (text) {
-      this.input.sink.onText(text, this.pendingTokens);
-      this.pendingTokens = 0;
+    if (metadata && this.input.logprobs) {
+      const entry = tokenLogprob(this.input.model, token, metadata.confidence, metadata.probabilities, this.input.logprobs.top);
+      this.logprobs.push(entry);
+      this.pendingLogprobs.push(entry);
     }
+    const text = this.stream.push(token);
+    if (text) this.emitText(text);
     // The grammar's own end marker is the model finishing, not a caller's stop string.
     if (this.stream.stopped) return this.finish(this.input.structured?.endStrings.includes(this.stream.stoppedBy ?? '') ? 'eos' : 'stop');
     if (this.generated.length >= this.maxTokens) return this.finish('length');
@@ -148,7 +173,7 @@ export class Generation {
     if (this.finished) return Promise.resolve();
     this.finished = true;
     const tail = this.stream.finish();
-    if (tail || this.pendingTokens) this.input.sink.onText(tail, this.pendingTokens);
+    if (tail || this.pendingTokens) this.emitText(tail);
     const { promptTokens, cachedTokens, startedAt, structured } = this.input;
     const text = this.stream.fullText;
     // The tokens as generated: the next turn's prompt spells this reply with them (see replyTokens.ts).
@@ -158,8 +183,16 @@ export class Generation {
       stats: buildStats(startedAt, this.firstTokenAt, performance.now(), promptTokens.length, cachedTokens, this.generated.length, stopReason),
       sequenceId: this.slot.id,
       ...(structured ? { json: structured.check(text, stopReason) } : {}),
+      ...(this.input.logprobs ? { logprobs: this.logprobs } : {}),
     });
     return this.closeIterator();
+  }
+
+  private emitText(text: string): void {
+    const logprobs = this.pendingLogprobs.length > 0 ? this.pendingLogprobs : undefined;
+    this.input.sink.onText(text, this.pendingTokens, logprobs);
+    this.pendingTokens = 0;
+    this.pendingLogprobs = [];
   }
 
   private async closeIterator(): Promise<void> {

@@ -2,7 +2,7 @@ import type { ErrorShape } from '../../../shared/errors';
 import type { LoadSettingsRequest } from '../../../shared/schemas';
 import type { LabRequest, LabResultOf } from './labOp';
 import type { BenchOpResult, BenchRequest } from './benchOp';
-import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, LoadSettings, ResponseFormat, SamplingParams } from '../../../shared/dto';
+import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, LoadSettings, ResponseFormat, SamplingParams, TokenLogprob } from '../../../shared/dto';
 
 /**
  * Messages between the host and the engine process. Plain JSON-serializable objects only, so
@@ -35,6 +35,8 @@ export type GenerateRequest = {
   responseFormat?: ResponseFormat | undefined;
   /** `token`: each piece of text posted as it is decoded; default batched (see `chunkingSchema`). */
   chunking?: 'token' | 'batched';
+  /** Each generated token's log probability and `top` alternatives (slower: the whole distribution is read per token). */
+  logprobs?: { top: number };
 } & ({ messages: ChatMessage[]; prompt?: undefined } | { prompt: string; messages?: undefined });
 /** Embedding vectors of `texts`, from the loaded model (see embeddings.ts). */
 export interface EmbedRequest {
@@ -93,6 +95,8 @@ export interface LoadResult {
 }
 export interface GenerateResult {
   text: string;
+  /** With `logprobs` asked for: one entry per generated token. */
+  logprobs?: TokenLogprob[];
   stats: Omit<GenerationStats, 'queuedMs'>;
   /** The context sequence that produced it (diagnostics, batching tests). */
   sequenceId: number;
@@ -153,4 +157,4 @@ export type EngineMessage =
   /** Prompt evaluation of `requestId`: `processed` of `total` tokens (cached ones count as processed). */
   | { kind: 'promptProgress'; requestId: string; processed: number; total: number }
   /** A batch of streamed text: several tokens per message keep the boundary cheap. */
-  | { kind: 'tokens'; requestId: string; text: string; tokenCount: number };
+  | { kind: 'tokens'; requestId: string; text: string; tokenCount: number; logprobs?: TokenLogprob[] };

@@ -33,6 +33,8 @@ export interface ResidencyPolicy {
   pin: boolean;
   /** Unpinned models: unloaded after this long without use, in ms; 0 = never. */
   idleTtlMs?: number;
+  /** Also give a resident unpinned model this `idleTtlMs` (Ollama's `keep_alive`); default it keeps the one it was loaded with. */
+  setIdleTtl?: boolean;
   /** On-demand requests wait (in a fair queue, told their place) for busy models to make room. */
   wait?: { signal: AbortSignal; emit(chunk: { type: 'queued'; position: number }): void };
 }
@@ -134,6 +136,7 @@ export class Fleet {
   /** Holds `modelId` for one request, loading it first (unpinned) when it is not resident. */
   async acquire(modelId: string, plan: () => Promise<LoadSpec>, policy: ResidencyPolicy): Promise<FleetLease> {
     const resident = this.members.get(modelId);
+    if (resident?.engine.loadedModel) this.retune(resident, policy);
     const member = resident?.engine.loadedModel ? this.hold(resident) : await this.admit(modelId, plan, policy, { reload: false, hold: true });
     let released = false;
     return {
@@ -188,6 +191,7 @@ export class Fleet {
     if (existing && !how.reload) {
       // Resident already: another request loaded it meanwhile.
       if (policy.pin) existing.pinned = true;
+      this.retune(existing, policy);
       return { member: how.hold ? this.hold(existing) : this.touch(existing) };
     }
     const spec = await plan();
@@ -231,6 +235,11 @@ export class Fleet {
     this.touch(member);
     this.changed();
     return { member };
+  }
+
+  /** A request's own idle TTL for a resident model (`setIdleTtl`); the timer re-arms with it once the model is idle again. */
+  private retune(member: Member, policy: ResidencyPolicy): void {
+    if (policy.setIdleTtl && !member.pinned) member.idleTtlMs = policy.idleTtlMs ?? 0;
   }
 
   private newMember(modelId: string, policy: ResidencyPolicy): Member {

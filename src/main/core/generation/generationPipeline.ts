@@ -42,6 +42,7 @@ export class GenerationPipeline {
         params,
         ...(request.responseFormat && request.responseFormat.type !== 'text' ? { responseFormat: request.responseFormat } : {}),
         ...(request.chunking ? { chunking: request.chunking } : {}),
+        ...(request.logprobs ? { logprobs: request.logprobs } : {}),
       };
       const engineCaller = { signal: caller.signal, emit: caller.emit };
       const result = request.messages

@@ -16,6 +16,16 @@ export interface ModelOnDemandOptions {
   loadDefaults?: Omit<LoadOptions, 'modelId'> | undefined;
 }
 
+/**
+ * One request's own residency settings (Ollama's `keep_alive` and `num_ctx`), over the surface's.
+ */
+export interface AcquireOverride {
+  /** Idle time after which the model unloads, in ms; 0 = never. Also set on a model already resident (not on a pinned one). */
+  idleTtlMs?: number;
+  /** Load settings over the surface's, used only when this request loads the model. */
+  loadDefaults?: Omit<LoadOptions, 'modelId'>;
+}
+
 /** A request's hold on its model: while any is held, the model is never evicted. */
 export interface ModelLease {
   model: ModelInfo;
@@ -38,8 +48,24 @@ const LISTING_TTL_MS = 2_000;
 export class ModelOnDemand {
   private listing: { at: number; models: Promise<ModelInfo[]> } | undefined;
   private closed = false;
+  private override: AcquireOverride | undefined;
 
   constructor(private readonly options: ModelOnDemandOptions) {}
+
+  /**
+   * This instance as one request sees it, with its `override`: pass it where a ModelOnDemand is
+   * taken (the generation pipeline). It shares the listing's rules and `close()` with this one.
+   */
+  withOverride(override: AcquireOverride): ModelOnDemand {
+    const view = Object.create(this) as ModelOnDemand;
+    view.override = override;
+    return view;
+  }
+
+  /** Forgets the cached listing (a model was just downloaded or deleted). */
+  forgetListing(): void {
+    this.listing = undefined;
+  }
 
   /** Readable models, from a listing at most {@link LISTING_TTL_MS} old. */
   listModels(): Promise<ModelInfo[]> {
@@ -87,9 +113,14 @@ export class ModelOnDemand {
       const lease = await this.options.inference.holdResident(model);
       return { model, release: () => lease.release() };
     }
+    const { override } = this;
     const lease = await this.options.inference.acquire(
-      { ...this.options.loadDefaults, modelId: model.id },
-      { idleTtlMs: this.options.idleUnloadMs, wait: { signal, emit: (chunk) => onQueued(chunk.position) } },
+      { ...this.options.loadDefaults, ...override?.loadDefaults, modelId: model.id },
+      {
+        idleTtlMs: override?.idleTtlMs ?? this.options.idleUnloadMs,
+        ...(override?.idleTtlMs !== undefined ? { setIdleTtl: true } : {}),
+        wait: { signal, emit: (chunk) => onQueued(chunk.position) },
+      },
     );
     return { model, release: () => lease.release() };
   }

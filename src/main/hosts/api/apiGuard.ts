@@ -75,7 +75,7 @@ export class ApiGuard {
     const asked = requestedHeaders?.trim() ?? '';
     return {
       ...this.corsHeaders(origin),
-      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+      'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
       'Access-Control-Allow-Headers': asked !== '' && HEADER_LIST.test(asked) ? asked : 'Authorization, Content-Type',
       'Access-Control-Max-Age': '600',
     };

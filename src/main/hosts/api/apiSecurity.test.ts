@@ -50,6 +50,14 @@ function raw(server: RunningApiServer, options: { method?: string; path?: string
 }
 
 describe('CORS', () => {
+  it('answers GET /health without the key (liveness only), but not to a foreign Host', async () => {
+    const health = await raw(locked, { path: '/health' });
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+    expect((await raw(locked, { path: '/v1/models' })).status).toBe(401);
+    expect((await raw(locked, { path: '/health', headers: { Host: 'evil.example' } })).status).toBe(421);
+  });
+
   it('sends no CORS header by default and refuses a cross-origin browser request', async () => {
     const plain = await raw(open);
     expect(plain.status).toBe(200);

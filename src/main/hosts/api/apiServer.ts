@@ -16,6 +16,7 @@ import { getModel, listModels } from './models';
 import { handleOllama, isOllamaPath } from './ollamaRoutes';
 import { ApiError, toApiError } from './openaiErrors';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './requestBody';
+import { responses } from './responses';
 
 export interface ApiServerOptions {
   core: Core;
@@ -44,6 +45,7 @@ const POST_ROUTES: Record<string, PostHandler> = {
   '/v1/chat/completions': chatCompletions,
   '/v1/completions': textCompletions,
   '/v1/embeddings': embeddings,
+  '/v1/responses': responses,
 };
 const MODELS_PREFIX = '/v1/models/';
 
@@ -135,6 +137,8 @@ async function handle(ex: ApiExchange, guard: ApiGuard, ctx: ApiContext, maxBody
     );
   }
   for (const [name, value] of Object.entries(guard.corsHeaders(origin))) res.setHeader(name, value);
+  // Liveness for load balancers and scripts, as llama-server's: answered without the key (it says nothing else).
+  if (ex.path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return ex.sendJson(200, { status: 'ok' });
   if (req.method === 'OPTIONS') {
     const headers = origin !== undefined ? guard.preflightHeaders(origin, req.headers['access-control-request-headers'] as string | undefined) : {};
     res.writeHead(204, { ...headers, Allow: 'GET, POST, OPTIONS' });

@@ -1,7 +1,7 @@
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
 import { answerGeneration, type ResponseShape } from './generationResponse';
-import { completionPrompt, DEFAULT_COMPLETION_MAX_TOKENS, refuseLegacyFunctions, toChatMessages, toResponseFormat, toSampling } from './openaiParams';
+import { choicesOf, completionPrompt, logprobsOf, DEFAULT_COMPLETION_MAX_TOKENS, refuseLegacyFunctions, toChatMessages, toResponseFormat, toSampling } from './openaiParams';
 import { chatCompletionBodySchema, completionBodySchema, parseBody } from './openaiSchemas';
 import { planTools } from './toolCalls';
 
@@ -14,6 +14,10 @@ const chatShape: ResponseShape = {
   finish: (reason) => ({ index: 0, delta: {}, logprobs: null, finish_reason: reason }),
   whole: (text, reason) => ({ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: reason }),
   toolCallWhole: (call) => ({ index: 0, message: { role: 'assistant', content: null, refusal: null, tool_calls: [call] }, logprobs: null, finish_reason: 'tool_calls' }),
+  logprobs: (entries) => ({
+    content: entries.map((e) => ({ token: e.token, logprob: e.logprob, bytes: e.bytes, top_logprobs: e.top.map((t) => ({ token: t.token, logprob: t.logprob, bytes: t.bytes })) })),
+    refusal: null,
+  }),
   toolCallDeltas: (call) => [
     { index: 0, delta: { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null },
     { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: call.function.arguments } }] }, logprobs: null, finish_reason: null },
@@ -27,6 +31,20 @@ const textShape: ResponseShape = {
   delta: (text) => ({ index: 0, text, logprobs: null, finish_reason: null }),
   finish: (reason) => ({ index: 0, text: '', logprobs: null, finish_reason: reason }),
   whole: (text, reason) => ({ index: 0, text, logprobs: null, finish_reason: reason }),
+  // The legacy completions shape: parallel lists, and each position's alternatives as {token: logprob}.
+  logprobs: (entries, textOffset) => {
+    let offset = textOffset;
+    return {
+      tokens: entries.map((e) => e.token),
+      token_logprobs: entries.map((e) => e.logprob),
+      top_logprobs: entries.map((e) => Object.fromEntries(e.top.map((t) => [t.token, t.logprob]))),
+      text_offset: entries.map((e) => {
+        const at = offset;
+        offset += e.token.length;
+        return at;
+      }),
+    };
+  },
 };
 
 /** `POST /v1/chat/completions`: the messages rendered with the model's chat template; `tools` as in `toolCalls.ts`. */
@@ -37,16 +55,17 @@ export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
   const sampling = toSampling(request, request.max_completion_tokens ?? request.max_tokens);
   const { messages, responseFormat, reading } = planTools(request, toChatMessages(request.messages), toResponseFormat(request.response_format), ctx.logger);
   await answerGeneration(ex, ctx, {
-    request: { ...(request.model ? { model: request.model } : {}), messages, sampling, ...(responseFormat ? { responseFormat } : {}) },
+    request: { ...(request.model ? { model: request.model } : {}), messages, sampling, ...(responseFormat ? { responseFormat } : {}), ...withLogprobs(logprobsOf(request, 'chat')) },
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'messages',
+    n: choicesOf(request),
     shape: chatShape,
     ...(reading ? { reading } : {}),
   });
 }
 
-/** `POST /v1/completions`: the prompt as it is, without a chat template (`max_tokens` defaults to 16, as OpenAI's). */
+/** `POST /v1/completions`: the prompt as it is, without a chat template (`max_tokens` defaults to 16, as OpenAI's); `echo` returns the prompt before the completion. */
 export async function textCompletions(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
   const request = parseBody(completionBodySchema, body);
   ex.model = request.model ?? undefined;
@@ -54,10 +73,16 @@ export async function textCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
   const sampling = toSampling(request, request.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS);
   const responseFormat = toResponseFormat(request.response_format);
   await answerGeneration(ex, ctx, {
-    request: { ...(request.model ? { model: request.model } : {}), prompt, sampling, ...(responseFormat ? { responseFormat } : {}) },
+    request: { ...(request.model ? { model: request.model } : {}), prompt, sampling, ...(responseFormat ? { responseFormat } : {}), ...withLogprobs(logprobsOf(request, 'text')) },
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'prompt',
+    n: choicesOf(request),
+    ...(request.echo ? { echo: prompt } : {}),
     shape: textShape,
   });
+}
+
+function withLogprobs(logprobs: { top: number } | undefined): { logprobs?: { top: number } } {
+  return logprobs ? { logprobs } : {};
 }

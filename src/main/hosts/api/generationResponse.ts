@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { ChatResult } from '../../../shared/dto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { ChatResult, TokenLogprob } from '../../../shared/dto';
 import type { GenerationOutcome, GenerationRequest } from '../../../shared/generation';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
@@ -21,6 +21,8 @@ export interface ResponseShape {
   toolCallWhole?(call: ToolCall): Record<string, unknown>;
   /** The streamed choices that carry a tool call, before the finish chunk. */
   toolCallDeltas?(call: ToolCall): Record<string, unknown>[];
+  /** The `logprobs` field of a choice for these tokens; `textOffset`: characters of the choice before them. */
+  logprobs(entries: TokenLogprob[], textOffset: number): Record<string, unknown>;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -55,17 +57,33 @@ export interface GenerationSpec {
   shape: ResponseShape;
   /** Set when the request offers tools: the reply may be answered as a tool call. */
   reading?: ReplyReading;
+  /** Choices to generate (OpenAI's `n`, 1 to {@link MAX_CHOICES}); default 1. */
+  n?: number;
+  /** Text each choice starts with before what was generated (a completion's `echo`: the prompt). */
+  echo?: string;
 }
 
-/** OpenAI's usage object, with the prompt tokens whose KV cache was reused. */
-export function usageOf(outcome: GenerationOutcome): Record<string, unknown> {
-  const { promptTokens, completionTokens, cachedPromptTokens, totalTokens } = outcome.usage;
+/** OpenAI's usage object of one request's choices: the prompt counted once, the completions summed; with the prompt tokens whose KV cache was reused. */
+export function usageOf(outcomes: GenerationOutcome[]): Record<string, unknown> {
+  const { promptTokens, cachedPromptTokens } = outcomes[0]!.usage;
+  const completionTokens = outcomes.reduce((sum, outcome) => sum + outcome.usage.completionTokens, 0);
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
-    total_tokens: totalTokens,
+    total_tokens: promptTokens + completionTokens,
     prompt_tokens_details: { cached_tokens: cachedPromptTokens },
   };
+}
+
+/**
+ * OpenAI's `system_fingerprint`: names the backend configuration a reply came from, so a client
+ * comparing seeded replies knows when it changed. Here: Hearth's version and the model with the
+ * settings it is loaded with (another context size or KV cache type gives another fingerprint).
+ */
+export function systemFingerprint(ctx: ApiContext, modelId: string): string {
+  const settings = ctx.core.fleet.resident(modelId)?.settings;
+  const hash = createHash('sha256').update(JSON.stringify([ctx.core.info.version, modelId, settings ?? null])).digest('hex');
+  return `fp_${hash.slice(0, 10)}`;
 }
 
 /** The error answered when a reply was stopped in Hearth (not by this client, which is still here). */
@@ -73,75 +91,133 @@ export function replyStopped(): ApiError {
   return new ApiError(503, 'server_error', 'The reply was stopped before it finished (the model was unloaded, or the reply was stopped in Hearth).', null, 'reply_stopped', 1_000, 'ABORTED');
 }
 
+/** Most choices one request may ask for (`n`): each is one more generation, run side by side as parallel sequences. */
+export const MAX_CHOICES = 8;
+
+/** One choice as it ended: its outcome, and the tool call it was read as (if any). */
+interface ChoiceEnd {
+  outcome: GenerationOutcome;
+  call: ToolCall | undefined;
+}
+
 /**
  * Answers a chat or text completion through the generation pipeline (which validates the
  * request, holds the model — loading it on demand — and runs it with the request's abort signal,
- * so a client that disconnects stops it at once), and answers as one JSON object or as server-sent events. The event stream starts only with the
- * first prompt progress or text, so an error found before that (a prompt too long for the
- * context, a full queue) is still a proper HTTP error; after that, it is an `error` event.
+ * so a client that disconnects stops it at once), as one JSON object or as server-sent events.
+ * `n` choices are `n` generations of the same request at once (a fixed seed becomes seed + index,
+ * so they differ as OpenAI's do); each streams with its own `index`. The event stream starts only
+ * with the first prompt progress or text, so an error found before that (a prompt too long for
+ * the context, a full queue) is still a proper HTTP error; after that, it is an `error` event.
  */
 export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: GenerationSpec): Promise<void> {
   const { shape } = spec;
+  const n = spec.n ?? 1;
   const id = `${shape.idPrefix}-${randomUUID().replaceAll('-', '')}`;
   const created = Math.floor(Date.now() / 1000);
   let model = spec.request.model ?? '';
   const sse = spec.stream ? new EventStream(ex) : undefined;
-  const frame = (choices: unknown[]) => ({ id, object: shape.chunkObject, created, model, choices, ...(spec.includeUsage ? { usage: null } : {}) });
+  const fingerprint = () => ({ system_fingerprint: systemFingerprint(ctx, model) });
+  const frame = (choices: unknown[]) => ({ id, object: shape.chunkObject, created, model, ...fingerprint(), choices, ...(spec.includeUsage ? { usage: null } : {}) });
+  const at = (index: number, choice: Record<string, unknown>) => ({ ...choice, index });
   const open = () => {
     if (!sse || sse.started) return;
     sse.start();
-    if (shape.opening) sse.send(frame([shape.opening(spec.reading?.forced === true)]));
+    for (let i = 0; i < n; i++) {
+      if (shape.opening) sse.send(frame([at(i, shape.opening(spec.reading?.forced === true))]));
+      if (spec.echo) sse.send(frame([at(i, shape.delta(spec.echo))]));
+    }
   };
-  // Text held back while it may still turn out to be a tool call; undefined once it streams as content.
-  let held: string | undefined = spec.reading ? '' : undefined;
-  let outcome: GenerationOutcome;
-  try {
+  // One failed choice ends the others: the answer is all of them or an error.
+  const group = new AbortController();
+  const signal = AbortSignal.any([ex.signal, group.signal]);
+  const runChoice = async (index: number): Promise<ChoiceEnd> => {
+    // Text held back while it may still turn out to be a tool call; undefined once it streams as content.
+    let held: string | undefined = spec.reading ? '' : undefined;
+    // Characters of this choice streamed so far (with the echoed prompt): where the next tokens' text starts.
+    let offset = spec.echo?.length ?? 0;
+    const seed = spec.request.sampling?.seed;
+    const sampling = seed !== undefined && index > 0 ? { ...spec.request.sampling, seed: seed + index } : spec.request.sampling;
     // Streamed as OpenAI and llama-server do: one chunk per token (a UI batches; an API client's parser wants each).
     const chunking = spec.stream ? { chunking: 'token' as const } : {};
-    outcome = await ctx.core.generation.run({ requestId: `api-${randomUUID()}`, ...spec.request, ...chunking }, ctx.models, {
-      signal: ex.signal,
+    const request = { requestId: `api-${randomUUID()}`, ...spec.request, ...(sampling ? { sampling } : {}), ...chunking };
+    const outcome = await ctx.core.generation.run(request, ctx.models, {
+      signal,
       emit: (event) => {
         if (event.type === 'model') model = event.modelId;
         if (event.type === 'model' || event.type === 'queued') return;
         open();
         if (event.type !== 'tokens' || event.text === '') return;
-        if (held === undefined) return sse?.send(frame([shape.delta(event.text)]));
+        if (held === undefined) {
+          const logprobs = event.logprobs ? { logprobs: shape.logprobs(event.logprobs, offset) } : {};
+          offset += event.text.length;
+          return sse?.send(frame([at(index, { ...shape.delta(event.text), ...logprobs })]));
+        }
         held += event.text;
         if (spec.reading?.holding(held)) return;
-        sse?.send(frame([shape.delta(held)]));
+        sse?.send(frame([at(index, shape.delta(held))]));
         held = undefined;
       },
     });
+    const call = held !== undefined && outcome.finishReason !== 'aborted' ? spec.reading?.toolCall(outcome) : undefined;
+    if (sse && !ex.closed && outcome.finishReason !== 'aborted') {
+      open();
+      // A reply held to its end: a tool call (name, then its arguments in one fragment), or the text as one delta.
+      if (call) for (const choice of shape.toolCallDeltas?.(call) ?? []) sse.send(frame([at(index, choice)]));
+      else if (held !== undefined && outcome.text !== '') sse.send(frame([at(index, shape.delta(outcome.text))]));
+      // With several choices the usage comes once, at the end; with one, on its finish chunk too (as llama.cpp's server does).
+      const usage = n === 1 && !spec.includeUsage ? { usage: usageOf([outcome]) } : {};
+      sse.send({ ...frame([at(index, shape.finish(call ? 'tool_calls' : (outcome.finishReason as FinishReason)))]), ...usage });
+    }
+    return { outcome, call };
+  };
+  let ends: ChoiceEnd[];
+  try {
+    ends = await Promise.all(
+      Array.from({ length: n }, (_, index) =>
+        runChoice(index).catch((error: unknown) => {
+          group.abort();
+          throw error;
+        }),
+      ),
+    );
   } catch (error) {
     const apiError = toApiError(error, ctx.logger, 'a reply', { input: spec.inputParam, dialect: 'openai' });
     if (!sse?.started) throw apiError;
     return sse.fail(apiError);
   }
-  ex.promptTokens = outcome.usage.promptTokens;
-  ex.completionTokens = outcome.usage.completionTokens;
+  const outcomes = ends.map((end) => end.outcome);
+  const usage = usageOf(outcomes);
+  ex.promptTokens = outcomes[0]!.usage.promptTokens;
+  ex.completionTokens = outcomes.reduce((sum, o) => sum + o.usage.completionTokens, 0);
   if (ex.closed) return;
-  if (outcome.finishReason === 'aborted') {
+  if (outcomes.some((o) => o.finishReason === 'aborted')) {
     // Not this client (it is still here): the model was unloaded or the reply stopped in Hearth.
     if (sse?.started) return sse.fail(replyStopped());
     throw replyStopped();
   }
-  const call = held !== undefined ? spec.reading?.toolCall(outcome) : undefined;
-  const reason: FinishReason = call ? 'tool_calls' : outcome.finishReason;
-  const usage = usageOf(outcome);
   if (!sse) {
-    const choice = call && shape.toolCallWhole ? shape.toolCallWhole(call) : shape.whole(outcome.text, reason);
-    ex.sendJson(200, { id, object: shape.object, created, model, choices: [choice], usage });
+    const choices = ends.map(({ outcome, call }, index) =>
+      at(index, {
+        ...(call && shape.toolCallWhole ? shape.toolCallWhole(call) : shape.whole(`${spec.echo ?? ''}${outcome.text}`, outcome.finishReason as FinishReason)),
+        ...(outcome.logprobs && !call ? { logprobs: shape.logprobs(outcome.logprobs, spec.echo?.length ?? 0) } : {}),
+      }),
+    );
+    ex.sendJson(200, { id, object: shape.object, created, model, ...fingerprint(), choices, usage });
     return;
   }
   open();
-  // A reply held to its end: a tool call (name, then its arguments in one fragment), or the text as one delta.
-  if (call) for (const choice of shape.toolCallDeltas?.(call) ?? []) sse.send(frame([choice]));
-  else if (held !== undefined && outcome.text !== '') sse.send(frame([shape.delta(outcome.text)]));
-  // Without include_usage the finish chunk carries the usage too (as llama.cpp's server does): every answer counts its tokens.
-  sse.send({ ...frame([shape.finish(reason)]), ...(spec.includeUsage ? {} : { usage }) });
-  if (spec.includeUsage) sse.send({ ...frame([]), usage });
+  if (spec.includeUsage || n > 1) sse.send({ ...frame([]), usage });
   sse.done();
 }
+
+/** Response headers of a server-sent event stream. */
+export const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  Connection: 'keep-alive',
+  // Proxies (nginx) must pass each event on at once.
+  'X-Accel-Buffering': 'no',
+} as const;
 
 /** Server-sent events in OpenAI's dialect: `data: <json>` frames, `data: [DONE]` at the end. */
 class EventStream {
@@ -151,13 +227,7 @@ class EventStream {
 
   start(): void {
     this.started = true;
-    this.ex.res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
-      // Proxies (nginx) must pass each event on at once.
-      'X-Accel-Buffering': 'no',
-    });
+    this.ex.res.writeHead(200, SSE_HEADERS);
   }
 
   send(data: unknown): void {

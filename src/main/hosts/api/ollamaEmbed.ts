@@ -1,6 +1,7 @@
 import type { ApiContext } from './apiContext';
 import { embedAll } from './embeddings';
 import type { ApiExchange } from './exchange';
+import { ollamaResidency } from './ollamaKeepAlive';
 import { ollamaEmbedBodySchema } from './ollamaParams';
 import { badRequest } from './openaiErrors';
 import { parseBody } from './openaiSchemas';
@@ -12,7 +13,8 @@ const MAX_TEXT_CHARS = 100_000;
  * `POST /api/embed` (`input`: a string or an array → `embeddings`) and the older
  * `POST /api/embeddings` (`prompt` → `embedding`). Vectors are unit-length (Ollama's `/api/embed`
  * normalises too; its older endpoint did not). Unlike Ollama (`truncate` defaults to true), an
- * input longer than the context is a 400, never cut.
+ * input longer than the context is a 400, never cut. `keep_alive` and `options.num_ctx` as on
+ * `/api/chat` (`ollamaKeepAlive.ts`).
  */
 export async function ollamaEmbed(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>, legacy = false): Promise<void> {
   const request = parseBody(ollamaEmbedBodySchema, body);
@@ -27,11 +29,14 @@ export async function ollamaEmbed(ex: ApiExchange, ctx: ApiContext, body: Record
     if (text.length > MAX_TEXT_CHARS) throw badRequest(`${field}[${i}] is longer than ${MAX_TEXT_CHARS} characters.`, field);
   });
   if (request.dimensions != null) throw badRequest("'dimensions' is not supported: vectors have the model's own size.", 'dimensions');
-  const lease = await ctx.models.acquire(request.model, ex.signal);
+  const residency = ollamaResidency(ctx, request);
+  const lease = await residency.models.acquire(request.model, ex.signal);
   const loadMs = performance.now() - ex.startedAt;
   try {
     const result = await embedAll(ex, ctx, lease.model.id, texts, field);
     if (!result) return;
+    lease.release();
+    await residency.settle(lease.model.id);
     if (legacy) {
       ex.sendJson(200, { embedding: result.vectors[0] });
       return;

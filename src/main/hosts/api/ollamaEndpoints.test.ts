@@ -55,7 +55,7 @@ describe('Ollama model endpoints', () => {
     const noKey = await fetch(`${origin}/api/tags`);
     expect(noKey.status).toBe(401);
     expect(await noKey.json()).toEqual({ error: expect.stringContaining('API key') });
-    const route = await fetch(`${origin}/api/pull`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}` }, body: '{}' });
+    const route = await fetch(`${origin}/api/copy`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}` }, body: '{}' });
     expect(route.status).toBe(404);
     expect(Object.keys((await route.json()) as object)).toEqual(['error']);
     const unknown = await failure(ollama.chat({ model: 'nobody/nothing.gguf', messages: [{ role: 'user', content: 'hi' }] }));

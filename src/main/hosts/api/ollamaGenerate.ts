@@ -4,6 +4,7 @@ import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
 import { replyStopped } from './generationResponse';
 import { ApiError, badRequest, toApiError } from './openaiErrors';
+import { ollamaResidency, type OllamaResidency } from './ollamaKeepAlive';
 import { ollamaChatBodySchema, ollamaGenerateBodySchema, refuseUnsupported, toOllamaFormat, toOllamaMessages, toOllamaSampling } from './ollamaParams';
 import { parseBody } from './openaiSchemas';
 
@@ -18,6 +19,8 @@ interface OllamaGeneration {
   piece(text: string): Record<string, unknown>;
   /** The request in the pipeline's terms; undefined = nothing to generate (an empty prompt only loads the model). */
   request: GenerationRequest | undefined;
+  /** `keep_alive` and `num_ctx`: the models on demand to use, and the unload to wait for. */
+  residency: OllamaResidency;
 }
 
 /** `POST /api/chat`: the messages through the model's chat template; NDJSON stream unless `stream: false`. */
@@ -33,6 +36,7 @@ export async function ollamaChat(ex: ApiExchange, ctx: ApiContext, body: Record<
     stream: request.stream !== false,
     inputParam: 'messages',
     piece: (text) => ({ message: { role: 'assistant', content: text } }),
+    residency: ollamaResidency(ctx, request),
     // As Ollama: no messages loads the model and answers at once.
     request: messages.length === 0 ? undefined : { model: request.model, messages, sampling, ...(responseFormat ? { responseFormat } : {}) },
   });
@@ -57,7 +61,8 @@ export async function ollamaGenerate(ex: ApiExchange, ctx: ApiContext, body: Rec
   let generation: GenerationRequest | undefined;
   if (prompt !== '' && request.raw === true) generation = { ...common, prompt };
   else if (prompt !== '') generation = { ...common, messages: [...system, { role: 'user', content: prompt }] };
-  await answerOllama(ex, ctx, { model: request.model, stream: request.stream !== false, inputParam: 'prompt', piece: (text) => ({ response: text }), request: generation });
+  const residency = ollamaResidency(ctx, request);
+  await answerOllama(ex, ctx, { model: request.model, stream: request.stream !== false, inputParam: 'prompt', piece: (text) => ({ response: text }), request: generation, residency });
 }
 
 /**
@@ -71,11 +76,16 @@ export async function ollamaGenerate(ex: ApiExchange, ctx: ApiContext, body: Rec
 async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGeneration): Promise<void> {
   let model = spec.model;
   const head = () => ({ model, created_at: new Date().toISOString() });
+  const { residency } = spec;
   if (!spec.request) {
-    const lease = await ctx.models.acquire(spec.model, ex.signal);
-    lease.release();
-    model = lease.model.id;
-    ex.sendJson(200, { ...head(), ...spec.piece(''), done: true, done_reason: 'load' });
+    // As Ollama: with keep_alive 0 an empty request unloads the model, and never loads one to do so.
+    model = (await ctx.models.resolve(spec.model)).id;
+    if (!residency.unload || ctx.core.inference.getState().models.some((loaded) => loaded.modelId === model)) {
+      const lease = await residency.models.acquire(model, ex.signal);
+      lease.release();
+    }
+    await residency.settle(model);
+    ex.sendJson(200, { ...head(), ...spec.piece(''), done: true, done_reason: residency.unload ? 'unload' : 'load' });
     return;
   }
   const lines = spec.stream ? new NdjsonStream(ex) : undefined;
@@ -83,7 +93,7 @@ async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGenera
   try {
     // One NDJSON line per token, as Ollama streams.
     const chunking = spec.stream ? { chunking: 'token' as const } : {};
-    outcome = await ctx.core.generation.run({ requestId: `api-${randomUUID()}`, ...spec.request, ...chunking }, ctx.models, {
+    outcome = await ctx.core.generation.run({ requestId: `api-${randomUUID()}`, ...spec.request, ...chunking }, residency.models, {
       signal: ex.signal,
       emit: (event) => {
         if (event.type === 'model') model = event.modelId;
@@ -97,6 +107,8 @@ async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGenera
     if (!lines?.started) throw apiError;
     return lines.fail(apiError);
   }
+  // keep_alive 0: answered once the model is gone, so a `ps` right after agrees.
+  await residency.settle(outcome.modelId);
   const { stats, usage } = outcome;
   ex.promptTokens = usage.promptTokens;
   ex.completionTokens = usage.completionTokens;
@@ -126,7 +138,7 @@ async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGenera
 }
 
 /** Newline-delimited JSON, Ollama's streaming format: one object per line. */
-class NdjsonStream {
+export class NdjsonStream {
   started = false;
 
   constructor(private readonly ex: ApiExchange) {}

@@ -11,9 +11,9 @@ import { readSampling } from './samplingFields';
  * - sampling options Hearth honours (`samplingFields.ts` lists them: `temperature`, `top_p`,
  *   `top_k`, `min_p`, `seed`, `num_predict`, `stop`, `repeat_penalty`, `repeat_last_n`,
  *   `presence_penalty`, `frequency_penalty`);
- * - settings of the load or the session that Hearth decides elsewhere and ignores here, as Ollama
- *   itself ignores options it does not know (`num_ctx`, `num_gpu`, `num_thread`, `keep_alive`…:
- *   the context is the load's, the idle unload is `--api-idle-ttl`);
+ * - residency: `keep_alive` and `options.num_ctx` (`ollamaKeepAlive.ts`: through the fleet's policy);
+ * - settings of the load that Hearth decides elsewhere and ignores here, as Ollama itself ignores
+ *   options it does not know (`num_gpu`, `num_thread`…);
  * - requests Hearth cannot honour and refuses with a 400 rather than answer differently: tools,
  *   images, `think: true`, `suffix`, `template`, a `context` array.
  */
@@ -31,6 +31,8 @@ const common = {
   options: optionsSchema,
   think: z.unknown().optional(),
   tools: z.unknown().optional(),
+  /** A duration ("5m"), seconds, 0 (unload after) or negative (keep): read by `ollamaKeepAlive.ts`. */
+  keep_alive: z.union([z.string().max(40), z.number()]).nullish(),
 };
 
 export const ollamaChatBodySchema = z.looseObject({
@@ -66,6 +68,8 @@ export const ollamaEmbedBodySchema = z.looseObject({
   /** `/api/embeddings` (the older endpoint): one string. */
   prompt: z.string().nullish(),
   dimensions: z.number().int().nullish(),
+  keep_alive: z.union([z.string().max(40), z.number()]).nullish(),
+  options: optionsSchema,
 });
 
 export type OllamaChatBody = z.output<typeof ollamaChatBodySchema>;

@@ -149,8 +149,8 @@ describe('POST /v1/chat/completions', () => {
   });
 
   // Tools (accepted, and their errors) are tested in toolCalls.test.ts.
-  it('refuses n > 1, image parts and unknown models in OpenAI error shape', async () => {
-    await expectApiError(client.chat.completions.create({ model: ids.tinyId, messages: user('x'), n: 2 }), 400, { param: 'n', type: 'invalid_request_error' });
+  it('refuses n above 8, image parts and unknown models in OpenAI error shape', async () => {
+    await expectApiError(client.chat.completions.create({ model: ids.tinyId, messages: user('x'), n: 9 }), 400, { param: 'n', type: 'invalid_request_error' });
     await expectApiError(
       client.chat.completions.create({ model: ids.tinyId, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }] }),
       400,

@@ -1,6 +1,8 @@
 import type { ChatMessage, ResponseFormat } from '../../../shared/dto';
 import type { GenerationSampling } from '../../../shared/generation';
+import { MAX_TOP_LOGPROBS } from '../../../shared/schemas';
 import { badRequest } from './openaiErrors';
+import { MAX_CHOICES } from './generationResponse';
 import { readSampling } from './samplingFields';
 import type { ChatCompletionBody, CompletionBody } from './openaiSchemas';
 
@@ -13,16 +15,34 @@ import type { ChatCompletionBody, CompletionBody } from './openaiSchemas';
 /** `max_tokens` of a text completion when the client sends none (OpenAI's default for `/v1/completions`). */
 export const DEFAULT_COMPLETION_MAX_TOKENS = 16;
 
-/**
- * The sampling settings of a chat or text completion, as sent (the pipeline validates them). `n`
- * and `logprobs` are OpenAI fields Hearth cannot honour: refused here, never dropped.
- */
+/** The sampling settings of a chat or text completion, as sent (the pipeline validates them). */
 export function toSampling(body: ChatCompletionBody | CompletionBody, maxTokens: unknown): GenerationSampling {
-  if (body.n != null && body.n !== 1) {
-    throw badRequest(`Hearth generates one choice per request, so 'n' must be 1 (got ${body.n}); send ${body.n} requests instead.`, 'n', 'unsupported_parameter');
-  }
-  if (body.logprobs != null && body.logprobs !== false) throw badRequest("'logprobs' is not supported yet.", 'logprobs', 'unsupported_parameter');
   return readSampling({ ...body, max_tokens: maxTokens }, 'openai');
+}
+
+/**
+ * Log probabilities asked for: on a chat, `logprobs: true` with `top_logprobs` alternatives; on a
+ * text completion (the legacy form), `logprobs: k` alternatives (0 to {@link MAX_TOP_LOGPROBS}).
+ */
+export function logprobsOf(body: ChatCompletionBody | CompletionBody, kind: 'chat' | 'text'): { top: number } | undefined {
+  const { logprobs } = body;
+  const count = (value: unknown, field: string) => {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TOP_LOGPROBS) return { top: value };
+    throw badRequest(`'${field}' must be a whole number from 0 to ${MAX_TOP_LOGPROBS}.`, field, 'invalid_value');
+  };
+  if (kind === 'text') return logprobs == null || logprobs === false ? undefined : count(logprobs, 'logprobs');
+  const top = 'top_logprobs' in body ? body.top_logprobs : undefined;
+  if (logprobs === true) return top == null ? { top: 0 } : count(top, 'top_logprobs');
+  if (top != null) throw badRequest("'top_logprobs' needs 'logprobs': true.", 'top_logprobs', 'invalid_value');
+  if (logprobs != null && logprobs !== false) throw badRequest("'logprobs' must be true or false.", 'logprobs', 'invalid_value');
+  return undefined;
+}
+
+/** OpenAI's `n`: how many choices, 1 (the default) to {@link MAX_CHOICES}. */
+export function choicesOf(body: ChatCompletionBody | CompletionBody): number {
+  if (body.n == null) return 1;
+  if (body.n < 1 || body.n > MAX_CHOICES) throw badRequest(`'n' must be from 1 to ${MAX_CHOICES} (got ${body.n}).`, 'n', 'invalid_value');
+  return body.n;
 }
 
 export function toResponseFormat(format: ChatCompletionBody['response_format']): ResponseFormat | undefined {
@@ -103,7 +123,6 @@ function contentText(content: ChatCompletionBody['messages'][number]['content'],
 /** The one prompt of a text completion: a string, or an array holding one string. */
 export function completionPrompt(body: CompletionBody): string {
   if (body.suffix) throw badRequest("'suffix' is not supported.", 'suffix', 'unsupported_parameter');
-  if (body.echo) throw badRequest("'echo' is not supported.", 'echo', 'unsupported_parameter');
   if (body.best_of != null && body.best_of !== 1) throw badRequest("'best_of' must be 1.", 'best_of', 'unsupported_parameter');
   const prompt = body.prompt;
   if (typeof prompt === 'string') {

@@ -37,7 +37,9 @@ describe('API streaming granularity', () => {
     let deltas = 0;
     let text = '';
     let completionTokens = 0;
+    const fingerprints = new Set<string | undefined>();
     for await (const chunk of stream) {
+      fingerprints.add(chunk.system_fingerprint);
       const content = chunk.choices[0]?.delta.content;
       if (content) {
         deltas++;
@@ -50,6 +52,12 @@ describe('API streaming granularity', () => {
     expect(deltas).toBeGreaterThanOrEqual(Math.ceil(completionTokens * 0.75));
     expect(deltas).toBeLessThanOrEqual(completionTokens);
     expect(text.length).toBeGreaterThan(0);
+    // One backend configuration, named the same in every chunk and in a whole answer.
+    expect(fingerprints.size).toBe(1);
+    const [fingerprint] = [...fingerprints];
+    expect(fingerprint).toMatch(/^fp_[0-9a-f]{10}$/);
+    const whole = await client.chat.completions.create({ model: ids.tinyId, messages, max_tokens: 2 });
+    expect(whole.system_fingerprint).toBe(fingerprint);
   }, 120_000);
 
   it('Ollama chat streams one line per generated token', async () => {
@@ -64,6 +72,82 @@ describe('API streaming granularity', () => {
     expect(evalCount).toBeGreaterThan(4);
     expect(pieces).toBeGreaterThanOrEqual(Math.ceil(evalCount * 0.75));
     expect(pieces).toBeLessThanOrEqual(evalCount);
+  }, 120_000);
+
+  it('n = 3 gives three choices (different with a seed), streamed with their own indexes, usage counting the prompt once', async () => {
+    const client = new OpenAI({ baseURL: server.baseUrl, apiKey: 'chunk-key', timeout: 60_000, maxRetries: 0 });
+    const whole = await client.chat.completions.create({ model: ids.tinyId, messages, max_tokens: 12, temperature: 1.5, seed: 42, n: 3 });
+    expect(whole.choices.map((c) => c.index)).toEqual([0, 1, 2]);
+    expect(new Set(whole.choices.map((c) => c.message.content)).size).toBeGreaterThan(1);
+    const single = await client.chat.completions.create({ model: ids.tinyId, messages, max_tokens: 12, temperature: 1.5, seed: 42 });
+    // Choice 0 is the request with its own seed; the others use seed + index.
+    expect(whole.choices[0]!.message.content).toBe(single.choices[0]!.message.content);
+    expect(whole.usage!.prompt_tokens).toBe(single.usage!.prompt_tokens);
+    expect(whole.usage!.completion_tokens).toBeGreaterThan(single.usage!.completion_tokens);
+
+    const stream = await client.chat.completions.create({ model: ids.tinyId, messages, max_tokens: 12, temperature: 1.5, seed: 42, n: 3, stream: true });
+    const texts = ['', '', ''];
+    const finished = new Set<number>();
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) {
+        texts[choice.index] += choice.delta.content ?? '';
+        if (choice.finish_reason) finished.add(choice.index);
+      }
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(texts).toEqual(whole.choices.map((c) => c.message.content));
+    expect([...finished].sort()).toEqual([0, 1, 2]);
+    expect(usage?.completion_tokens).toBe(whole.usage!.completion_tokens);
+  }, 120_000);
+
+  it('echo on a text completion returns the prompt before the completion, streamed or not', async () => {
+    const client = new OpenAI({ baseURL: server.baseUrl, apiKey: 'chunk-key', timeout: 60_000, maxRetries: 0 });
+    const prompt = 'Once upon a time';
+    const plain = await client.completions.create({ model: ids.tinyId, prompt, max_tokens: 8, temperature: 0 });
+    const echoed = await client.completions.create({ model: ids.tinyId, prompt, max_tokens: 8, temperature: 0, echo: true });
+    expect(echoed.choices[0]!.text).toBe(`${prompt}${plain.choices[0]!.text}`);
+    const stream = await client.completions.create({ model: ids.tinyId, prompt, max_tokens: 8, temperature: 0, echo: true, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+    expect(text).toBe(echoed.choices[0]!.text);
+  }, 120_000);
+
+  it('logprobs: each generated token with its log probability and its likeliest alternatives, whole and streamed', async () => {
+    const client = new OpenAI({ baseURL: server.baseUrl, apiKey: 'chunk-key', timeout: 60_000, maxRetries: 0 });
+    const asked = { model: ids.tinyId, messages, max_tokens: 10, temperature: 0.8, seed: 3, logprobs: true, top_logprobs: 5 } as const;
+    const whole = await client.chat.completions.create(asked);
+    const content = whole.choices[0]!.logprobs!.content!;
+    expect(content).toHaveLength(whole.usage!.completion_tokens);
+    for (const entry of content) {
+      expect(entry.logprob).toBeLessThanOrEqual(0);
+      expect(entry.top_logprobs).toHaveLength(5);
+      const tops = entry.top_logprobs.map((t) => t.logprob);
+      expect([...tops].sort((a, b) => b - a)).toEqual(tops);
+      expect(tops.reduce((sum, lp) => sum + Math.exp(lp), 0)).toBeLessThanOrEqual(1 + 1e-6);
+      // The chosen token is at most as likely as the likeliest one, and appears among the top ones with its own logprob when it is one of them.
+      expect(entry.logprob).toBeLessThanOrEqual(tops[0]! + 1e-9);
+      const same = entry.top_logprobs.find((t) => t.token === entry.token);
+      if (same) expect(same.logprob).toBeCloseTo(entry.logprob, 6);
+      expect(Buffer.from(entry.bytes ?? []).toString('utf8')).toBe(entry.token);
+    }
+
+    const stream = await client.chat.completions.create({ ...asked, stream: true });
+    const streamed: typeof content = [];
+    for await (const chunk of stream) streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []));
+    expect(streamed).toEqual(content);
+
+    const legacy = await client.completions.create({ model: ids.tinyId, prompt: 'Once upon a time', max_tokens: 6, temperature: 0, logprobs: 3 });
+    const lp = legacy.choices[0]!.logprobs!;
+    expect(lp.tokens).toHaveLength(legacy.usage!.completion_tokens);
+    expect(lp.token_logprobs).toHaveLength(lp.tokens!.length);
+    expect(lp.text_offset![0]).toBe(0);
+    for (const top of lp.top_logprobs!) expect(Object.keys(top).length).toBeLessThanOrEqual(3);
+
+    await expect(client.chat.completions.create({ ...asked, top_logprobs: 21 })).rejects.toMatchObject({ status: 400, param: 'top_logprobs' });
+    // Without logprobs asked for, none are sent.
+    const plain = await client.chat.completions.create({ model: ids.tinyId, messages, max_tokens: 4 });
+    expect(plain.choices[0]!.logprobs).toBeNull();
   }, 120_000);
 
   it('the app’s own stream stays batched: fewer chunks than tokens on a fast model', async () => {
