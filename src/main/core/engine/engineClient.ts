@@ -3,10 +3,11 @@ import type { EngineStatus, TokenLogprob } from '../../../shared/dto';
 import type { Logger } from '../logging/logger';
 import type { EngineLauncher, EngineProcess } from './engineProcess';
 import type { EngineMessage, EngineRequest, EngineResultOf } from './protocol';
+import type { TextPiece } from './tokenBatcher';
 
 /** Streamed output of one generation, routed to the caller that asked for it. */
 export type GenerationEvent =
-  | { kind: 'tokens'; text: string; tokenCount: number; logprobs?: TokenLogprob[] }
+  | { kind: 'tokens'; text: string; tokenCount: number; logprobs?: TokenLogprob[]; pieces?: TextPiece[] }
   | { kind: 'promptProgress'; processed: number; total: number };
 
 export interface EngineClientOptions {
@@ -34,6 +35,8 @@ export const DEFAULT_DEADLINES: Record<EngineRequest['op'], number> = {
   generate: Number.POSITIVE_INFINITY,
   // At most MAX_EMBED_TOKENS_PER_CALL tokens (embeddings.ts): seconds on a small model, minutes on a large one on a slow CPU.
   embed: 10 * 60_000,
+  // At most MAX_RANK_TOKENS_PER_CALL tokens (ranking.ts), like embed.
+  rank: 10 * 60_000,
   abort: 10_000,
   status: 10_000,
   hardware: 30_000,
@@ -187,7 +190,7 @@ export class EngineClient {
         pending.progressAt = Date.now();
         pending.onEvent?.(
           message.kind === 'tokens'
-            ? { kind: 'tokens', text: message.text, tokenCount: message.tokenCount, ...(message.logprobs ? { logprobs: message.logprobs } : {}) }
+            ? { kind: 'tokens', text: message.text, tokenCount: message.tokenCount, ...(message.logprobs ? { logprobs: message.logprobs } : {}), ...(message.pieces ? { pieces: message.pieces } : {}) }
             : { kind: 'promptProgress', processed: message.processed, total: message.total },
         );
         return;

@@ -12,11 +12,12 @@ import {
 import { AppError } from '../../../shared/errors';
 import type { EmbedResult, LlamaHardwareView } from '../../../shared/dto';
 import { Embedder } from './embeddings';
+import { Ranker, type RankResult } from './ranking';
 import { Generation, type GenerationSink } from './generation';
 import { LockstepScheduler } from './lockstepScheduler';
 import { chooseParallel } from './parallelSequences';
 import { ensurePromptFits, renderPrompt } from './prompt';
-import type { EmbedRequest, EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
+import type { EmbedRequest, RankRequest, EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
 import { reusePrefix, SequencePool } from './sequencePool';
 import { GrammarCache } from './structuredOutput';
 import type { KvCacheType } from '../../../shared/schemas';
@@ -39,6 +40,7 @@ interface Loaded {
   contextSize: number;
   grammars: GrammarCache;
   embedder: Embedder;
+  ranker: Ranker;
 }
 
 /**
@@ -139,6 +141,7 @@ export class EngineRuntime {
         contextSize,
         grammars: new GrammarCache(llama),
         embedder: new Embedder(model, { contextSize, threads: request.threads, exclusive: (task) => this.scheduler.exclusive(task) }),
+        ranker: new Ranker(model, { contextSize, threads: request.threads, exclusive: (task) => this.scheduler.exclusive(task) }),
       };
       // One decode touches every weight page and the compute buffers, so the measurement is what
       // running costs (memory-mapped weights count only once read), and the first reply starts warm.
@@ -186,6 +189,7 @@ export class EngineRuntime {
     this.abortAll();
     await this.scheduler.idle();
     await loaded.embedder.dispose();
+    await loaded.ranker.dispose();
     await loaded.context.dispose();
     await loaded.model.dispose();
     return true;
@@ -304,6 +308,13 @@ export class EngineRuntime {
     const loaded = this.loaded;
     if (!loaded) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
     return loaded.embedder.embed(request.texts);
+  }
+
+  /** Relevance scores from the loaded reranking model, one document at a time between lockstep rounds (see ranking.ts). */
+  async rank(request: RankRequest): Promise<RankResult> {
+    const loaded = this.loaded;
+    if (!loaded) throw new AppError('MODEL_NOT_LOADED', 'No model is loaded. Load a model first.');
+    return loaded.ranker.rank(request.query, request.documents);
   }
 
   /** Every running reply ends at its next step (unload, shutdown). */

@@ -5,6 +5,7 @@ import { EngineClient, type EngineClientOptions } from './engineClient';
 import type { EngineLauncher } from './engineProcess';
 import { abortedBeforeStart, memoryCheck, toChatResult } from './engineResults';
 import type { EngineStatusResult, GenerateRequest, LoadRequest } from './protocol';
+import type { RankArgs, RankResult } from './ranking';
 import { RequestQueue } from './requestQueue';
 
 export interface EngineServiceOptions {
@@ -213,6 +214,22 @@ export class EngineService {
     }
   }
 
+  /**
+   * Relevance scores of `args.documents` against `args.query`, from a reranking model. Queued and
+   * bounded like {@link embed} (ranking.ts), with the same ticket counter.
+   */
+  async rank(args: RankArgs, signal: AbortSignal = new AbortController().signal): Promise<RankResult> {
+    this.ensureLoaded();
+    const admitted = await this.queue.acquire(`rank:${++this.embedCounter}`, { signal, emit: () => {} });
+    if (!admitted) throw new AppError('BAD_REQUEST', 'The rerank request was cancelled before it started.');
+    try {
+      if (!this.loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.');
+      return await this.client.call({ op: 'rank', query: args.query, documents: args.documents });
+    } finally {
+      this.queue.release();
+    }
+  }
+
   private ensureLoaded(): void {
     if (this.loaded) return;
     throw new AppError(
@@ -235,15 +252,13 @@ export class EngineService {
       if (caller.signal.aborted) return abortedBeforeStart(args.requestId, queuedMs, wantsJson);
       const common = { op: 'generate' as const, requestId: args.requestId, params: args.params ?? {}, responseFormat: args.responseFormat, ...(args.chunking ? { chunking: args.chunking } : {}), ...(args.logprobs ? { logprobs: args.logprobs } : {}) };
       const request: GenerateRequest = 'prompt' in args ? { ...common, prompt: args.prompt } : { ...common, messages: args.messages };
-      const result = await this.client.call(
-        request,
-        (event) =>
-          caller.emit(
-            event.kind === 'tokens'
-              ? { type: 'tokens', text: event.text, tokenCount: event.tokenCount, ...(event.logprobs ? { logprobs: event.logprobs } : {}) }
-              : { type: 'prompt', processed: event.processed, total: event.total },
-          ),
-      );
+      const result = await this.client.call(request, (event) => {
+        if (event.kind !== 'tokens') return caller.emit({ type: 'prompt', processed: event.processed, total: event.total });
+        // Pieces kept apart in the engine's batch are passed on one by one (one API chunk per token).
+        for (const piece of event.pieces ?? [event]) {
+          caller.emit({ type: 'tokens', text: piece.text, tokenCount: piece.tokenCount, ...(piece.logprobs ? { logprobs: piece.logprobs } : {}) });
+        }
+      });
       this.queue.recordDuration(performance.now() - requested - queuedMs);
       return toChatResult(args.requestId, result, queuedMs);
     } finally {

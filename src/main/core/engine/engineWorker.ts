@@ -67,6 +67,8 @@ async function handle(request: EngineRequest): Promise<unknown> {
       return runtime.hardware();
     case 'embed':
       return runtime.embed(request);
+    case 'rank':
+      return runtime.rank(request);
     case 'threads':
       return { max: await runtime.setMaxThreads(request.max) };
     case 'lab':
@@ -81,10 +83,7 @@ async function handle(request: EngineRequest): Promise<unknown> {
     }
     case 'generate': {
       const { requestId } = request;
-      const batcher = new TokenBatcher(
-        (text, tokenCount, logprobs) => post({ kind: 'tokens', requestId, text, tokenCount, ...(logprobs ? { logprobs } : {}) }),
-        request.chunking === 'token' ? 0 : undefined,
-      );
+      const batcher = new TokenBatcher((batch) => post({ kind: 'tokens', requestId, ...batch }), request.chunking === 'token');
       try {
         return await runtime.generate(request, {
           onText: (text, count, logprobs) => batcher.add(text, count, logprobs),

@@ -1,7 +1,9 @@
 import type { ErrorShape } from '../../../shared/errors';
 import type { LoadSettingsRequest } from '../../../shared/schemas';
 import type { LabRequest, LabResultOf } from './labOp';
+import type { TextPiece } from './tokenBatcher';
 import type { BenchOpResult, BenchRequest } from './benchOp';
+import type { RankResult } from './ranking';
 import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, LoadSettings, ResponseFormat, SamplingParams, TokenLogprob } from '../../../shared/dto';
 
 /**
@@ -33,7 +35,7 @@ export type GenerateRequest = {
   params: SamplingParams;
   /** Constrains the output with a grammar; absent or `text` = free text. */
   responseFormat?: ResponseFormat | undefined;
-  /** `token`: each piece of text posted as it is decoded; default batched (see `chunkingSchema`). */
+  /** `token`: each piece of text kept apart (still posted in batches), so it streams on its own; default batched (see `chunkingSchema`). */
   chunking?: 'token' | 'batched';
   /** Each generated token's log probability and `top` alternatives (slower: the whole distribution is read per token). */
   logprobs?: { top: number };
@@ -42,6 +44,12 @@ export type GenerateRequest = {
 export interface EmbedRequest {
   op: 'embed';
   texts: string[];
+}
+/** Relevance scores of `documents` against `query`, from the loaded reranking model (see ranking.ts). */
+export interface RankRequest {
+  op: 'rank';
+  query: string;
+  documents: string[];
 }
 export interface AbortRequest {
   op: 'abort';
@@ -74,6 +82,7 @@ export type EngineRequest =
   | UnloadRequest
   | GenerateRequest
   | EmbedRequest
+  | RankRequest
   | AbortRequest
   | StatusRequest
   | HardwareRequest
@@ -137,6 +146,8 @@ export type EngineResultOf<R extends EngineRequest> = R extends BenchRequest
               ? { max: number }
             : R extends EmbedRequest
               ? EmbedResult
+            : R extends RankRequest
+              ? RankResult
               : { unloaded: boolean };
 
 /** Host → engine. */
@@ -157,4 +168,5 @@ export type EngineMessage =
   /** Prompt evaluation of `requestId`: `processed` of `total` tokens (cached ones count as processed). */
   | { kind: 'promptProgress'; requestId: string; processed: number; total: number }
   /** A batch of streamed text: several tokens per message keep the boundary cheap. */
-  | { kind: 'tokens'; requestId: string; text: string; tokenCount: number; logprobs?: TokenLogprob[] };
+  /** New text; with `pieces` (a caller streaming each token), the pieces it is made of, each to be passed on alone. */
+  | { kind: 'tokens'; requestId: string; text: string; tokenCount: number; logprobs?: TokenLogprob[]; pieces?: TextPiece[] };
