@@ -8,6 +8,7 @@ import type { FitHardware } from '../hardware/fitBudget';
 import type { Logger } from '../logging/logger';
 import { planAdmission, type MemoryBytes } from './admission';
 import { AdmissionQueue, type AdmissionTicket } from './admissionQueue';
+import type { RankArgs, RankResult } from '../engine/ranking';
 import { threadShares } from './threadShare';
 import { admissionView, describeMember, isBusy, memoryAccount, memoryOf, type Member } from './fleetMember';
 
@@ -297,6 +298,11 @@ export class Fleet {
   /** Embedding vectors from `args.modelId` (default the primary model). */
   embed(args: EmbedArgs, signal?: AbortSignal): Promise<EmbedResult> {
     return this.memberFor(args.modelId).engine.embed(args, signal);
+  }
+
+  /** Relevance scores from `args.modelId` (default the primary model), a reranking model. */
+  rank(args: RankArgs, signal?: AbortSignal): Promise<RankResult> {
+    return this.memberFor(args.modelId).engine.rank(args, signal);
   }
 
   /** Stops a running or queued reply on whichever model has it. */

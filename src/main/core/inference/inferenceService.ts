@@ -7,6 +7,7 @@ import type { FitService } from '../hardware/fitService';
 import type { LoadMemoryLog } from '../hardware/loadMemoryLog';
 import type { LibraryService } from '../library/libraryService';
 import type { Logger } from '../logging/logger';
+import type { RankArgs, RankResult } from '../engine/ranking';
 import type { RememberedLoads } from '../settings/rememberedLoads';
 
 /**
@@ -160,6 +161,11 @@ export class InferenceService {
   /** Unit-length embedding vectors of `texts` from a resident model. */
   embed(args: EmbedArgs, signal?: AbortSignal): Promise<EmbedResult> {
     return this.options.fleet.embed(args, signal);
+  }
+
+  /** Relevance scores of `documents` against `query` from a resident reranking model. */
+  rank(args: RankArgs, signal?: AbortSignal): Promise<RankResult> {
+    return this.options.fleet.rank(args, signal);
   }
 
   async stop(args: { requestId: string }): Promise<{ stopped: boolean }> {

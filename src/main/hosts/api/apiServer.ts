@@ -16,6 +16,7 @@ import { getModel, listModels } from './models';
 import { handleOllama, isOllamaPath } from './ollamaRoutes';
 import { ApiError, toApiError } from './openaiErrors';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './requestBody';
+import { rerank } from './rerank';
 import { responses } from './responses';
 
 export interface ApiServerOptions {
@@ -46,6 +47,11 @@ const POST_ROUTES: Record<string, PostHandler> = {
   '/v1/completions': textCompletions,
   '/v1/embeddings': embeddings,
   '/v1/responses': responses,
+  // llama-server's four spellings of the same endpoint.
+  '/v1/rerank': rerank,
+  '/v1/reranking': rerank,
+  '/rerank': rerank,
+  '/reranking': rerank,
 };
 const MODELS_PREFIX = '/v1/models/';
 
