@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatChunk, ChatResult } from './dto';
 import { AppError } from './errors';
-import { chatMessageSchema, chunkingSchema, logprobsSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
+import { chatMessageSchema, chunkingSchema, logprobsSchema, rawPromptSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
 
 /**
  * One generation request, whichever surface it came from (the OpenAI and Ollama routes,
@@ -18,7 +18,7 @@ export const generationRequestSchema = z
     /** A conversation, rendered with the model's chat template. Exactly one of `messages` and `prompt`. */
     messages: z.array(chatMessageSchema).min(1).max(10_000).optional(),
     /** Raw text given to the model as it is, without a chat template. */
-    prompt: z.string().min(1).max(4_000_000).optional(),
+    prompt: rawPromptSchema.optional(),
     /**
      * Sampling, as in {@link samplingParamsSchema}, except `seed`: any integer, folded into the
      * 32 bits llama.cpp's sampler takes (see {@link foldSeed}).

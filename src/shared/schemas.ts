@@ -168,13 +168,22 @@ export const chatArgsSchema = z
   })
   .strict();
 
+/**
+ * Token ids given instead of text (a completion's prompt, an embedding's input): evaluated exactly
+ * as given, no BOS added; each must be in the model's vocabulary (the engine checks).
+ */
+export const tokenIdsSchema = z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(1_000_000);
+
+/** A raw prompt: text, or token ids. */
+export const rawPromptSchema = z.union([z.string().min(1).max(4_000_000), tokenIdsSchema]);
+
 /** A raw completion (`/v1/completions`): `prompt` goes to the model as it is, without a chat template. */
 export const completionArgsSchema = z
   .object({
     requestId: requestIdSchema,
     /** Which resident model answers; default the primary one. */
     modelId: idSchema.optional(),
-    prompt: z.string().min(1).max(4_000_000),
+    prompt: rawPromptSchema,
     params: samplingParamsSchema.optional(),
     responseFormat: responseFormatSchema.optional(),
     chunking: chunkingSchema.optional(),
@@ -189,8 +198,8 @@ export const embedArgsSchema = z
   .object({
     /** Which resident model computes them; default the primary one. */
     modelId: idSchema.optional(),
-    /** Each text gets one vector; each must fit the loaded model's context. */
-    texts: z.array(z.string().min(1).max(100_000)).min(1).max(MAX_EMBED_TEXTS),
+    /** Each text (or token ids) gets one vector; each must fit the loaded model's context. */
+    texts: z.array(z.union([z.string().min(1).max(100_000), tokenIdsSchema.max(100_000)])).min(1).max(MAX_EMBED_TEXTS),
   })
   .strict();
 

@@ -1,6 +1,7 @@
-import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
+import type { LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
 import type { EmbedResult } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
+import { checkedTokens } from './prompt';
 
 /**
  * Most tokens one `embed` call may evaluate over all its texts. Keeps a call well inside its
@@ -32,14 +33,15 @@ export class Embedder {
     private readonly options: { contextSize: number; threads: number; exclusive: Exclusive },
   ) {}
 
-  /** One unit-length vector per text, in order. Refuses before any work if one text is too long. */
-  embed(texts: readonly string[]): Promise<EmbedResult> {
+  /** One unit-length vector per text (or token ids), in order. Refuses before any work if one is too long or has a token the model lacks. */
+  embed(inputs: readonly (string | number[])[]): Promise<EmbedResult> {
+    const texts = inputs.map((input, i) => (typeof input === 'string' ? input : checkedTokens(input, this.model, `input ${i + 1}`)));
     const run = (this.running ?? Promise.resolve()).catch(() => {}).then(() => this.embedNow(texts));
     this.running = run;
     return run;
   }
 
-  private async embedNow(texts: readonly string[]): Promise<EmbedResult> {
+  private async embedNow(texts: readonly (string | Token[])[]): Promise<EmbedResult> {
     const context = await this.ensureContext();
     const lengths = texts.map((text) => context.calculateInputLength(text));
     const tooLong = lengths.findIndex((length) => length >= this.options.contextSize);

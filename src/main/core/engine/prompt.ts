@@ -20,6 +20,7 @@ export interface RenderedPrompt {
  * tokenized as the model generated it, so the KV cache that holds it still matches (see replyTokens.ts).
  */
 export function renderPrompt(request: GenerateRequest, model: LlamaModel, chatWrapper: ChatWrapper, known?: ReplyTokens): RenderedPrompt {
+  if (Array.isArray(request.prompt)) return { tokens: checkedTokens(request.prompt, model, 'prompt'), stopTokens: new Set() };
   if (request.prompt !== undefined) {
     const tokens = model.tokenize(request.prompt, true);
     const bos = model.tokens.bos;
@@ -60,4 +61,22 @@ function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   // An empty model turn at the end makes the wrapper render the assistant prefix to generate into.
   history.push({ type: 'model', response: [] });
   return history;
+}
+
+/**
+ * Token ids a caller gave instead of text, checked against the model's vocabulary: llama.cpp aborts
+ * the whole process on a token it does not have, so one is never passed on.
+ */
+export function checkedTokens(ids: readonly number[], model: LlamaModel, what: string): Token[] {
+  const size = vocabularySize(model);
+  if (size === 0) throw new AppError('BAD_REQUEST', `This model does not say how large its vocabulary is, so token ids cannot be checked: send the ${what} as text.`);
+  const wrong = ids.findIndex((id) => id >= size);
+  if (wrong !== -1) throw new AppError('BAD_REQUEST', `Token ${ids[wrong]} (at ${wrong} of the ${what}) is not in this model's vocabulary of ${size} tokens.`);
+  return ids as Token[];
+}
+
+/** The model's vocabulary size from its GGUF metadata (0 when it does not say). */
+function vocabularySize(model: LlamaModel): number {
+  const architecture = model.fileInfo.architectureMetadata as { vocab_size?: number };
+  return architecture.vocab_size ?? model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0;
 }

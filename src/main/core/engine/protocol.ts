@@ -39,11 +39,12 @@ export type GenerateRequest = {
   chunking?: 'token' | 'batched';
   /** Each generated token's log probability and `top` alternatives (slower: the whole distribution is read per token). */
   logprobs?: { top: number };
-} & ({ messages: ChatMessage[]; prompt?: undefined } | { prompt: string; messages?: undefined });
+} & ({ messages: ChatMessage[]; prompt?: undefined } | { prompt: string | number[]; messages?: undefined });
 /** Embedding vectors of `texts`, from the loaded model (see embeddings.ts). */
 export interface EmbedRequest {
   op: 'embed';
-  texts: string[];
+  /** Texts, or token ids (checked against the vocabulary). */
+  texts: (string | number[])[];
 }
 /** Relevance scores of `documents` against `query`, from the loaded reranking model (see ranking.ts). */
 export interface RankRequest {

@@ -78,7 +78,7 @@ export async function textCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'prompt',
     n: choicesOf(request),
-    ...(request.echo ? { echo: prompt } : {}),
+    ...(request.echo && typeof prompt === 'string' ? { echo: prompt } : {}),
     shape: textShape,
   });
 }

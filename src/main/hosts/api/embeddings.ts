@@ -2,6 +2,7 @@ import { MAX_EMBED_TEXTS } from '../../../shared/schemas';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
 import { badRequest, toApiError } from './openaiErrors';
+import { isTokenIds } from './openaiParams';
 import { embeddingBodySchema, parseBody } from './openaiSchemas';
 
 /**
@@ -13,17 +14,22 @@ import { embeddingBodySchema, parseBody } from './openaiSchemas';
 export async function embeddings(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
   const request = parseBody(embeddingBodySchema, body);
   ex.model = request.model ?? undefined;
-  const texts = typeof request.input === 'string' ? [request.input] : request.input;
+  // One string, several strings, one array of token ids, or several.
+  const texts: unknown[] = typeof request.input === 'string' || isTokenIds(request.input) ? [request.input] : request.input;
   if (texts.length === 0) throw badRequest("'input' is an empty array.", 'input');
   texts.forEach((text, i) => {
-    if (typeof text !== 'string') throw badRequest(`input[${i}] must be a string (token arrays are not supported).`, `input[${i}]`, 'unsupported_parameter');
+    if (isTokenIds(text)) {
+      if (text.length > 100_000) throw badRequest(`input[${i}] is longer than 100000 tokens.`, `input[${i}]`);
+      return;
+    }
+    if (typeof text !== 'string') throw badRequest(`input[${i}] must be a string or an array of token ids.`, `input[${i}]`, 'invalid_value');
     if (text === '') throw badRequest(`input[${i}] is an empty string.`, `input[${i}]`);
     if (text.length > 100_000) throw badRequest(`input[${i}] is longer than 100000 characters.`, `input[${i}]`);
   });
   if (request.dimensions != null) throw badRequest("'dimensions' is not supported: vectors have the model's own size.", 'dimensions', 'unsupported_parameter');
   const lease = await ctx.models.acquire(request.model ?? undefined, ex.signal);
   try {
-    const result = await embedAll(ex, ctx, lease.model.id, texts as string[], 'input');
+    const result = await embedAll(ex, ctx, lease.model.id, texts as (string | number[])[], 'input');
     if (!result) return;
     const base64 = request.encoding_format === 'base64';
     ex.sendJson(200, {
@@ -42,7 +48,7 @@ export async function embeddings(ex: ApiExchange, ctx: ApiContext, body: Record<
  * {@link MAX_EMBED_TEXTS} texts; records the prompt tokens on the exchange. Undefined when the
  * client left midway. `inputParam` names the request field a context overflow is about.
  */
-export async function embedAll(ex: ApiExchange, ctx: ApiContext, modelId: string, texts: string[], inputParam: string): Promise<{ vectors: number[][]; promptTokens: number } | undefined> {
+export async function embedAll(ex: ApiExchange, ctx: ApiContext, modelId: string, texts: (string | number[])[], inputParam: string): Promise<{ vectors: number[][]; promptTokens: number } | undefined> {
   const vectors: number[][] = [];
   let promptTokens = 0;
   for (let start = 0; start < texts.length; start += MAX_EMBED_TEXTS) {

@@ -121,7 +121,7 @@ function contentText(content: ChatCompletionBody['messages'][number]['content'],
 }
 
 /** The one prompt of a text completion: a string, or an array holding one string. */
-export function completionPrompt(body: CompletionBody): string {
+export function completionPrompt(body: CompletionBody): string | number[] {
   if (body.suffix) throw badRequest("'suffix' is not supported.", 'suffix', 'unsupported_parameter');
   if (body.best_of != null && body.best_of !== 1) throw badRequest("'best_of' must be 1.", 'best_of', 'unsupported_parameter');
   const prompt = body.prompt;
@@ -129,6 +129,17 @@ export function completionPrompt(body: CompletionBody): string {
     if (prompt === '') throw badRequest("'prompt' is empty.", 'prompt');
     return prompt;
   }
-  if (prompt.length === 1 && typeof prompt[0] === 'string' && prompt[0] !== '') return prompt[0];
-  throw badRequest("'prompt' must be one non-empty string (arrays of several prompts and token arrays are not supported; send one request per prompt).", 'prompt', 'unsupported_parameter');
+  // One prompt: a string in an array, token ids, or token ids in an array.
+  const one = prompt.length === 1 ? prompt[0] : prompt;
+  if (typeof one === 'string' && one !== '') return one;
+  if (isTokenIds(one)) {
+    if (body.echo) throw badRequest("'echo' needs the prompt as text, not token ids.", 'echo', 'unsupported_parameter');
+    return one;
+  }
+  throw badRequest("'prompt' must be one non-empty string or one array of token ids (several prompts are not supported; send one request per prompt).", 'prompt', 'unsupported_parameter');
+}
+
+/** A non-empty array of whole numbers: token ids (their range is checked against the model's vocabulary by the engine). */
+export function isTokenIds(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((id) => typeof id === 'number' && Number.isInteger(id) && id >= 0);
 }

@@ -1,3 +1,4 @@
+import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,6 +149,32 @@ describe('API streaming granularity', () => {
     // Without logprobs asked for, none are sent.
     const plain = await client.chat.completions.create({ model: ids.tinyId, messages, max_tokens: 4 });
     expect(plain.choices[0]!.logprobs).toBeNull();
+  }, 120_000);
+
+  it('token ids as a completion prompt and as embedding input; an id outside the vocabulary is refused and the engine stays up', async () => {
+    const client = new OpenAI({ baseURL: server.baseUrl, apiKey: 'chunk-key', timeout: 60_000, maxRetries: 0 });
+    // The ids the engine would make of the text (BOS included), from the same file's vocabulary.
+    const llama = await getLlama({ gpu: false, build: 'never', skipDownload: true, maxThreads: 1, logLevel: LlamaLogLevel.error });
+    const vocab = await llama.loadModel({ modelPath: (await env.core.library.getModel(ids.tinyId)).path, vocabOnly: true });
+    const prompt = 'Once upon a time';
+    const tokens = vocab.tokenize(prompt, true);
+    if (vocab.tokens.shouldPrependBosToken && vocab.tokens.bos !== null) tokens.unshift(vocab.tokens.bos);
+    await vocab.dispose();
+    const asText = await client.completions.create({ model: ids.tinyId, prompt, max_tokens: 8, temperature: 0 });
+    const asIds = await client.completions.create({ model: ids.tinyId, prompt: [...tokens], max_tokens: 8, temperature: 0 });
+    expect(asIds.choices[0]!.text).toBe(asText.choices[0]!.text);
+    expect(asIds.usage!.prompt_tokens).toBe(tokens.length);
+    await expect(client.completions.create({ model: ids.tinyId, prompt: [1, 2, 9_999_999], max_tokens: 2 })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/not in this model's vocabulary/) });
+
+    const byIds = await client.embeddings.create({ model: ids.tinyId, input: [[...tokens], [...tokens].reverse()], encoding_format: 'float' });
+    const byText = await client.embeddings.create({ model: ids.tinyId, input: prompt, encoding_format: 'float' });
+    expect(byIds.data).toHaveLength(2);
+    expect(byIds.data[0]!.embedding.length).toBe(byText.data[0]!.embedding.length);
+    expect(byIds.data[0]!.embedding).not.toEqual(byIds.data[1]!.embedding);
+    await expect(client.embeddings.create({ model: ids.tinyId, input: [[5, 9_999_999]] })).rejects.toMatchObject({ status: 400 });
+    // Still answering after the refusals: the bad ids never reached llama.cpp.
+    const after = await client.completions.create({ model: ids.tinyId, prompt, max_tokens: 8, temperature: 0 });
+    expect(after.choices[0]!.text).toBe(asText.choices[0]!.text);
   }, 120_000);
 
   it('the app’s own stream stays batched: fewer chunks than tokens on a fast model', async () => {
