@@ -2,6 +2,7 @@ import type { LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
 import type { EmbedResult } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { checkedTokens } from './prompt';
+import { SideContext, type Exclusive } from './sideContext';
 
 /**
  * Most tokens one `embed` call may evaluate over all its texts. Keeps a call well inside its
@@ -9,8 +10,7 @@ import { checkedTokens } from './prompt';
  */
 export const MAX_EMBED_TOKENS_PER_CALL = 32_768;
 
-/** Runs one unit of native work with nothing else decoding (the lockstep scheduler's `exclusive`). */
-export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
+export type { Exclusive } from './sideContext';
 
 /**
  * Embeddings from the loaded model through node-llama-cpp's embedding context: a second context on
@@ -23,26 +23,28 @@ export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
  * (engine-performance notes); a reply instead pauses for one text's evaluation at a time.
  */
 export class Embedder {
-  private context: Promise<LlamaEmbeddingContext> | undefined;
-  /** The call in progress, which {@link dispose} lets end first. */
-  private running: Promise<unknown> | undefined;
-  private disposed = false;
+  private readonly side: SideContext<LlamaEmbeddingContext>;
 
   constructor(
     private readonly model: LlamaModel,
     private readonly options: { contextSize: number; threads: number; exclusive: Exclusive },
-  ) {}
+  ) {
+    this.side = new SideContext(
+      options.exclusive,
+      // Threads set explicitly: node-llama-cpp's default oversubscribes small machines.
+      () => model.createEmbeddingContext({ contextSize: options.contextSize, threads: options.threads }),
+      (error) => new AppError('BAD_REQUEST', `This model cannot compute embeddings: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
 
   /** One unit-length vector per text (or token ids), in order. Refuses before any work if one is too long or has a token the model lacks. */
   embed(inputs: readonly (string | number[])[]): Promise<EmbedResult> {
     const texts = inputs.map((input, i) => (typeof input === 'string' ? input : checkedTokens(input, this.model, `input ${i + 1}`)));
-    const run = (this.running ?? Promise.resolve()).catch(() => {}).then(() => this.embedNow(texts));
-    this.running = run;
-    return run;
+    return this.side.serial(() => this.embedNow(texts));
   }
 
   private async embedNow(texts: readonly (string | Token[])[]): Promise<EmbedResult> {
-    const context = await this.ensureContext();
+    const context = await this.side.get();
     const lengths = texts.map((text) => context.calculateInputLength(text));
     const tooLong = lengths.findIndex((length) => length >= this.options.contextSize);
     if (tooLong !== -1) {
@@ -58,7 +60,7 @@ export class Embedder {
     }
     const vectors: number[][] = [];
     for (const text of texts) {
-      if (this.disposed) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before the embeddings were finished.');
+      this.side.ensureOpen('the embeddings');
       const embedding = await this.options.exclusive(() => context.getEmbeddingFor(text));
       vectors.push(normalise(embedding.vector));
     }
@@ -66,26 +68,8 @@ export class Embedder {
   }
 
   /** Stops after the text being evaluated (a running call fails with MODEL_NOT_LOADED), then frees the context. */
-  async dispose(): Promise<void> {
-    this.disposed = true;
-    await this.running?.catch(() => {});
-    const context = await this.context?.catch(() => undefined);
-    this.context = undefined;
-    await context?.dispose();
-  }
-
-  private ensureContext(): Promise<LlamaEmbeddingContext> {
-    if (this.disposed) return Promise.reject(new AppError('MODEL_NOT_LOADED', 'The model was unloaded.'));
-    this.context ??= this.options
-      .exclusive(() =>
-        // Threads set explicitly: node-llama-cpp's default oversubscribes small machines.
-        this.model.createEmbeddingContext({ contextSize: this.options.contextSize, threads: this.options.threads }),
-      )
-      .catch((error: unknown) => {
-        this.context = undefined;
-        throw new AppError('BAD_REQUEST', `This model cannot compute embeddings: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    return this.context;
+  dispose(): Promise<void> {
+    return this.side.dispose();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { LlamaModel, LlamaRankingContext } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
-import type { Exclusive } from './embeddings';
+import { SideContext, type Exclusive } from './sideContext';
 
 /** Most documents one `rank` call takes; a client with more is split by the API route. */
 export const MAX_RANK_DOCUMENTS_PER_CALL = 64;
@@ -40,20 +40,23 @@ export interface RankResult {
  * compete for the cores.
  */
 export class Ranker {
-  private context: Promise<LlamaRankingContext> | undefined;
-  private running: Promise<unknown> | undefined;
-  private disposed = false;
+  private readonly side: SideContext<LlamaRankingContext>;
 
   constructor(
     private readonly model: LlamaModel,
     private readonly options: { contextSize: number; threads: number; exclusive: Exclusive },
-  ) {}
+  ) {
+    this.side = new SideContext(
+      options.exclusive,
+      // Threads set explicitly: node-llama-cpp's default oversubscribes small machines.
+      () => model.createRankingContext({ contextSize: options.contextSize, threads: options.threads }),
+      (error) => new AppError('ENGINE_ERROR', `llama.cpp could not create the ranking context: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
 
   /** Scores of `documents` against `query`, in order. Refuses before any work if a pair is too long. */
   rank(query: string, documents: readonly string[]): Promise<RankResult> {
-    const run = (this.running ?? Promise.resolve()).catch(() => {}).then(() => this.rankNow(query, documents));
-    this.running = run;
-    return run;
+    return this.side.serial(() => this.rankNow(query, documents));
   }
 
   private async rankNow(query: string, documents: readonly string[]): Promise<RankResult> {
@@ -73,36 +76,22 @@ export class Ranker {
     }
     const scores: number[] = [];
     for (const document of documents) {
-      if (this.disposed) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before the ranking was finished.');
+      this.side.ensureOpen('the ranking');
       scores.push(await this.options.exclusive(() => context.rank(query, document)));
     }
     return { scores, promptTokens: total };
   }
 
   /** Stops after the document being evaluated, then frees the context. */
-  async dispose(): Promise<void> {
-    this.disposed = true;
-    await this.running?.catch(() => {});
-    const context = await this.context?.catch(() => undefined);
-    this.context = undefined;
-    await context?.dispose();
+  dispose(): Promise<void> {
+    return this.side.dispose();
   }
 
   private ensureContext(): Promise<LlamaRankingContext> {
-    if (this.disposed) return Promise.reject(new AppError('MODEL_NOT_LOADED', 'The model was unloaded.'));
     // Checked here, cheaply and before any allocation, so the refusal is the same whatever node-llama-cpp's wording.
-    if (!this.model.fileInsights.supportsRanking) {
+    if (!this.side.closed && !this.model.fileInsights.supportsRanking) {
       return Promise.reject(new AppError('BAD_REQUEST', `This model ${NOT_A_RERANKER}: it has no classification head (cls.output) to score documents with.`));
     }
-    this.context ??= this.options
-      .exclusive(() =>
-        // Threads set explicitly: node-llama-cpp's default oversubscribes small machines.
-        this.model.createRankingContext({ contextSize: this.options.contextSize, threads: this.options.threads }),
-      )
-      .catch((error: unknown) => {
-        this.context = undefined;
-        throw new AppError('ENGINE_ERROR', `llama.cpp could not create the ranking context: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    return this.context;
+    return this.side.get();
   }
 }
