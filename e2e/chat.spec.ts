@@ -328,7 +328,7 @@ test('the shell: unknown routes go home, shortcuts work, 700 px stays usable', a
   await rpc.call('chats.create', { title: 'Searchable trip plan' });
   await page.goto(server.url);
   await expect(messageBox(page)).toBeVisible();
-  await page.evaluate(() => (window.location.hash = '#/settings'));
+  await page.evaluate(() => (window.location.hash = '#/no-such-view'));
   await expect(page).toHaveURL(/#\/chat$/);
   await page.keyboard.press('Control+k');
   await expect(page.getByRole('searchbox', { name: 'Search chats' })).toBeFocused();

@@ -11,6 +11,9 @@ import type { HardwareSnapshot, ModelFit } from '../shared/dto';
 import { parseArgs, USAGE, type BenchOptions, type HardwareOptions, type PullOptions, type RunOptions, type ServeOptions } from './cli/args';
 import { benchCommand } from './cli/bench';
 import { psCommand } from './cli/ps';
+import { formatRemoteModels, providerCommand } from './cli/provider';
+import { ProviderService } from './core/providers/providerService';
+import { FileSecretStore } from './core/providers/secretStore';
 import { labCommand } from './cli/lab';
 import { runCommand } from './cli/run';
 import { EXIT_INTERRUPTED, pullCommand } from './cli/pull';
@@ -43,7 +46,7 @@ function readVersion(): string {
 }
 
 /** The core both headless commands run on, from the one start-up configuration. */
-function createHeadlessCore(config: StartupConfig, logger: Logger, options: { resumeDownloads?: boolean } = {}) {
+function createHeadlessCore(config: StartupConfig, logger: Logger, options: { resumeDownloads?: boolean; refreshProviders?: boolean } = {}) {
   return createCore({
     dataDir: config.dataDir,
     modelsDir: config.modelsDir,
@@ -52,6 +55,7 @@ function createHeadlessCore(config: StartupConfig, logger: Logger, options: { re
     maxModels: config.maxModels,
     hub: config.hub,
     resumeDownloads: options.resumeDownloads ?? false,
+    refreshProviders: options.refreshProviders ?? false,
     logger,
     host: 'headless',
     version: VERSION,
@@ -65,7 +69,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const logger = createConsoleLogger(config.logLevel);
   // Last line of defence for a long-running server: a promise nobody awaited must not end it.
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason).slice(0, 2_000) }));
-  const core = await createHeadlessCore(config, logger, { resumeDownloads: true });
+  const core = await createHeadlessCore(config, logger, { resumeDownloads: true, refreshProviders: true });
   const web = await startWebHost({
     core,
     host: options.host,
@@ -227,8 +231,12 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`hearth ${VERSION}\n`);
       return;
     case 'ls': {
-      const library = cliLibrary(resolveStartupConfig(command.options));
+      const config = resolveStartupConfig(command.options);
+      const library = cliLibrary(config);
       process.stdout.write(formatModelTable(await library.listModels()));
+      // Then the providers' models, read now (each read is bounded: a provider that is down says why).
+      const providers = await ProviderService.open({ dataDir: config.dataDir, secrets: new FileSecretStore(config.dataDir), logger: createConsoleLogger('error') });
+      process.stdout.write(formatRemoteModels(await providers.refresh()));
       return;
     }
     case 'hardware':
@@ -268,6 +276,24 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await labCommand(command.options, { core, out: (text) => void process.stdout.write(text), err, terminal: process.stderr.isTTY === true, signal: interrupt.signal });
       await core.dispose('hearth lab is done.');
       setTimeout(() => process.exit(), 1_000).unref();
+      return;
+    }
+    case 'provider': {
+      // No engine: the providers of the data dir, their key file, and the network.
+      const { dataDir } = command.options;
+      const config = resolveStartupConfig(dataDir !== undefined ? { dataDir } : {});
+      const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
+      const providers = await ProviderService.open({ dataDir: config.dataDir, secrets: new FileSecretStore(config.dataDir), logger });
+      const readKey = async (): Promise<string> => {
+        let text = '';
+        for await (const chunk of process.stdin) {
+          text += String(chunk);
+          if (text.includes('\n')) break;
+        }
+        return text.split('\n')[0] ?? '';
+      };
+      const say = (text: string): void => void process.stdout.write(text);
+      process.exitCode = await providerCommand(command.options, { providers, say, err: (text) => void process.stderr.write(text), readKey });
       return;
     }
     case 'ps': {

@@ -17,6 +17,7 @@ import { utilityEngineLauncher } from './electron/utilityEngineLauncher';
 import { lockDownSession, lockDownWindow } from './electron/windowSecurity';
 import { resolveStartupConfig } from './startupConfig';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import { safeStorageSecrets } from './electron/safeStorageSecrets';
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
 let core: Core | undefined;
@@ -71,6 +72,8 @@ async function start(): Promise<void> {
     }),
     // Off until the UI starts it (`server.start`).
     apiServer: launchApiServer(logger),
+    secrets: safeStorageSecrets(config.dataDir),
+    refreshProviders: true,
   });
   core = appCore;
   lockDownSession(session.defaultSession, rendererUrl, CONTENT_SECURITY_POLICY);

@@ -7,6 +7,8 @@ import type { DeleteModelResult, LibraryFolder } from './dto';
 import { deleteModelArgsSchema, importModelArgsSchema, libraryFolderArgsSchema } from './librarySchemas';
 import { downloadIdArgsSchema, downloadStartArgsSchema, hubFitArgsSchema, hubRepoArgsSchema, hubSearchArgsSchema } from './hubSchemas';
 import { chatArgsSchema, embedArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema, unloadArgsSchema } from './schemas';
+import { providerAddArgsSchema, providerNameArgsSchema, providerRefreshArgsSchema } from './schemas';
+import type { ProviderInfo } from './dto';
 import type { ChatDetail, ChatExport, ChatList, ChatReplyChunk, ChatReplyResult, ChatSearchHit, ChatSummary } from './chatDto';
 import { presetDeleteArgsSchema, presetSaveArgsSchema, type Preset } from './presets';
 import type { BenchOverview, BenchProgress, BenchResult, RecommendPreference } from './benchDto';
@@ -14,6 +16,8 @@ import { benchRunArgsSchema, recommendationPreferenceArgsSchema } from './benchS
 import { licenceAcceptArgsSchema, licenceCheckArgsSchema, type LicenceCheck, type StarterList } from './licenceDto';
 import type { LabExport, LabGroup, LabProgress, LabRun } from './labDto';
 import { labExportArgsSchema, labRunArgsSchema } from './labSchemas';
+import type { McpImportResult, McpOverview, McpToolList } from './mcpDto';
+import { mcpImportArgsSchema, mcpSaveServerArgsSchema, mcpServerArgsSchema, mcpSetEnabledArgsSchema } from './mcpSchemas';
 import {
   chatCreateArgsSchema,
   chatEditMessageArgsSchema,
@@ -203,6 +207,35 @@ export const contract = {
   'recommendation.getPreference': method<{ preference: RecommendPreference }>()(noArgsSchema),
   /** Sets it (settings.json); the next fit estimates use it. */
   'recommendation.setPreference': method<{ preference: RecommendPreference }>()(recommendationPreferenceArgsSchema),
+
+  /** Remote OpenAI-compatible servers (vLLM, llama-server, Ollama, another Hearth) and their models as last read; never a key. */
+  'providers.list': method<ProviderInfo[]>()(noArgsSchema),
+  /** Adds (or replaces) a provider, then reads what it is and its models; a provider that does not answer is added with `status: 'down'` and the reason. */
+  'providers.add': method<ProviderInfo>()(providerAddArgsSchema),
+  /** Removes a provider and its stored key; its models stop being listed. */
+  'providers.remove': method<{ removed: boolean }>()(providerNameArgsSchema),
+  /** Checks one provider now: what answers, its version and models (one sentence naming it when it fails). */
+  'providers.test': method<ProviderInfo>()(providerNameArgsSchema),
+  /** Reads the models of one provider, or of every provider, again. */
+  'providers.refresh': method<ProviderInfo[]>()(providerRefreshArgsSchema),
+
+  /**
+   * MCP servers (tools over the Model Context Protocol) of `<dataDir>/mcp.json`, each with its
+   * status (`off`, `connecting`, `ready` with its tool count, `error` with the reason). Env and
+   * header values are never sent, only their names. An invalid file is reported in `configError`
+   * and kept as it is.
+   */
+  'mcp.listServers': method<McpOverview>()(noArgsSchema),
+  /** Adds or edits (or renames, with `previousName`) a server; a secret sent as `null` keeps its stored value. Written atomically; refused while the file is invalid. */
+  'mcp.saveServer': method<McpOverview>()(mcpSaveServerArgsSchema),
+  /** Removes a server (stopping it when it runs). */
+  'mcp.removeServer': method<McpOverview>()(mcpServerArgsSchema),
+  /** Turns a server on or off; off stops it and its tools are not offered. */
+  'mcp.setEnabled': method<McpOverview>()(mcpSetEnabledArgsSchema),
+  /** Merges another app's `mcp.json` text: new names added, identical entries left, a clash added as `<name>-2` (…). */
+  'mcp.importConfig': method<McpImportResult>()(mcpImportArgsSchema),
+  /** A server's tools (name, description, JSON schema of the arguments); starts the server when it is not running (up to 60 s, or its timeout when longer). */
+  'mcp.listTools': method<McpToolList>()(mcpServerArgsSchema),
 } as const;
 
 export type Contract = typeof contract;

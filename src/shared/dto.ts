@@ -3,7 +3,7 @@
  * no class instances. Sizes are bytes, durations milliseconds, lengths tokens.
  */
 
-import type { LoadSettingsRequest } from './schemas';
+import type { LoadSettingsRequest, ToolCall } from './schemas';
 import type { FileTradeoff } from './benchDto';
 
 /** GGUF metadata Hearth shows for a model file. */
@@ -150,10 +150,10 @@ export interface InferenceState {
 /** One engine process's part of {@link InferenceState}. */
 export type EngineMemberState = Omit<InferenceState, 'models' | 'maxModels'>;
 
-export type { ChatMessage, ChatRole, SamplingParams, LoadOptions, ChatArgs, KvCacheType, FitArgs, ResponseFormat, CompletionArgs, EmbedArgs } from './schemas';
+export type { ChatMessage, ChatRole, SamplingParams, LoadOptions, ChatArgs, KvCacheType, FitArgs, ResponseFormat, CompletionArgs, EmbedArgs, Tool, ToolChoice, ToolCall } from './schemas';
 
-/** Why a reply ended: end-of-generation token, token limit, a stop string, or the user's stop. */
-export type StopReason = 'eos' | 'length' | 'stop' | 'abort';
+/** Why a reply ended: end-of-generation token, token limit, a stop string, the user's stop, or the model called tools (and ended). */
+export type StopReason = 'eos' | 'length' | 'stop' | 'abort' | 'toolCalls';
 
 /** Per-reply statistics. */
 export interface GenerationStats {
@@ -185,7 +185,12 @@ export type ChatChunk =
   /** Prompt tokens evaluated so far out of `total` (cached tokens count as evaluated). */
   | { type: 'prompt'; processed: number; total: number }
   /** New reply text: `tokenCount` tokens decoded to `text`; with `logprobs` asked for, each token's. */
-  | { type: 'tokens'; text: string; tokenCount: number; logprobs?: TokenLogprob[] };
+  | { type: 'tokens'; text: string; tokenCount: number; logprobs?: TokenLogprob[] }
+  /**
+   * A tool call in progress: call `index` of this reply (0, 1, … in order), its id and function,
+   * and the next piece of its arguments' JSON text (the pieces joined are the whole arguments).
+   */
+  | { type: 'toolCall'; index: number; id: string; name: string; argumentsDelta: string };
 
 /** One alternative the model weighed for a position: a token's text, its natural-log probability, and its UTF-8 bytes. */
 export interface TokenChoice {
@@ -207,6 +212,8 @@ export interface ChatResult {
   logprobs?: TokenLogprob[];
   /** Only with a JSON `responseFormat`: whether `text` is complete JSON of the requested shape. */
   json?: JsonOutputCheck;
+  /** The tools the model called, in order (`text` is then what it wrote before the first call). */
+  toolCalls?: ToolCall[];
 }
 
 /**
@@ -337,4 +344,43 @@ export interface LoadMemoryCheck {
   measured: { ramBytes: number; vramBytes: number };
   /** (measured − predicted) / predicted of RAM + VRAM together, in %. */
   errorPercent: number;
+}
+
+/** What answers behind a provider's URL, as it says itself (`openai-compatible` = it did not say). */
+export type ProviderKind = 'hearth' | 'ollama' | 'llama-server' | 'vllm' | 'openai-compatible';
+
+/** A model of a provider, named `<provider>/<model>` everywhere in Hearth. */
+export interface RemoteModelInfo {
+  /** `<provider>/<model>`: what a request's `model` names. */
+  id: string;
+  provider: string;
+  /** The model's id on the remote server. */
+  remoteId: string;
+  /** False while its provider does not answer (it stays listed, with the reason). */
+  available: boolean;
+  unavailableReason?: string;
+}
+
+/** A remote OpenAI-compatible server Hearth forwards to. Never carries the key, only whether there is one. */
+export interface ProviderInfo {
+  name: string;
+  /** Its base URL, without the `/v1`. */
+  baseUrl: string;
+  /** Where its key comes from: none, stored as a secret (key file / the OS keychain), or an environment variable read at each use. */
+  keySource: 'none' | 'stored' | 'env';
+  /** With `keySource: 'env'`: the variable's name. */
+  keyEnv?: string;
+  /** Whether a key is there now (the secret is stored, or the variable is set). */
+  hasKey: boolean;
+  /** What answers there, once recognised; null before the first check. */
+  kind: ProviderKind | null;
+  /** Its version as it says, when it says. */
+  version: string | null;
+  /** `ok` after its models were read, `down` when the last check failed, `unknown` before any. */
+  status: 'unknown' | 'ok' | 'down';
+  /** Why it is down, one sentence naming the provider. */
+  error?: string;
+  /** When it was last checked (ISO-8601). */
+  checkedAt: string | null;
+  models: RemoteModelInfo[];
 }

@@ -2,6 +2,7 @@ import type { InferenceState } from './dto';
 import type { ChatChanged } from './chatDto';
 import type { DownloadStatus } from './hubDto';
 import type { ApiRequestLogEntry, ApiServerStatus } from './serverDto';
+import type { McpOverview } from './mcpDto';
 
 /**
  * State changes pushed from core to every connected UI, declared once: the names, the payload
@@ -26,6 +27,8 @@ const eventMap = {
   'server.statusChanged': payload<ApiServerStatus>(),
   /** The API server answered a request (the live request log). */
   'server.requestLogged': payload<ApiRequestLogEntry>(),
+  /** An MCP server's status changed (connecting, ready, error, off), or the configuration did: the whole overview, never a secret. */
+  'mcp.serversChanged': payload<McpOverview>(),
 };
 
 /** Phantom marker: carries the payload type, nothing at run time. */

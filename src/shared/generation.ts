@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatChunk, ChatResult } from './dto';
 import { AppError } from './errors';
-import { chatMessageSchema, chunkingSchema, logprobsSchema, rawPromptSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
+import { chatMessageSchema, checkToolFields, chunkingSchema, logprobsSchema, rawPromptSchema, responseFormatSchema, samplingParamsSchema, toolFieldsShape } from './schemas';
 
 /**
  * One generation request, whichever surface it came from (the OpenAI and Ollama routes,
@@ -29,11 +29,24 @@ export const generationRequestSchema = z
     chunking: chunkingSchema.optional(),
     /** Each generated token's log probability, with the `top` likeliest alternatives. */
     logprobs: logprobsSchema.optional(),
+    /**
+     * Functions the model may call (see {@link toolFieldsShape}), rendered in the model's own tool
+     * format; a call comes back as `toolCall` events and the outcome's `toolCalls`. Only with `messages`.
+     */
+    ...toolFieldsShape,
   })
   .strict()
   .refine((request) => (request.messages === undefined) !== (request.prompt === undefined), {
     message: 'give either messages or a prompt, not both and not neither',
     path: ['messages'],
+  })
+  .superRefine((request, ctx) => {
+    checkToolFields(request, ctx);
+    if ((request.tools?.length ?? 0) > 0 && request.prompt !== undefined) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tools need messages (a raw prompt has no tool format)' });
+    const forced = request.toolChoice !== undefined && request.toolChoice !== 'auto' && request.toolChoice !== 'none';
+    if (forced && request.responseFormat && request.responseFormat.type !== 'text') {
+      ctx.addIssue({ code: 'custom', path: ['responseFormat'], message: 'a JSON response format cannot be combined with a required tool call' });
+    }
   });
 
 export type GenerationRequest = z.infer<typeof generationRequestSchema>;
@@ -51,8 +64,8 @@ export function foldSeed(seed: number): number {
 /** What a generation streams to its own caller: which model took it (and how long loading took), then the engine's chunks. */
 export type GenerationEvent = { type: 'model'; modelId: string; loadMs: number } | ChatChunk;
 
-/** How a generation ended, in the words every surface maps from: `aborted` = stopped before its end. */
-export type FinishReason = 'stop' | 'length' | 'aborted';
+/** How a generation ended, in the words every surface maps from: `aborted` = stopped before its end; `toolCalls` = it called tools. */
+export type FinishReason = 'stop' | 'length' | 'aborted' | 'toolCalls';
 
 /** A generation's result: the engine's, plus the model that answered, one finish reason and the usage. */
 export interface GenerationOutcome extends ChatResult {

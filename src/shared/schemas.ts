@@ -11,12 +11,86 @@ export const idSchema = z.string().min(1).max(512);
 /** Client-chosen request id: matches streamed chunks and `inference.stop` to one reply. */
 export const requestIdSchema = z.string().min(1).max(128);
 
-export const chatMessageSchema = z
+/**
+ * A function the model may call: its name, what it does (for the model), and the JSON schema of
+ * its arguments (an object; default: no arguments). Names as OpenAI and MCP allow them.
+ */
+export const toolSchema = z
   .object({
-    role: z.enum(['system', 'user', 'assistant']),
-    content: z.string().max(1_000_000),
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a tool name is 1–128 letters, digits, _, . or -'),
+    description: z.string().max(10_000).optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
+
+/** Most tools one request may offer (each is described in the prompt, so they cost context). */
+export const MAX_TOOLS = 128;
+
+/**
+ * Most tool calls in one reply (with parallel calls). A model that keeps calling is cut here, so
+ * a reply cannot loop through calls until its token limit.
+ */
+export const MAX_TOOL_CALLS_PER_REPLY = 8;
+
+/**
+ * Whether the model calls a tool: `auto` (it decides; the default with tools), `none` (tools are
+ * not offered), `required` (it must call one), or `{name}` (it must call that one).
+ */
+export const toolChoiceSchema = z.union([z.enum(['auto', 'none', 'required']), z.object({ name: z.string().min(1).max(128) }).strict()]);
+
+/**
+ * The tool fields of a chat request (the generation pipeline's and the `inference.chat` RPC's):
+ * the functions the model may call, rendered in its own tool format; whether it must call one;
+ * and whether one reply may make several calls (default true).
+ */
+export const toolFieldsShape = {
+  tools: z.array(toolSchema).max(MAX_TOOLS).optional(),
+  /** Default `auto` with tools. */
+  toolChoice: toolChoiceSchema.optional(),
+  parallelToolCalls: z.boolean().optional(),
+};
+
+/** Checks what the schema of the tool fields cannot: unique names, a tool choice that names an offered tool. */
+export function checkToolFields(request: { tools?: Array<{ name: string }> | undefined; toolChoice?: z.infer<typeof toolChoiceSchema> | undefined }, ctx: z.RefinementCtx): void {
+  const tools = request.tools ?? [];
+  const names = new Set<string>();
+  tools.forEach((tool, i) => {
+    if (names.has(tool.name)) ctx.addIssue({ code: 'custom', path: ['tools', i, 'name'], message: `two tools are named '${tool.name}'` });
+    names.add(tool.name);
+  });
+  const choice = request.toolChoice;
+  if (choice === undefined || choice === 'auto' || choice === 'none') return;
+  if (tools.length === 0) ctx.addIssue({ code: 'custom', path: ['toolChoice'], message: 'asks for a tool call, but no tools are given' });
+  else if (typeof choice === 'object' && !names.has(choice.name)) ctx.addIssue({ code: 'custom', path: ['toolChoice'], message: `names '${choice.name}', which is not among the tools` });
+}
+
+/** A call the model made: its id (answered by a `tool` message with that `toolCallId`), the function, and its arguments as JSON text. */
+export const toolCallSchema = z
+  .object({
+    id: z.string().min(1).max(256),
+    name: z.string().min(1).max(128),
+    arguments: z.string().max(1_000_000),
+  })
+  .strict();
+
+/**
+ * One turn of a conversation. An assistant turn may carry the tool calls it made (its content is
+ * then often empty); a `tool` turn is the result of one call, naming it by `toolCallId`.
+ */
+export const chatMessageSchema = z
+  .object({
+    role: z.enum(['system', 'user', 'assistant', 'tool']),
+    content: z.string().max(1_000_000),
+    toolCalls: z.array(toolCallSchema).min(1).max(MAX_TOOLS).optional(),
+    toolCallId: z.string().min(1).max(256).optional(),
+  })
+  .strict()
+  .superRefine((message, ctx) => {
+    if (message.toolCalls && message.role !== 'assistant') ctx.addIssue({ code: 'custom', path: ['toolCalls'], message: 'only assistant messages carry tool calls' });
+    if ((message.role === 'tool') !== (message.toolCallId !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['toolCallId'], message: message.role === 'tool' ? 'a tool message names the call it answers' : 'only tool messages answer a call' });
+    }
+  });
 
 /**
  * Highest temperature any surface accepts (OpenAI's limit; above it replies are noise). Declared
@@ -165,8 +239,10 @@ export const chatArgsSchema = z
     responseFormat: responseFormatSchema.optional(),
     chunking: chunkingSchema.optional(),
     logprobs: logprobsSchema.optional(),
+    ...toolFieldsShape,
   })
-  .strict();
+  .strict()
+  .superRefine(checkToolFields);
 
 /**
  * Token ids given instead of text (a completion's prompt, an embedding's input): evaluated exactly
@@ -210,6 +286,9 @@ export const unloadArgsSchema = z.object({ modelId: idSchema.optional() }).stric
 
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export type ChatRole = ChatMessage['role'];
+export type Tool = z.infer<typeof toolSchema>;
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
+export type ToolCall = z.infer<typeof toolCallSchema>;
 /** Sampling parameters; any left out use Hearth's defaults. */
 export type SamplingParams = z.infer<typeof samplingParamsSchema>;
 export type LoadOptions = z.infer<typeof loadOptionsSchema>;
@@ -221,3 +300,39 @@ export type CompletionArgs = z.infer<typeof completionArgsSchema>;
 export type EmbedArgs = z.infer<typeof embedArgsSchema>;
 export type KvCacheType = z.infer<typeof kvCacheTypeSchema>;
 export type FitArgs = z.infer<typeof fitArgsSchema>;
+
+/** A provider's name: the prefix of its models' names (`<provider>/<model>`). Lower case, so it never shadows a differently cased one. */
+export const providerNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a provider name is 1–32 lower-case letters, digits or - (not first)');
+
+/** A provider's base URL: http or https, no user name or password in it (a key goes in `apiKey`), no query. */
+export const providerUrlSchema = z
+  .string()
+  .max(2_000)
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL without a user name, password, query or fragment');
+
+/**
+ * `providers.add`: an OpenAI-compatible server by base URL (with or without its `/v1`). The key:
+ * `apiKey` is stored as a secret (never in settings.json), `keyEnv` names an environment variable
+ * read at each use and never stored; neither = no key. Replaces a provider of the same name.
+ */
+export const providerAddArgsSchema = z
+  .object({
+    name: providerNameSchema,
+    baseUrl: providerUrlSchema,
+    apiKey: z.string().min(1).max(4_096).optional(),
+    keyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name').optional(),
+  })
+  .strict()
+  .refine((args) => !(args.apiKey !== undefined && args.keyEnv !== undefined), { message: 'give a key or the variable that holds it, not both', path: ['keyEnv'] });
+
+export const providerNameArgsSchema = z.object({ name: providerNameSchema }).strict();
+/** `providers.refresh`: one provider's models, or every provider's. */
+export const providerRefreshArgsSchema = z.object({ name: providerNameSchema.optional() }).strict();
+export type ProviderAddArgs = z.infer<typeof providerAddArgsSchema>;

@@ -1,3 +1,4 @@
+import { parseProviderArgs, PROVIDER_USAGE, type ProviderOptions } from './providerArgs';
 import { AppError } from '../../shared/errors';
 import { MAX_TEMPERATURE } from '../../shared/schemas';
 import { corsOriginSchema } from '../../shared/serverSchemas';
@@ -126,6 +127,7 @@ export interface PsOptions {
 }
 
 export type Command =
+  | { name: 'provider'; options: ProviderOptions }
   | { name: 'run'; options: RunOptions }
   | { name: 'ps'; options: PsOptions }
   | { name: 'lab'; options: LabOptions }
@@ -150,6 +152,7 @@ Commands:
   ps        What a running hearth serve --api-port has loaded: memory, context, requests
   lab       Compare quantizations of one model: hearth lab <model> <model> … (size, speed, quality)
   bench     Benchmark a model on this machine: hearth bench <model> (pp512, tg128, per thread count)
+  provider  Remote servers (vLLM, llama-server, Ollama, another Hearth): hearth provider add|ls|rm|test
   help      Show this help
 
 serve options:
@@ -226,7 +229,8 @@ ps options:
   --api-host H      Its host (default 127.0.0.1)
   --api-key K       Its key, if it needs one (env HEARTH_API_KEY)
   --json            The server's answer (GET /api/ps) as JSON
-`;
+
+${PROVIDER_USAGE}`;
 
 export const DEFAULT_PORT = 8317;
 
@@ -241,6 +245,7 @@ export function parseArgs(argv: string[]): Command {
   if (name === 'pull' || name === 'rm') return parseModelCommand(name, rest);
   if (name === 'run') return parseRun(rest);
   if (name === 'ps') return parsePs(rest);
+  if (name === 'provider') return { name: 'provider', options: parseProviderArgs(rest) };
   if (name === 'lab') return parseLab(rest);
   if (name === 'bench') return parseBench(rest);
   if (name !== 'serve' && name !== 'ls' && name !== 'hardware') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);

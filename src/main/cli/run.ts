@@ -18,7 +18,7 @@ import type { RunOptions } from './args';
 import type { CliOutput } from './prompt';
 
 export interface RunDeps {
-  core: Pick<Core, 'library' | 'inference' | 'generation' | 'logger'>;
+  core: Pick<Core, 'library' | 'inference' | 'generation' | 'logger'> & Partial<Pick<Core, 'providers'>>;
   modelsDir: string;
   out: CliOutput;
   err: (text: string) => void;
@@ -44,7 +44,8 @@ export async function runCommand(options: RunOptions, deps: RunDeps): Promise<nu
   });
   try {
     // Held for the whole command: the model is loaded before the first prompt, and stays.
-    const lease = await models.acquire(options.model);
+    // A provider's model (`<provider>/<model>`) is held by its server: nothing to load here.
+    const lease = deps.core.providers?.target(options.model) ? { model: { id: options.model }, release: () => {} } : await models.acquire(options.model);
     const session: Session = { deps, models, modelId: lease.model.id };
     const sampling: GenerationSampling = {
       ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),

@@ -37,6 +37,9 @@ import { BenchStore } from './bench/benchStore';
 import { machineKey } from './bench/machineKey';
 import { TradeoffService } from './bench/tradeoffService';
 import type { Logger } from './logging/logger';
+import { McpService } from './mcp/mcpService';
+import { ProviderService } from './providers/providerService';
+import { FileSecretStore, type SecretStore } from './providers/secretStore';
 
 export interface CoreOptions {
   /** Settings, chats and journals. Never a cache folder. */
@@ -69,6 +72,10 @@ export interface CoreOptions {
   folderDetection?: FolderDetection;
   /** Starts the local API server for `server.start` (hosts supply it; core never imports a host). */
   apiServer?: (core: Core, launch: ApiServerLaunch) => Promise<RunningApiServer>;
+  /** Where provider keys are kept: the desktop app's safeStorage; default a 0600 file in the data dir. */
+  secrets?: SecretStore;
+  /** Read every provider's models at start (the app and `serve`; not one-shot CLI commands). */
+  refreshProviders?: boolean;
 }
 
 /** The app without any host: services, one dispatcher, one event bus. */
@@ -100,6 +107,10 @@ export interface Core {
   tradeoff: TradeoffService;
   /** The quantization lab: runs in its own engine process, results per machine under `<dataDir>/lab`. */
   lab: LabService;
+  /** MCP servers of `<dataDir>/mcp.json`: started on first use, stopped on dispose; `callTool` for the chat. */
+  mcp: McpService;
+  /** Remote OpenAI-compatible servers and their models (`<provider>/<model>`), run through `generation`. */
+  providers: ProviderService;
   logger: Logger;
   /** Ends queued and running replies with `reason`, then stops the engine. */
   dispose(reason?: string): Promise<void>;
@@ -166,7 +177,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     tunedThreads: (modelId) => bench.tunedThreads(modelId),
     rememberedLoads: new RememberedLoads(settings),
   });
-  const generation = new GenerationPipeline(inference);
+  const providers = await ProviderService.open({
+    dataDir: options.dataDir,
+    secrets: options.secrets ?? new FileSecretStore(options.dataDir),
+    logger: options.logger,
+    // Model pickers list remote models beside the library's: they refetch on this.
+    onChanged: () => events.emit('library.changed', { reason: 'providers' }),
+  });
+  if (options.refreshProviders) void providers.refresh().catch((error: unknown) => options.logger.warn('reading the providers failed', { error: String(error) }));
+  const generation = new GenerationPipeline(inference, providers);
   // Chats and `inference.chat` answer with resident models only: loading one is the user's choice.
   const residentModels = new ModelOnDemand({ library, inference, logger: options.logger, idleUnloadMs: 0, onDemand: false });
   const generateResident = (args: ChatArgs, caller: GenerationCaller) =>
@@ -179,7 +198,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     generate: generateResident,
     // Each chat keeps its own model; one without takes the primary (see chats/chatModels.ts).
-    residentModel: (modelId) => fleet.resident(modelId),
+    // A provider's model (`<provider>/<model>`) needs no residency: its server holds it.
+    residentModel: (modelId) => fleet.resident(modelId) ?? providers.chatModel(modelId),
     primaryModelId: () => fleet.primary?.modelId ?? null,
     events,
     logger: options.logger,
@@ -236,6 +256,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       save: (saved) => settings.update('server', () => saved).then(() => undefined),
     },
   });
+
+  // MCP servers start on first use (listing or calling tools) and stop with the app.
+  const mcp = new McpService({ dataDir: options.dataDir, logger: options.logger, version: options.version, onChanged: (overview) => events.emit('mcp.serversChanged', overview) });
 
   const handlers: Handlers = {
     'app.getInfo': async () => info,
@@ -299,6 +322,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'lab.cancel': async () => lab.cancel(),
     'lab.listResults': () => lab.listResults(),
     'lab.export': (args) => lab.export(args.runId, args.format),
+    'mcp.listServers': () => mcp.listServers(),
+    'mcp.saveServer': (args) => mcp.saveServer(args),
+    'mcp.removeServer': (args) => mcp.removeServer(args.name),
+    'mcp.setEnabled': (args) => mcp.setEnabled(args.name, args.enabled),
+    'mcp.importConfig': (args) => mcp.importConfig(args.text),
+    'mcp.listTools': (args) => mcp.listTools(args.name),
+    'providers.list': () => providers.list(),
+    'providers.add': (args) => providers.add(args),
+    'providers.remove': (args) => providers.remove(args.name),
+    'providers.test': (args) => providers.test(args.name),
+    'providers.refresh': (args) => providers.refresh(args.name),
   };
 
   // A lab gets an engine process of its own, so the chat engine's model stays loaded.
@@ -323,10 +357,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     lab,
     bench,
     tradeoff,
+    mcp,
+    providers,
     logger: options.logger,
     dispose: async (reason) => {
       // A running lab ends its own engine process.
       lab.dispose();
+      // MCP server processes end with the app (stdin closed, then SIGTERM, then SIGKILL).
+      await mcp.close();
       // Transfers stop first and stay journalled, so the next start continues them.
       await downloadManager.close();
       // Running replies stop (their text kept) and every queued chat write lands before the engine goes.

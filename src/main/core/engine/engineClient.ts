@@ -8,7 +8,8 @@ import type { TextPiece } from './tokenBatcher';
 /** Streamed output of one generation, routed to the caller that asked for it. */
 export type GenerationEvent =
   | { kind: 'tokens'; text: string; tokenCount: number; logprobs?: TokenLogprob[]; pieces?: TextPiece[] }
-  | { kind: 'promptProgress'; processed: number; total: number };
+  | { kind: 'promptProgress'; processed: number; total: number }
+  | { kind: 'toolCall'; index: number; id: string; name: string; delta: string };
 
 export interface EngineClientOptions {
   launch: EngineLauncher;
@@ -184,15 +185,12 @@ export class EngineClient {
         return;
       }
       case 'tokens':
+      case 'toolCall':
       case 'promptProgress': {
         const pending = this.findGeneration(message.requestId);
         if (!pending) return;
         pending.progressAt = Date.now();
-        pending.onEvent?.(
-          message.kind === 'tokens'
-            ? { kind: 'tokens', text: message.text, tokenCount: message.tokenCount, ...(message.logprobs ? { logprobs: message.logprobs } : {}), ...(message.pieces ? { pieces: message.pieces } : {}) }
-            : { kind: 'promptProgress', processed: message.processed, total: message.total },
-        );
+        pending.onEvent?.(generationEvent(message));
         return;
       }
       case 'loadProgress':
@@ -270,4 +268,10 @@ export class EngineClient {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** A streamed engine message as the event its generation's caller receives (without the request id). */
+function generationEvent(message: Extract<EngineMessage, { kind: 'tokens' | 'toolCall' | 'promptProgress' }>): GenerationEvent {
+  const { requestId: _requestId, ...event } = message;
+  return event;
 }

@@ -15,6 +15,7 @@ export function toChatResult(requestId: string, result: GenerateResult, queuedMs
     },
     ...(result.json ? { json: result.json } : {}),
     ...(result.logprobs ? { logprobs: result.logprobs } : {}),
+    ...(result.toolCalls && result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
   };
 }
 

@@ -13,7 +13,9 @@ import { AppError } from '../../../shared/errors';
 import type { EmbedResult, LlamaHardwareView } from '../../../shared/dto';
 import { Embedder } from './embeddings';
 import { Ranker, type RankResult } from './ranking';
-import { Generation, type GenerationSink } from './generation';
+import { Generation, type GenerationInput, type GenerationSink } from './generation';
+import { ToolCallDriver } from './toolCallDriver';
+import { ToolGrammars } from './toolGrammars';
 import { LockstepScheduler } from './lockstepScheduler';
 import { chooseParallel } from './parallelSequences';
 import { ensurePromptFits, renderPrompt } from './prompt';
@@ -39,6 +41,7 @@ interface Loaded {
   chatWrapper: ChatWrapper;
   contextSize: number;
   grammars: GrammarCache;
+  toolGrammars: ToolGrammars;
   embedder: Embedder;
   ranker: Ranker;
 }
@@ -140,6 +143,7 @@ export class EngineRuntime {
         chatWrapper: resolveChatWrapper(model),
         contextSize,
         grammars: new GrammarCache(llama),
+        toolGrammars: new ToolGrammars(llama),
         embedder: new Embedder(model, { contextSize, threads: request.threads, exclusive: (task) => this.scheduler.exclusive(task) }),
         ranker: new Ranker(model, { contextSize, threads: request.threads, exclusive: (task) => this.scheduler.exclusive(task) }),
       };
@@ -269,9 +273,14 @@ export class EngineRuntime {
     sink: GenerationSink,
   ): Promise<GenerateResult> {
     const { model, chatWrapper, contextSize } = loaded;
-    const { tokens: promptTokens, stopTokens } = renderPrompt(request, model, chatWrapper, loaded.pool.replies);
+    const { tokens: promptTokens, stopTokens, toolFormat } = renderPrompt(request, model, chatWrapper, loaded.pool.replies);
     ensurePromptFits(request, promptTokens.length, contextSize);
     const structured = await loaded.grammars.get(request.responseFormat);
+    let tools: GenerationInput['tools'];
+    if (toolFormat && request.tools) {
+      const driver = new ToolCallDriver(model, toolFormat, request.tools, loaded.toolGrammars, (index, id, name, delta) => sink.onToolCall?.(index, id, name, delta));
+      tools = { driver, grammar: await driver.start() };
+    }
     const slot = loaded.pool.acquire(promptTokens);
     if (!slot) throw new AppError('BUSY', `All ${loaded.pool.slots.length} sequences are generating.`);
     try {
@@ -288,6 +297,7 @@ export class EngineRuntime {
         structured,
         room: contextSize - promptTokens.length,
         logprobs: request.logprobs,
+        tools,
         startedAt,
         sink,
       });

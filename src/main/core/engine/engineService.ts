@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger';
 import { EngineClient, type EngineClientOptions } from './engineClient';
 import type { EngineLauncher } from './engineProcess';
 import { abortedBeforeStart, memoryCheck, toChatResult } from './engineResults';
-import type { EngineStatusResult, GenerateRequest, LoadRequest } from './protocol';
+import type { EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest } from './protocol';
 import type { RankArgs, RankResult } from './ranking';
 import { RequestQueue } from './requestQueue';
 
@@ -60,6 +60,8 @@ export const DEFAULT_QUEUE_TIMEOUT_MS = 10 * 60_000;
 export class EngineService {
   private readonly client: EngineClient;
   private loaded: LoadedModel | null = null;
+  /** Models already said to use the generic tool format (logged once each). */
+  private readonly genericToolsLogged = new Set<string>();
   private loading: InferenceState['loading'] = null;
   private readonly active = new Map<string, GenerationCaller>();
   /** Every request id queued or running, claimed synchronously so a duplicate id is refused. */
@@ -251,15 +253,17 @@ export class EngineService {
       if (!this.loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.');
       if (caller.signal.aborted) return abortedBeforeStart(args.requestId, queuedMs, wantsJson);
       const common = { op: 'generate' as const, requestId: args.requestId, params: args.params ?? {}, responseFormat: args.responseFormat, ...(args.chunking ? { chunking: args.chunking } : {}), ...(args.logprobs ? { logprobs: args.logprobs } : {}) };
-      const request: GenerateRequest = 'prompt' in args ? { ...common, prompt: args.prompt } : { ...common, messages: args.messages };
+      const request: GenerateRequest = 'prompt' in args ? { ...common, prompt: args.prompt } : { ...common, messages: args.messages, ...engineTools(args) };
       const result = await this.client.call(request, (event) => {
-        if (event.kind !== 'tokens') return caller.emit({ type: 'prompt', processed: event.processed, total: event.total });
+        if (event.kind === 'promptProgress') return caller.emit({ type: 'prompt', processed: event.processed, total: event.total });
+        if (event.kind === 'toolCall') return caller.emit({ type: 'toolCall', index: event.index, id: event.id, name: event.name, argumentsDelta: event.delta });
         // Pieces kept apart in the engine's batch are passed on one by one (one API chunk per token).
         for (const piece of event.pieces ?? [event]) {
           caller.emit({ type: 'tokens', text: piece.text, tokenCount: piece.tokenCount, ...(piece.logprobs ? { logprobs: piece.logprobs } : {}) });
         }
       });
       this.queue.recordDuration(performance.now() - requested - queuedMs);
+      if (result.toolFormat) this.logToolFormat(result.toolFormat);
       return toChatResult(args.requestId, result, queuedMs);
     } finally {
       caller.signal.removeEventListener('abort', onAbort);
@@ -267,6 +271,19 @@ export class EngineService {
       this.queue.release();
       this.publish();
     }
+  }
+
+  /**
+   * Says once per loaded model when its tools run in Hearth's generic format (its chat template has
+   * no tool format of its own), and every schema a grammar could not enforce.
+   */
+  private logToolFormat(format: NonNullable<GenerateResult['toolFormat']>): void {
+    const modelId = this.loaded?.modelId;
+    if (!format.native && modelId !== undefined && !this.genericToolsLogged.has(modelId)) {
+      this.genericToolsLogged.add(modelId);
+      this.options.logger.info(`tools: ${modelId} has no tool format of its own in its chat template (${format.name}); its tool calls use Hearth's generic JSON format`);
+    }
+    for (const note of format.notes) this.options.logger.warn(`tools: ${note}`);
   }
 
   /** Stops a running or queued reply. True when there was one. */
@@ -316,4 +333,11 @@ export class EngineService {
   private publish(): void {
     this.options.onChange();
   }
+}
+
+/** A chat's tools as the engine runs them: `toolChoice: none` offers none (the conversation's earlier calls still render). */
+function engineTools(args: ChatArgs): Pick<GenerateRequest, 'tools'> {
+  const choice = args.toolChoice ?? 'auto';
+  if (!args.tools || args.tools.length === 0 || choice === 'none') return {};
+  return { tools: { tools: args.tools, choice, parallel: args.parallelToolCalls ?? true } };
 }

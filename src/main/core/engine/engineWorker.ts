@@ -88,6 +88,11 @@ async function handle(request: EngineRequest): Promise<unknown> {
         return await runtime.generate(request, {
           onText: (text, count, logprobs) => batcher.add(text, count, logprobs),
           onPromptProgress: (processed, total) => post({ kind: 'promptProgress', requestId, processed, total }),
+          onToolCall: (index, id, name, delta) => {
+            // Text before the call goes first: the caller sees the reply in the order it was written.
+            batcher.flush();
+            post({ kind: 'toolCall', requestId, index, id, name, delta });
+          },
         });
       } finally {
         batcher.flush();

@@ -1,11 +1,15 @@
-import { LlamaGrammarEvaluationState, type LlamaModel, type Token } from 'node-llama-cpp';
+import { LlamaGrammarEvaluationState, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
 import type { GenerationStats, SamplingParams, StopReason, TokenLogprob } from '../../../shared/dto';
 import type { GenerateResult } from './protocol';
 import { evaluateOptions } from './sampling';
 import type { SequenceSlot } from './sequencePool';
 import type { StructuredOutput } from './structuredOutput';
 import { TokenTextStream } from './textStream';
+import type { ToolAction, ToolCallDriver } from './toolCallDriver';
 import { tokenLogprob } from './tokenLogprobs';
+
+/** Stands for "no token" where the evaluation ended without one (never kept: the driver drops it). */
+const NO_TOKEN = -1 as Token;
 
 /** A generated token with what node-llama-cpp reports of its position (when log probabilities are asked for). */
 interface TokenWithMetadata {
@@ -27,6 +31,8 @@ export interface GenerationSink {
   /** New text of `tokenCount` tokens; with log probabilities asked for, each of those tokens' (in order). */
   onText(text: string, tokenCount: number, logprobs?: TokenLogprob[]): void;
   onPromptProgress(processed: number, total: number): void;
+  /** A tool call opened (`delta` '') or its arguments grew by `delta` (see toolCallDriver.ts). */
+  onToolCall?(index: number, id: string, name: string, delta: string): void;
 }
 
 export interface GenerationInput {
@@ -46,6 +52,8 @@ export interface GenerationInput {
   room: number;
   /** Report each generated token's log probability and `top` alternatives. */
   logprobs?: { top: number } | undefined;
+  /** With tools: the driver that generates calls in the model's format, and the grammar of the first token (a required call). */
+  tools?: { driver: ToolCallDriver; grammar: LlamaGrammar | undefined } | undefined;
   startedAt: number;
   sink: GenerationSink;
 }
@@ -77,6 +85,10 @@ export class Generation {
   private readonly maxTokens: number;
   private pendingTokens = 0;
   private firstTokenAt = 0;
+  /** The grammar the next evaluation runs under (changes inside a tool call). */
+  private grammar: LlamaGrammar | undefined;
+  /** Tokens the next evaluation starts with, after the prompt: a kept token and what Hearth writes after it (tool calls). */
+  private pendingInput: Token[] = [];
 
   constructor(private readonly input: GenerationInput) {
     this.requestId = input.requestId;
@@ -84,11 +96,14 @@ export class Generation {
     this.remainingPrompt = input.promptTokens.slice(input.cachedTokens);
     this.processed = input.cachedTokens;
     this.maxTokens = Math.min(input.params.maxTokens ?? Infinity, input.room);
+    const driver = input.tools?.driver;
+    // With tools, special tokens are read as text: a call's opening may be one (Qwen's `<tool_call>`).
     this.stream = new TokenTextStream(
-      (tokens, last) => input.model.detokenize(tokens as Token[], false, last as Token[]),
-      [...(input.params.stop ?? []), ...(input.structured?.endStrings ?? [])],
+      (tokens, last) => input.model.detokenize(tokens as Token[], driver !== undefined, last as Token[]),
+      [...(input.params.stop ?? []), ...(input.structured?.endStrings ?? []), ...(driver?.triggers ?? [])],
       input.structured?.trimTrailingWhitespace ?? false,
     );
+    this.grammar = input.tools ? input.tools.grammar : input.structured?.grammar;
     this.result = new Promise<GenerateResult>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -119,6 +134,9 @@ export class Generation {
     }
     this.iterator ??= this.startEvaluation();
     return this.iterator.next().then((next) => {
+      const driver = this.input.tools?.driver;
+      // Inside a call the evaluation ends when the grammar allows nothing more: the driver decides what that means.
+      if (next.done && driver && !driver.inText) return driver.onToken(undefined).then((action) => this.onToolAction(action, NO_TOKEN));
       if (next.done) return this.finish('eos');
       const value = next.value;
       if (typeof value === 'number') return this.onToken(value);
@@ -135,11 +153,12 @@ export class Generation {
   }
 
   private startEvaluation(): AsyncGenerator<Token | TokenWithMetadata, void, void | Token | Token[]> {
-    const { params, structured, model } = this.input;
-    // A fresh grammar state per reply: node-llama-cpp advances it with every sampled token.
-    const grammarState = structured ? new LlamaGrammarEvaluationState({ model, grammar: structured.grammar }) : undefined;
-    const rest = this.remainingPrompt;
+    const { params, model } = this.input;
+    // A fresh grammar state per evaluation: node-llama-cpp advances it with every sampled token.
+    const grammarState = this.grammar ? new LlamaGrammarEvaluationState({ model, grammar: this.grammar }) : undefined;
+    const rest = this.remainingPrompt.length > 0 ? this.remainingPrompt : this.pendingInput;
     this.remainingPrompt = [];
+    this.pendingInput = [];
     const options = evaluateOptions(params, this.generated, grammarState);
     const top = this.input.logprobs?.top;
     if (top === undefined) return this.slot.sequence.evaluate(rest, options);
@@ -153,6 +172,8 @@ export class Generation {
       this.input.sink.onPromptProgress(this.input.promptTokens.length, this.input.promptTokens.length);
     }
     if (this.aborted) return this.finish('abort');
+    const driver = this.input.tools?.driver;
+    if (driver && !driver.inText) return driver.onToken(token).then((action) => this.onToolAction(action, token));
     if (this.input.stopTokens.has(token) || this.input.model.isEogToken(token)) return this.finish('eos');
     this.generated.push(token);
     this.pendingTokens++;
@@ -163,10 +184,29 @@ export class Generation {
     }
     const text = this.stream.push(token);
     if (text) this.emitText(text);
+    if (driver && this.stream.stopped && driver.triggers.includes(this.stream.stoppedBy ?? '')) {
+      // The model opened a call: the text so far is the reply's content, the call goes on from here.
+      return driver.opened(this.stream.afterStop).then((action) => this.onToolAction(action, token, true));
+    }
     // The grammar's own end marker is the model finishing, not a caller's stop string.
     if (this.stream.stopped) return this.finish(this.input.structured?.endStrings.includes(this.stream.stoppedBy ?? '') ? 'eos' : 'stop');
     if (this.generated.length >= this.maxTokens) return this.finish('length');
     return Promise.resolve();
+  }
+
+  /** Applies what the tool-call driver decided after `token` (`kept`: the token is already part of the reply). */
+  private async onToolAction(action: ToolAction, token: Token, kept = false): Promise<void> {
+    // A dropped token is an end-of-generation the grammar allowed: not part of the reply.
+    const keep = action.kind === 'continue' || action.keepToken;
+    if (keep && !kept) this.generated.push(token);
+    if (action.kind === 'end') return this.finish('toolCalls');
+    if (action.kind === 'restart') {
+      await this.closeIterator();
+      this.generated.push(...action.inject);
+      this.pendingInput = [...(action.keepToken ? [token] : []), ...action.inject];
+      this.grammar = action.grammar;
+    }
+    if (this.generated.length >= this.maxTokens) return this.finish('length');
   }
 
   private finish(stopReason: StopReason): Promise<void> {
@@ -184,6 +224,7 @@ export class Generation {
       sequenceId: this.slot.id,
       ...(structured ? { json: structured.check(text, stopReason) } : {}),
       ...(this.input.logprobs ? { logprobs: this.logprobs } : {}),
+      ...(this.input.tools ? { toolCalls: this.input.tools.driver.calls, toolFormat: this.input.tools.driver.report } : {}),
     });
     return this.closeIterator();
   }

@@ -33,12 +33,18 @@ interface Walk {
   /** Every name defined under some `$defs`, and every name a `$ref` points to (checked once all are seen). */
   defs: Set<string>;
   refs: Map<string, string>;
+  /** Lenient: keywords no grammar enforces are left out (and listed here) instead of refused. */
+  dropped?: string[];
 }
 
-/** Checks `schema` and returns it in the form node-llama-cpp takes; throws BAD_REQUEST naming the first problem. */
-export function toGrammarSchema(schema: unknown): GbnfJsonSchema {
+/**
+ * Checks `schema` and returns it in the form node-llama-cpp takes; throws BAD_REQUEST naming the
+ * first problem. With `dropped` (a tool's parameters, where a looser grammar beats none), keywords
+ * the grammar cannot enforce (`minimum`, `pattern`, …) are left out and listed there instead.
+ */
+export function toGrammarSchema(schema: unknown, dropped?: string[]): GbnfJsonSchema {
   if (!isPlainObject(schema)) refuse('', 'must be a JSON object');
-  const walk: Walk = { nodes: 0, defs: new Set(), refs: new Map() };
+  const walk: Walk = { nodes: 0, defs: new Set(), refs: new Map(), ...(dropped ? { dropped } : {}) };
   const normalised = normalise(schema, '', 0, walk);
   for (const [name, at] of walk.refs) if (!walk.defs.has(name)) refuse(at, `points to "${name}", which "$defs" does not define`);
   return normalised as GbnfJsonSchema;
@@ -54,6 +60,10 @@ function normalise(node: unknown, at: string, depth: number, walk: Walk): Record
   // Length and count limits are enforced for a single type only (not for `["string", "null"]`).
   if (types.length === 1) for (const keyword of KEYWORDS_BY_TYPE[types[0]!] ?? []) allowed.add(keyword);
   for (const [key, value] of Object.entries(node)) {
+    if (!allowed.has(key) && walk.dropped) {
+      walk.dropped.push(`${at}/${key}`);
+      continue;
+    }
     if (!allowed.has(key)) refuse(at, `uses "${key}", which Hearth cannot enforce${types.length ? ` for type ${types.join('/')}` : ''}`);
     if (ANNOTATIONS.has(key)) {
       if (key === 'description' && typeof value === 'string') out.description = value;

@@ -3,12 +3,16 @@ import type { ChatMessage } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { GenerateRequest } from './protocol';
 import { tokenizeWithReplies, type ReplyTokens } from './replyTokens';
+import { toolFormatOf, type ToolFormat } from './toolFormat';
+import { availableFunctions, describeTools, forcedPrefill, toolChatHistory, withSystemText } from './toolPrompt';
 
 /** A request's prompt as tokens, and the single tokens that end a reply to it. */
 export interface RenderedPrompt {
   tokens: Token[];
   /** The chat template's end-of-turn markers (empty for a raw prompt: only end-of-generation tokens end it). */
   stopTokens: Set<Token>;
+  /** With tools: the format calls are written in (the prompt then ends with a required call's opening, see toolPrompt.ts). */
+  toolFormat?: ToolFormat;
 }
 
 /**
@@ -27,14 +31,24 @@ export function renderPrompt(request: GenerateRequest, model: LlamaModel, chatWr
     if (model.tokens.shouldPrependBosToken && bos !== null && tokens[0] !== bos) tokens.unshift(bos);
     return { tokens, stopTokens: new Set() };
   }
-  const state = chatWrapper.generateContextState({ chatHistory: toChatHistory(request.messages) });
+  const usesTools = request.tools !== undefined || request.messages.some((message) => message.role === 'tool' || message.toolCalls);
+  const format = usesTools ? toolFormatOf(chatWrapper) : undefined;
+  let history = format ? toolChatHistory(request.messages, format) : toChatHistory(request.messages);
+  if (format && request.tools && !format.native) history = withSystemText(history, describeTools(request.tools));
+  // An empty model turn at the end makes the wrapper render the assistant prefix to generate into.
+  history.push({ type: 'model', response: [] });
+  const documented = format?.native && request.tools ? { availableFunctions: availableFunctions(request.tools.tools), documentFunctionParams: true } : {};
+  const state = chatWrapper.generateContextState({ chatHistory: history, ...documented });
   const stopTokens = new Set<Token>();
   for (const trigger of state.stopGenerationTriggers) {
     const tokens = trigger.tokenize(model.tokenizer, 'trimLeadingSpace');
     if (tokens.length === 1) stopTokens.add(tokens[0]!);
   }
   const replies = request.messages.flatMap((message) => (message.role === 'assistant' ? [message.content] : []));
-  return { tokens: tokenizeWithReplies(state.contextText, model.tokenizer, replies, known), stopTokens };
+  const tokens = tokenizeWithReplies(state.contextText, model.tokenizer, replies, known);
+  const prefill = format && request.tools ? forcedPrefill(format, request.tools) : undefined;
+  if (prefill) tokens.push(...prefill.tokenize(model.tokenizer, 'trimLeadingSpace'));
+  return { tokens, stopTokens, ...(format && request.tools ? { toolFormat: format } : {}) };
 }
 
 /**
@@ -53,14 +67,11 @@ export function ensurePromptFits(request: GenerateRequest, promptTokens: number,
 }
 
 function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = messages.map((message) => {
+  return messages.map((message) => {
     if (message.role === 'system') return { type: 'system', text: message.content };
     if (message.role === 'user') return { type: 'user', text: message.content };
     return { type: 'model', response: [message.content] };
   });
-  // An empty model turn at the end makes the wrapper render the assistant prefix to generate into.
-  history.push({ type: 'model', response: [] });
-  return history;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { LabRequest, LabResultOf } from './labOp';
 import type { TextPiece } from './tokenBatcher';
 import type { BenchOpResult, BenchRequest } from './benchOp';
 import type { RankResult } from './ranking';
-import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, LoadSettings, ResponseFormat, SamplingParams, TokenLogprob } from '../../../shared/dto';
+import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, LoadSettings, ResponseFormat, SamplingParams, TokenLogprob, Tool, ToolCall, ToolChoice } from '../../../shared/dto';
 
 /**
  * Messages between the host and the engine process. Plain JSON-serializable objects only, so
@@ -39,7 +39,17 @@ export type GenerateRequest = {
   chunking?: 'token' | 'batched';
   /** Each generated token's log probability and `top` alternatives (slower: the whole distribution is read per token). */
   logprobs?: { top: number };
+  /** Functions the model may call, in its own tool format (toolFormat.ts); only with `messages`. */
+  tools?: ToolRequest;
 } & ({ messages: ChatMessage[]; prompt?: undefined } | { prompt: string | number[]; messages?: undefined });
+
+/** The tools of one request as the engine runs them (`toolChoice: none` never reaches it: those tools are not offered). */
+export interface ToolRequest {
+  tools: Tool[];
+  choice: Exclude<ToolChoice, 'none'>;
+  /** Several calls in one reply allowed (when the model's format has them). */
+  parallel: boolean;
+}
 /** Embedding vectors of `texts`, from the loaded model (see embeddings.ts). */
 export interface EmbedRequest {
   op: 'embed';
@@ -112,6 +122,10 @@ export interface GenerateResult {
   sequenceId: number;
   /** With a JSON response format: whether `text` is complete JSON of the requested shape. */
   json?: JsonOutputCheck;
+  /** The calls the model made (with `tools`). */
+  toolCalls?: ToolCall[];
+  /** With `tools`: the tool format used (`generic` = Hearth's, the model has none of its own), and anything the host should log about it. */
+  toolFormat?: { name: string; native: boolean; notes: string[] };
 }
 export interface EngineStatusResult {
   /** Models resident in the engine's memory: 0 or 1; more would be a leak. */
@@ -170,4 +184,6 @@ export type EngineMessage =
   | { kind: 'promptProgress'; requestId: string; processed: number; total: number }
   /** A batch of streamed text: several tokens per message keep the boundary cheap. */
   /** New text; with `pieces` (a caller streaming each token), the pieces it is made of, each to be passed on alone. */
-  | { kind: 'tokens'; requestId: string; text: string; tokenCount: number; logprobs?: TokenLogprob[]; pieces?: TextPiece[] };
+  | { kind: 'tokens'; requestId: string; text: string; tokenCount: number; logprobs?: TokenLogprob[]; pieces?: TextPiece[] }
+  /** A tool call of `requestId` opened (`delta` '') or its arguments grew by `delta`. */
+  | { kind: 'toolCall'; requestId: string; index: number; id: string; name: string; delta: string };

@@ -106,6 +106,7 @@ const CUT_SHORT: Record<StopReason, string> = {
   abort: 'The reply was stopped before the JSON was complete',
   stop: 'A stop string ended the reply before the JSON was complete',
   eos: 'The reply is not valid JSON',
+  toolCalls: 'The model called a tool instead of completing the JSON',
 };
 
 function plainStrings(triggers: LlamaGrammar['stopGenerationTriggers']): string[] {

@@ -22,6 +22,8 @@ export class TokenTextStream {
   stopped = false;
   /** The stop string that ended the stream, once `stopped`. */
   stoppedBy: string | undefined;
+  /** Text decoded after the stop string (in the same tokens), once `stopped`. */
+  afterStop = '';
 
   /**
    * `trimTrailingWhitespace`: whitespace at the end is shown only once more text follows it, and
@@ -65,6 +67,7 @@ export class TokenTextStream {
     for (const stop of this.stopStrings) {
       const at = this.text.indexOf(stop, searchFrom);
       if (at !== -1) {
+        this.afterStop = this.text.slice(at + stop.length);
         this.text = this.text.slice(0, at);
         this.stopped = true;
         this.stoppedBy = stop;

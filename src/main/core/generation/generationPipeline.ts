@@ -3,6 +3,7 @@ import type { ChatResult } from '../../../shared/dto';
 import { foldSeed, parseGenerationRequest, type FinishReason, type GenerationEvent, type GenerationOutcome } from '../../../shared/generation';
 import type { InferenceService } from '../inference/inferenceService';
 import type { ModelOnDemand } from './modelOnDemand';
+import type { RemoteModels } from '../providers/remoteGeneration';
 
 /** The caller of one generation: its abort signal (a client that leaves stops it) and its stream. */
 export interface GenerationStreamCaller {
@@ -24,10 +25,17 @@ export interface GenerationStreamCaller {
  * The surfaces only translate shapes (and choose their own defaults, such as a chat's token cap).
  */
 export class GenerationPipeline {
-  constructor(private readonly inference: Pick<InferenceService, 'chat' | 'complete'>) {}
+  constructor(
+    private readonly inference: Pick<InferenceService, 'chat' | 'complete'>,
+    /** Models of the configured providers (`<provider>/<model>`), run on their servers. */
+    private readonly remote?: RemoteModels,
+  ) {}
 
   async run(input: unknown, models: ModelOnDemand, caller: GenerationStreamCaller): Promise<GenerationOutcome> {
     const request = parseGenerationRequest(input);
+    // A provider's model runs on its server: no residency here, the remote decides its own (issue 16).
+    const remote = request.model !== undefined ? this.remote?.runner(request.model) : undefined;
+    if (remote) return remote(request, caller);
     const startedAt = performance.now();
     const lease = await models.acquire(request.model, caller.signal, (position) => caller.emit({ type: 'queued', position }));
     try {
@@ -45,8 +53,9 @@ export class GenerationPipeline {
         ...(request.logprobs ? { logprobs: request.logprobs } : {}),
       };
       const engineCaller = { signal: caller.signal, emit: caller.emit };
+      const tools = request.tools ? { tools: request.tools, ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}), ...(request.parallelToolCalls !== undefined ? { parallelToolCalls: request.parallelToolCalls } : {}) } : {};
       const result = request.messages
-        ? await this.inference.chat({ ...common, messages: request.messages }, engineCaller)
+        ? await this.inference.chat({ ...common, messages: request.messages, ...tools }, engineCaller)
         : await this.inference.complete({ ...common, prompt: request.prompt! }, engineCaller);
       return outcomeOf(result, modelId, loadMs);
     } finally {
@@ -57,7 +66,7 @@ export class GenerationPipeline {
 
 function outcomeOf(result: ChatResult, modelId: string, loadMs: number): GenerationOutcome {
   const { promptTokens, completionTokens, cachedPromptTokens, stopReason } = result.stats;
-  const finishReason: FinishReason = stopReason === 'abort' ? 'aborted' : stopReason === 'length' ? 'length' : 'stop';
+  const finishReason: FinishReason = stopReason === 'abort' ? 'aborted' : stopReason === 'length' ? 'length' : stopReason === 'toolCalls' ? 'toolCalls' : 'stop';
   return {
     ...result,
     modelId,

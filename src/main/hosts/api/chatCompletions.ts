@@ -3,7 +3,7 @@ import type { ApiExchange } from './exchange';
 import { answerGeneration, type ResponseShape } from './generationResponse';
 import { choicesOf, completionPrompt, logprobsOf, DEFAULT_COMPLETION_MAX_TOKENS, refuseLegacyFunctions, toChatMessages, toResponseFormat, toSampling } from './openaiParams';
 import { chatCompletionBodySchema, completionBodySchema, parseBody } from './openaiSchemas';
-import { planTools } from './toolCalls';
+import { toolCallDelta, toolFields } from './toolCalls';
 
 const chatShape: ResponseShape = {
   idPrefix: 'chatcmpl',
@@ -12,16 +12,18 @@ const chatShape: ResponseShape = {
   opening: (toolCall) => ({ index: 0, delta: { role: 'assistant', content: toolCall ? null : '' }, logprobs: null, finish_reason: null }),
   delta: (text) => ({ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }),
   finish: (reason) => ({ index: 0, delta: {}, logprobs: null, finish_reason: reason }),
-  whole: (text, reason) => ({ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: reason }),
-  toolCallWhole: (call) => ({ index: 0, message: { role: 'assistant', content: null, refusal: null, tool_calls: [call] }, logprobs: null, finish_reason: 'tool_calls' }),
+  toolCallDelta: (event) => ({ index: 0, delta: { tool_calls: [toolCallDelta(event)] }, logprobs: null, finish_reason: null }),
+  // A reply that only calls tools has `content: null`, as OpenAI's.
+  whole: (text, reason, toolCalls) => ({
+    index: 0,
+    message: { role: 'assistant', content: toolCalls && text === '' ? null : text, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+    logprobs: null,
+    finish_reason: reason,
+  }),
   logprobs: (entries) => ({
     content: entries.map((e) => ({ token: e.token, logprob: e.logprob, bytes: e.bytes, top_logprobs: e.top.map((t) => ({ token: t.token, logprob: t.logprob, bytes: t.bytes })) })),
     refusal: null,
   }),
-  toolCallDeltas: (call) => [
-    { index: 0, delta: { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null },
-    { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: call.function.arguments } }] }, logprobs: null, finish_reason: null },
-  ],
 };
 
 const textShape: ResponseShape = {
@@ -47,21 +49,22 @@ const textShape: ResponseShape = {
   },
 };
 
-/** `POST /v1/chat/completions`: the messages rendered with the model's chat template; `tools` as in `toolCalls.ts`. */
+/** `POST /v1/chat/completions`: the messages rendered with the model's chat template; `tools` in the model's own tool format (see `toolCalls.ts`). */
 export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
   const request = parseBody(chatCompletionBodySchema, body);
   ex.model = request.model ?? undefined;
   refuseLegacyFunctions(request);
   const sampling = toSampling(request, request.max_completion_tokens ?? request.max_tokens);
-  const { messages, responseFormat, reading } = planTools(request, toChatMessages(request.messages), toResponseFormat(request.response_format), ctx.logger);
+  const tools = toolFields(request);
+  const responseFormat = toResponseFormat(request.response_format);
+  const messages = toChatMessages(request.messages);
   await answerGeneration(ex, ctx, {
-    request: { ...(request.model ? { model: request.model } : {}), messages, sampling, ...(responseFormat ? { responseFormat } : {}), ...withLogprobs(logprobsOf(request, 'chat')) },
+    request: { ...(request.model ? { model: request.model } : {}), messages, sampling, ...(responseFormat ? { responseFormat } : {}), ...withLogprobs(logprobsOf(request, 'chat')), ...tools },
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'messages',
     n: choicesOf(request),
     shape: chatShape,
-    ...(reading ? { reading } : {}),
   });
 }
 

@@ -27,20 +27,32 @@ export async function embeddings(ex: ApiExchange, ctx: ApiContext, body: Record<
     if (text.length > 100_000) throw badRequest(`input[${i}] is longer than 100000 characters.`, `input[${i}]`);
   });
   if (request.dimensions != null) throw badRequest("'dimensions' is not supported: vectors have the model's own size.", 'dimensions', 'unsupported_parameter');
+  // A provider's model (`<provider>/<model>`): its server computes them.
+  const remote = request.model ? ctx.core.providers.target(request.model) : undefined;
+  if (remote) {
+    const result = await ctx.core.providers.embed(remote, texts as (string | number[])[], ex.signal).catch((error: unknown) => {
+      throw toApiError(error, ctx.logger, 'embeddings', { input: 'input' });
+    });
+    ex.promptTokens = result.promptTokens;
+    return sendEmbeddings(ex, result, remote.modelId, request.encoding_format === 'base64');
+  }
   const lease = await ctx.models.acquire(request.model ?? undefined, ex.signal);
   try {
     const result = await embedAll(ex, ctx, lease.model.id, texts as (string | number[])[], 'input');
     if (!result) return;
-    const base64 = request.encoding_format === 'base64';
-    ex.sendJson(200, {
-      object: 'list',
-      data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector })),
-      model: lease.model.id,
-      usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
-    });
+    sendEmbeddings(ex, result, lease.model.id, request.encoding_format === 'base64');
   } finally {
     lease.release();
   }
+}
+
+function sendEmbeddings(ex: ApiExchange, result: { vectors: number[][]; promptTokens: number }, model: string, base64: boolean): void {
+  ex.sendJson(200, {
+    object: 'list',
+    data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector })),
+    model,
+    usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
+  });
 }
 
 /**

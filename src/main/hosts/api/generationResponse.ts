@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ChatResult, TokenLogprob } from '../../../shared/dto';
+import type { ChatChunk, TokenLogprob } from '../../../shared/dto';
 import type { GenerationOutcome, GenerationRequest } from '../../../shared/generation';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
 import { ApiError, toApiError } from './openaiErrors';
+import { callRequired, openAiToolCalls, type OpenAiToolCall } from './toolCalls';
 
 /** How one endpoint dresses a reply: ids, object names, and the `choices` entries. */
 export interface ResponseShape {
@@ -12,38 +13,23 @@ export interface ResponseShape {
   object: string;
   /** `object` of each streamed chunk, e.g. `chat.completion.chunk`. */
   chunkObject: string;
-  /** The first streamed choice (the chat's `role` chunk), if the endpoint has one; `toolCall`: a tool call is expected. */
+  /** The first streamed choice (the chat's `role` chunk), if the endpoint has one; `toolCall`: a tool call is required. */
   opening?: (toolCall: boolean) => Record<string, unknown>;
   delta(text: string): Record<string, unknown>;
+  /** A streamed piece of a tool call (endpoints with tools only). */
+  toolCallDelta?(event: Extract<ChatChunk, { type: 'toolCall' }>): Record<string, unknown>;
   finish(reason: FinishReason): Record<string, unknown>;
-  whole(text: string, reason: FinishReason): Record<string, unknown>;
-  /** The whole answer's choice for a tool call (endpoints that read tool calls only). */
-  toolCallWhole?(call: ToolCall): Record<string, unknown>;
-  /** The streamed choices that carry a tool call, before the finish chunk. */
-  toolCallDeltas?(call: ToolCall): Record<string, unknown>[];
+  /** The whole answer's choice: its text, why it ended, and the tools it called (if any). */
+  whole(text: string, reason: FinishReason, toolCalls?: OpenAiToolCall[]): Record<string, unknown>;
   /** The `logprobs` field of a choice for these tokens; `textOffset`: characters of the choice before them. */
   logprobs(entries: TokenLogprob[], textOffset: number): Record<string, unknown>;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
-/** A function call the model asked for, in OpenAI's shape (`arguments` is a JSON string). */
-export interface ToolCall {
-  id: string;
-  type: 'function';
-  function: { name: string; arguments: string };
-}
-
-/**
- * How a reply that may be a tool call is read. Streamed text is held back while `holding` says the
- * reply so far may still become a call (always, for a forced call); once it cannot, the held text
- * and the rest stream as content. A reply held to its end is given to `toolCall`.
- */
-export interface ReplyReading {
-  /** The reply is grammar-constrained to a call. */
-  forced: boolean;
-  holding(textSoFar: string): boolean;
-  toolCall(result: ChatResult): ToolCall | undefined;
+/** OpenAI's `finish_reason` of a finished (not aborted) generation. */
+export function finishReasonOf(outcome: GenerationOutcome): FinishReason {
+  return outcome.finishReason === 'toolCalls' ? 'tool_calls' : outcome.finishReason === 'length' ? 'length' : 'stop';
 }
 
 export interface GenerationSpec {
@@ -55,8 +41,6 @@ export interface GenerationSpec {
   /** The request field a context overflow is about (`messages`, `prompt`). */
   inputParam: string;
   shape: ResponseShape;
-  /** Set when the request offers tools: the reply may be answered as a tool call. */
-  reading?: ReplyReading;
   /** Choices to generate (OpenAI's `n`, 1 to {@link MAX_CHOICES}); default 1. */
   n?: number;
   /** Text each choice starts with before what was generated (a completion's `echo`: the prompt). */
@@ -94,11 +78,6 @@ export function replyStopped(): ApiError {
 /** Most choices one request may ask for (`n`): each is one more generation, run side by side as parallel sequences. */
 export const MAX_CHOICES = 8;
 
-/** One choice as it ended: its outcome, and the tool call it was read as (if any). */
-interface ChoiceEnd {
-  outcome: GenerationOutcome;
-  call: ToolCall | undefined;
-}
 
 /**
  * Answers a chat or text completion through the generation pipeline (which validates the
@@ -123,16 +102,14 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
     if (!sse || sse.started) return;
     sse.start();
     for (let i = 0; i < n; i++) {
-      if (shape.opening) sse.send(frame([at(i, shape.opening(spec.reading?.forced === true))]));
+      if (shape.opening) sse.send(frame([at(i, shape.opening(callRequired(spec.request)))]));
       if (spec.echo) sse.send(frame([at(i, shape.delta(spec.echo))]));
     }
   };
   // One failed choice ends the others: the answer is all of them or an error.
   const group = new AbortController();
   const signal = AbortSignal.any([ex.signal, group.signal]);
-  const runChoice = async (index: number): Promise<ChoiceEnd> => {
-    // Text held back while it may still turn out to be a tool call; undefined once it streams as content.
-    let held: string | undefined = spec.reading ? '' : undefined;
+  const runChoice = async (index: number): Promise<GenerationOutcome> => {
     // Characters of this choice streamed so far (with the echoed prompt): where the next tokens' text starts.
     let offset = spec.echo?.length ?? 0;
     const seed = spec.request.sampling?.seed;
@@ -146,33 +123,24 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
         if (event.type === 'model') model = event.modelId;
         if (event.type === 'model' || event.type === 'queued') return;
         open();
+        if (event.type === 'toolCall' && shape.toolCallDelta) return sse?.send(frame([at(index, shape.toolCallDelta(event))]));
         if (event.type !== 'tokens' || event.text === '') return;
-        if (held === undefined) {
-          const logprobs = event.logprobs ? { logprobs: shape.logprobs(event.logprobs, offset) } : {};
-          offset += event.text.length;
-          return sse?.send(frame([at(index, { ...shape.delta(event.text), ...logprobs })]));
-        }
-        held += event.text;
-        if (spec.reading?.holding(held)) return;
-        sse?.send(frame([at(index, shape.delta(held))]));
-        held = undefined;
+        const logprobs = event.logprobs ? { logprobs: shape.logprobs(event.logprobs, offset) } : {};
+        offset += event.text.length;
+        sse?.send(frame([at(index, { ...shape.delta(event.text), ...logprobs })]));
       },
     });
-    const call = held !== undefined && outcome.finishReason !== 'aborted' ? spec.reading?.toolCall(outcome) : undefined;
     if (sse && !ex.closed && outcome.finishReason !== 'aborted') {
       open();
-      // A reply held to its end: a tool call (name, then its arguments in one fragment), or the text as one delta.
-      if (call) for (const choice of shape.toolCallDeltas?.(call) ?? []) sse.send(frame([at(index, choice)]));
-      else if (held !== undefined && outcome.text !== '') sse.send(frame([at(index, shape.delta(outcome.text))]));
       // With several choices the usage comes once, at the end; with one, on its finish chunk too (as llama.cpp's server does).
       const usage = n === 1 && !spec.includeUsage ? { usage: usageOf([outcome]) } : {};
-      sse.send({ ...frame([at(index, shape.finish(call ? 'tool_calls' : (outcome.finishReason as FinishReason)))]), ...usage });
+      sse.send({ ...frame([at(index, shape.finish(finishReasonOf(outcome)))]), ...usage });
     }
-    return { outcome, call };
+    return outcome;
   };
-  let ends: ChoiceEnd[];
+  let outcomes: GenerationOutcome[];
   try {
-    ends = await Promise.all(
+    outcomes = await Promise.all(
       Array.from({ length: n }, (_, index) =>
         runChoice(index).catch((error: unknown) => {
           group.abort();
@@ -185,7 +153,6 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
     if (!sse?.started) throw apiError;
     return sse.fail(apiError);
   }
-  const outcomes = ends.map((end) => end.outcome);
   const usage = usageOf(outcomes);
   ex.promptTokens = outcomes[0]!.usage.promptTokens;
   ex.completionTokens = outcomes.reduce((sum, o) => sum + o.usage.completionTokens, 0);
@@ -196,10 +163,10 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
     throw replyStopped();
   }
   if (!sse) {
-    const choices = ends.map(({ outcome, call }, index) =>
+    const choices = outcomes.map((outcome, index) =>
       at(index, {
-        ...(call && shape.toolCallWhole ? shape.toolCallWhole(call) : shape.whole(`${spec.echo ?? ''}${outcome.text}`, outcome.finishReason as FinishReason)),
-        ...(outcome.logprobs && !call ? { logprobs: shape.logprobs(outcome.logprobs, spec.echo?.length ?? 0) } : {}),
+        ...shape.whole(`${spec.echo ?? ''}${outcome.text}`, finishReasonOf(outcome), openAiToolCalls(outcome.toolCalls)),
+        ...(outcome.logprobs ? { logprobs: shape.logprobs(outcome.logprobs, spec.echo?.length ?? 0) } : {}),
       }),
     );
     ex.sendJson(200, { id, object: shape.object, created, model, ...fingerprint(), choices, usage });

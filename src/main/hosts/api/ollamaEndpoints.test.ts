@@ -64,9 +64,12 @@ describe('Ollama model endpoints', () => {
     const badJson = await fetch(`${origin}/api/chat`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}` }, body: '{"model": ' });
     expect(badJson.status).toBe(400);
     expect(((await badJson.json()) as { error: string }).error).toContain('not valid JSON');
-    const tools = await failure(ollama.chat({ model: ids.tinyId, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f' } }] }));
+    const tools = await failure(ollama.generate({ model: ids.tinyId, prompt: 'hi', tools: [{ type: 'function', function: { name: 'f' } }] } as never));
     expect(tools.status_code).toBe(400);
-    expect(tools.error).toContain('tools are not supported');
+    expect(tools.error).toContain('tools need a conversation');
+    const badTool = await failure(ollama.chat({ model: ids.tinyId, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'no spaces' } }] }));
+    expect(badTool.status_code).toBe(400);
+    expect(badTool.error).toContain("Invalid 'tools[0].function.name'");
   });
 });
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { ToolCall } from '../../../shared/dto';
 import type { GenerationOutcome, GenerationRequest } from '../../../shared/generation';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
 import { replyStopped } from './generationResponse';
 import { ApiError, badRequest, toApiError } from './openaiErrors';
 import { ollamaResidency, type OllamaResidency } from './ollamaKeepAlive';
-import { ollamaChatBodySchema, ollamaGenerateBodySchema, refuseUnsupported, toOllamaFormat, toOllamaMessages, toOllamaSampling } from './ollamaParams';
+import { ollamaChatBodySchema, ollamaGenerateBodySchema, refuseUnsupported, toOllamaFormat, toOllamaMessages, toOllamaSampling, toOllamaTools } from './ollamaParams';
 import { parseBody } from './openaiSchemas';
 
 /** Milliseconds to Ollama's durations, which are nanoseconds. */
@@ -15,8 +16,8 @@ interface OllamaGeneration {
   model: string;
   stream: boolean;
   inputParam: string;
-  /** One streamed or whole answer carrying `text` (a `message` for chat, a `response` for generate). */
-  piece(text: string): Record<string, unknown>;
+  /** One streamed or whole answer carrying `text` (a `message` for chat, a `response` for generate), and the tools called (chat only). */
+  piece(text: string, calls?: ToolCall[]): Record<string, unknown>;
   /** The request in the pipeline's terms; undefined = nothing to generate (an empty prompt only loads the model). */
   request: GenerationRequest | undefined;
   /** `keep_alive` and `num_ctx`: the models on demand to use, and the unload to wait for. */
@@ -27,18 +28,19 @@ interface OllamaGeneration {
 export async function ollamaChat(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
   const request = parseBody(ollamaChatBodySchema, body);
   ex.model = request.model;
-  refuseUnsupported(request);
+  refuseUnsupported(request, true);
   const messages = toOllamaMessages(request.messages ?? []);
+  const tools = toOllamaTools(request.tools);
   const sampling = toOllamaSampling(request.options);
   const responseFormat = toOllamaFormat(request.format);
   await answerOllama(ex, ctx, {
     model: request.model,
     stream: request.stream !== false,
     inputParam: 'messages',
-    piece: (text) => ({ message: { role: 'assistant', content: text } }),
+    piece: (text, calls) => ({ message: { role: 'assistant', content: text, ...(calls && calls.length > 0 ? { tool_calls: calls.map(ollamaToolCall) } : {}) } }),
     residency: ollamaResidency(ctx, request),
     // As Ollama: no messages loads the model and answers at once.
-    request: messages.length === 0 ? undefined : { model: request.model, messages, sampling, ...(responseFormat ? { responseFormat } : {}) },
+    request: messages.length === 0 ? undefined : { model: request.model, messages, sampling, ...(responseFormat ? { responseFormat } : {}), ...(tools ? { tools } : {}) },
   });
 }
 
@@ -120,7 +122,7 @@ async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGenera
   const promptMs = Math.max(0, stats.timeToFirstTokenMs - stats.queuedMs);
   const done = {
     done: true,
-    done_reason: outcome.finishReason,
+    done_reason: outcome.finishReason === 'toolCalls' ? 'stop' : outcome.finishReason,
     total_duration: ns(performance.now() - ex.startedAt),
     load_duration: ns(outcome.loadMs),
     prompt_eval_count: usage.promptTokens,
@@ -129,10 +131,12 @@ async function answerOllama(ex: ApiExchange, ctx: ApiContext, spec: OllamaGenera
     eval_duration: ns(Math.max(0, stats.totalMs - stats.timeToFirstTokenMs)),
   };
   if (!lines) {
-    ex.sendJson(200, { ...head(), ...spec.piece(outcome.text), ...done });
+    ex.sendJson(200, { ...head(), ...spec.piece(outcome.text, outcome.toolCalls), ...done });
     return;
   }
   lines.start();
+  // As Ollama streams them: the calls in one message of their own, once complete, before the last line.
+  if (outcome.toolCalls && outcome.toolCalls.length > 0) lines.send({ ...head(), ...spec.piece('', outcome.toolCalls), done: false });
   lines.send({ ...head(), ...spec.piece(''), ...done });
   lines.end();
 }
@@ -163,4 +167,15 @@ export class NdjsonStream {
   end(): void {
     if (!this.ex.closed) this.ex.res.end();
   }
+}
+
+/** A call in Ollama's shape: its arguments as an object (the JSON the model wrote, parsed). */
+function ollamaToolCall(call: ToolCall): Record<string, unknown> {
+  let args: unknown;
+  try {
+    args = JSON.parse(call.arguments);
+  } catch {
+    args = {};
+  }
+  return { id: call.id, function: { name: call.name, arguments: args } };
 }

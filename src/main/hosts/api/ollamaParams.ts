@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ChatMessage, ResponseFormat } from '../../../shared/dto';
+import type { ChatMessage, ResponseFormat, Tool } from '../../../shared/dto';
+import { MAX_TOOLS } from '../../../shared/schemas';
 import type { GenerationSampling } from '../../../shared/generation';
 import { badRequest } from './openaiErrors';
 import { readSampling } from './samplingFields';
@@ -14,8 +15,9 @@ import { readSampling } from './samplingFields';
  * - residency: `keep_alive` and `options.num_ctx` (`ollamaKeepAlive.ts`: through the fleet's policy);
  * - settings of the load that Hearth decides elsewhere and ignores here, as Ollama itself ignores
  *   options it does not know (`num_gpu`, `num_thread`…);
- * - requests Hearth cannot honour and refuses with a 400 rather than answer differently: tools,
- *   images, `think: true`, `suffix`, `template`, a `context` array.
+ * - requests Hearth cannot honour and refuses with a 400 rather than answer differently: images,
+ *   `think: true`, `suffix`, `template`, a `context` array (and tools on `/api/generate`).
+ * Tools on `/api/chat` are the model's own tool format (as on the OpenAI routes).
  */
 
 /** Sampling options are taken as sent (`samplingFields.ts`): the generation pipeline validates them. */
@@ -43,7 +45,13 @@ export const ollamaChatBodySchema = z.looseObject({
         role: z.string().max(100),
         content: z.string().nullish(),
         images: z.unknown().optional(),
-        tool_calls: z.unknown().optional(),
+        tool_calls: z
+          .array(z.looseObject({ id: z.string().max(200).nullish(), function: z.looseObject({ name: z.string().max(200), arguments: z.unknown().optional() }) }))
+          .max(128)
+          .nullish(),
+        /** On a `tool` message: which function's result it is (Ollama's messages carry no call id). */
+        tool_name: z.string().max(200).nullish(),
+        tool_call_id: z.string().max(200).nullish(),
       }),
     )
     .max(10_000)
@@ -100,23 +108,68 @@ export function toOllamaFormat(format: z.output<typeof formatSchema>): ResponseF
   return { type: 'json_schema', schema: format };
 }
 
-/** Refuses what Hearth cannot do instead of answering something else. */
-export function refuseUnsupported(body: { tools?: unknown; think?: unknown; images?: unknown }): void {
-  if (body.tools != null && !(Array.isArray(body.tools) && body.tools.length === 0)) throw badRequest('tools are not supported yet: Hearth cannot return tool calls in this version.', 'tools');
+/** Refuses what Hearth cannot do instead of answering something else; `tools` only where the endpoint has none (`/api/generate`). */
+export function refuseUnsupported(body: { tools?: unknown; think?: unknown; images?: unknown }, toolsAllowed = false): void {
+  if (!toolsAllowed && body.tools != null && !(Array.isArray(body.tools) && body.tools.length === 0)) throw badRequest('tools need a conversation: send them to /api/chat.', 'tools');
   if (body.think === true || typeof body.think === 'string') throw badRequest('think is not supported: Hearth does not separate thinking from the reply.', 'think');
   if (body.images != null && !(Array.isArray(body.images) && body.images.length === 0)) throw badRequest('images are not supported: Hearth runs text models only.', 'images');
 }
 
-/** Ollama's chat messages as Hearth's: system, user and assistant text; tool turns and images are refused. */
+/** Ollama's `tools` (OpenAI's shape) as Hearth's. */
+export function toOllamaTools(tools: unknown): Tool[] | undefined {
+  if (tools == null || (Array.isArray(tools) && tools.length === 0)) return undefined;
+  const parsed = ollamaToolsSchema.safeParse(tools);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badRequest(`Invalid 'tools${issue ? issuePathSuffix(issue.path) : ''}': ${issue?.message ?? 'rejected'}.`, 'tools');
+  }
+  return parsed.data.map(({ function: fn }) => ({ name: fn.name, ...(fn.description ? { description: fn.description } : {}), ...(fn.parameters ? { parameters: fn.parameters } : {}) }));
+}
+
+const ollamaToolsSchema = z
+  .array(
+    z.looseObject({
+      type: z.literal('function').optional(),
+      function: z.looseObject({
+        name: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a tool name is 1–128 letters, digits, _, . or -'),
+        description: z.string().max(10_000).nullish(),
+        parameters: z.record(z.string(), z.unknown()).nullish(),
+      }),
+    }),
+  )
+  .max(MAX_TOOLS);
+
+function issuePathSuffix(path: readonly PropertyKey[]): string {
+  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+}
+
+/**
+ * Ollama's chat messages as Hearth's: system, user and assistant text, assistant tool calls and
+ * `tool` results. Ollama's messages carry no call ids (its newer clients may send one): a call gets
+ * one here, and a result answers the earliest unanswered call of its `tool_name` (or of any name).
+ */
 export function toOllamaMessages(messages: NonNullable<OllamaChatBody['messages']>): ChatMessage[] {
-  return messages.map((message, i) => {
+  const unanswered: Array<{ id: string; name: string }> = [];
+  return messages.map((message, i): ChatMessage => {
     const { role } = message;
-    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
-      const why = role === 'tool' ? 'tools are not supported yet' : 'role must be system, user or assistant';
-      throw badRequest(`messages[${i}]: ${why} (got '${role.slice(0, 40)}').`, `messages[${i}].role`);
-    }
-    if (message.tool_calls != null) throw badRequest(`tools are not supported yet: messages[${i}] carries tool calls.`, `messages[${i}].tool_calls`);
     refuseUnsupported({ images: message.images });
-    return { role, content: message.content ?? '' };
+    if (role === 'tool') {
+      const at = unanswered.findIndex((call) => message.tool_call_id ? call.id === message.tool_call_id : !message.tool_name || call.name === message.tool_name);
+      if (at === -1) throw badRequest(`messages[${i}] is a tool result, but no earlier assistant message made a matching tool call.`, `messages[${i}].role`);
+      const [call] = unanswered.splice(at, 1);
+      return { role: 'tool', toolCallId: call!.id, content: message.content ?? '' };
+    }
+    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
+      throw badRequest(`messages[${i}]: role must be system, user, assistant or tool (got '${role.slice(0, 40)}').`, `messages[${i}].role`);
+    }
+    if (!message.tool_calls || message.tool_calls.length === 0) return { role, content: message.content ?? '' };
+    if (role !== 'assistant') throw badRequest(`Only assistant messages carry tool calls (messages[${i}] is '${role}').`, `messages[${i}].tool_calls`);
+    const toolCalls = message.tool_calls.map((call, j) => {
+      const id = call.id ?? `call_${i}_${j}`;
+      unanswered.push({ id, name: call.function.name });
+      const args = call.function.arguments;
+      return { id, name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) };
+    });
+    return { role, content: message.content ?? '', toolCalls };
   });
 }

@@ -63,13 +63,11 @@ export function refuseLegacyFunctions(body: ChatCompletionBody): void {
 
 /**
  * Chat messages as Hearth's: `developer` counts as `system`; text parts are joined; images are
- * refused. The chat templates Hearth renders know no tools, so tool turns become text the model
- * can read: an assistant's calls as one JSON line each (`{"name": …, "arguments": …}`, the shape
- * it is asked to answer with), a `tool` message as a user turn "Result of <name> (<id>): …".
+ * refused. Tool turns stay tool turns (an assistant's `toolCalls`, a `tool` message's
+ * `toolCallId`): the engine renders them in the model's own format.
  */
 export function toChatMessages(messages: ChatCompletionBody['messages']): ChatMessage[] {
-  const callNames = new Map<string, string>();
-  return messages.map((message, i) => {
+  return messages.map((message, i): ChatMessage => {
     const role = message.role === 'developer' ? 'system' : message.role;
     if (role === 'function' || message.function_call != null) {
       throw badRequest(`Legacy function calling is not supported: messages[${i}] uses it; use 'tools' and 'tool' messages.`, `messages[${i}].role`, 'unsupported_parameter');
@@ -77,8 +75,7 @@ export function toChatMessages(messages: ChatCompletionBody['messages']): ChatMe
     if (role === 'tool') {
       const id = message.tool_call_id;
       if (!id) throw badRequest(`Missing required parameter: 'messages[${i}].tool_call_id'.`, `messages[${i}].tool_call_id`, 'missing_required_parameter');
-      const name = callNames.get(id);
-      return { role: 'user', content: `Result of ${name ?? 'tool call'} (${id}): ${contentText(message.content, i)}` };
+      return { role: 'tool', toolCallId: id, content: contentText(message.content, i) };
     }
     if (role !== 'system' && role !== 'user' && role !== 'assistant') {
       throw badRequest(`messages[${i}].role must be system, developer, user, assistant or tool (got '${role.slice(0, 40)}').`, `messages[${i}].role`, 'invalid_value');
@@ -86,21 +83,8 @@ export function toChatMessages(messages: ChatCompletionBody['messages']): ChatMe
     const text = contentText(message.content, i);
     if (message.tool_calls == null || message.tool_calls.length === 0) return { role, content: text };
     if (role !== 'assistant') throw badRequest(`Only assistant messages carry tool calls (messages[${i}] is '${role}').`, `messages[${i}].tool_calls`);
-    const lines = message.tool_calls.map((call) => {
-      callNames.set(call.id, call.function.name);
-      return JSON.stringify({ name: call.function.name, arguments: parsedOrText(call.function.arguments) });
-    });
-    return { role, content: [text, ...lines].filter((line) => line !== '').join('\n') };
+    return { role, content: text, toolCalls: message.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })) };
   });
-}
-
-/** A call's `arguments` (a JSON string) as its value, or the text itself when it is not JSON. */
-function parsedOrText(args: string): unknown {
-  try {
-    return JSON.parse(args) as unknown;
-  } catch {
-    return args;
-  }
 }
 
 function contentText(content: ChatCompletionBody['messages'][number]['content'], index: number): string {

@@ -155,7 +155,8 @@ describe('POST /v1/responses', () => {
     const stream = await client.responses.create({ model, input: 'weather?', tools: [weather], tool_choice: 'required', max_output_tokens: 200, temperature: 0, stream: true });
     const events: ResponseStreamEvent[] = [];
     for await (const event of stream) events.push(event);
-    const types = events.map((e) => e.type);
+    // The arguments stream as they are generated: several deltas, joined they are the arguments.
+    const types = events.map((e) => e.type).filter((type, i, all) => type !== 'response.function_call_arguments.delta' || all[i - 1] !== type);
     expect(types.slice(2)).toEqual([
       'response.output_item.added',
       'response.function_call_arguments.delta',
@@ -163,10 +164,13 @@ describe('POST /v1/responses', () => {
       'response.output_item.done',
       'response.completed',
     ]);
+    const deltas = events.flatMap((e) => (e.type === 'response.function_call_arguments.delta' ? [e.delta] : []));
+    expect(deltas.length).toBeGreaterThan(3);
     const done = events.find((e) => e.type === 'response.output_item.done');
     if (done?.type !== 'response.output_item.done' || done.item.type !== 'function_call') throw new Error('no function_call item');
     expect(done.item.name).toBe('get_weather');
     expect(JSON.parse(done.item.arguments)).toHaveProperty('city');
+    expect(deltas.join('')).toBe(done.item.arguments);
   });
 
   it('previous_response_id continues the conversation: the follow-up prompt holds the first exchange', async () => {

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { ChatChunk } from '../../../shared/dto';
 import type { GenerationOutcome } from '../../../shared/generation';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
-import { replyStopped, type ToolCall } from './generationResponse';
+import { replyStopped } from './generationResponse';
 import { ApiError, toApiError } from './openaiErrors';
 import { parseBody } from './openaiSchemas';
 import { functionCallItem, messageItem, newId, ResponseEventStream, responseObject, textPart, usageOf, type ResponseHead, type ResponseStatus } from './responsesOutput';
 import { planResponse, refuseUnsupported, renameParams, type ChatMessageBody } from './responsesRequest';
 import { responsesBodySchema } from './responsesSchemas';
 import { responseStoreOf } from './responsesStore';
+import { openAiToolCalls, type OpenAiToolCall } from './toolCalls';
 
 /**
  * `POST /v1/responses`: OpenAI's Responses API over the one generation pipeline. The input items
- * become a chat (as on `/v1/chat/completions`, tools planned by `toolCalls.ts`); the reply is one
- * output item, a message or a function call. Stateless unless `previous_response_id` names a
+ * become a chat (as on `/v1/chat/completions`, tools in the model's own format); the reply is a
+ * message, and one function call item per tool call. Stateless unless `previous_response_id` names a
  * response this server still keeps (`responsesStore.ts`), whose conversation is continued.
  *
  * Streamed, the events start only with the first prompt progress or text, so an error found
@@ -30,13 +32,10 @@ export async function responses(ex: ApiExchange, ctx: ApiContext, body: Record<s
   if (!earlier) {
     throw new ApiError(404, 'invalid_request_error', `Previous response with id '${previousId!.slice(0, 200)}' not found (this server keeps recent responses in memory only).`, 'previous_response_id', 'previous_response_not_found', undefined, 'NOT_FOUND');
   }
-  const plan = planResponse(request, earlier, ctx.logger);
+  const plan = planResponse(request, earlier);
   const head: ResponseHead = { id: newId('resp'), createdAt: Math.floor(Date.now() / 1000), model: request.model ?? '', body: request };
   const sse = request.stream === true ? new ResponseEventStream(ex) : undefined;
-  const messageId = newId('msg');
-  const at = { item_id: messageId, output_index: 0, content_index: 0 };
-  let messageOpen = false;
-
+  const items = new OutputItems(sse);
   const open = () => {
     if (!sse || sse.started) return;
     sse.start();
@@ -44,19 +43,7 @@ export async function responses(ex: ApiExchange, ctx: ApiContext, body: Record<s
     sse.send('response.created', { response });
     sse.send('response.in_progress', { response });
   };
-  const openMessage = () => {
-    if (!sse || messageOpen) return;
-    messageOpen = true;
-    sse.send('response.output_item.added', { output_index: 0, item: messageItem(messageId, undefined, 'in_progress') });
-    sse.send('response.content_part.added', { ...at, part: textPart('') });
-  };
-  const delta = (text: string) => {
-    openMessage();
-    sse?.send('response.output_text.delta', { ...at, delta: text, logprobs: [] });
-  };
 
-  // Text held back while it may still turn out to be a function call; undefined once it streams as text.
-  let held: string | undefined = plan.reading ? '' : undefined;
   let outcome: GenerationOutcome;
   try {
     const chunking = sse ? { chunking: 'token' as const } : {};
@@ -66,12 +53,8 @@ export async function responses(ex: ApiExchange, ctx: ApiContext, body: Record<s
         if (event.type === 'model') head.model = event.modelId;
         if (event.type === 'model' || event.type === 'queued') return;
         open();
-        if (event.type !== 'tokens' || event.text === '') return;
-        if (held === undefined) return delta(event.text);
-        held += event.text;
-        if (plan.reading?.holding(held)) return;
-        delta(held);
-        held = undefined;
+        if (event.type === 'tokens' && event.text !== '') items.text(event.text);
+        if (event.type === 'toolCall') items.call(event);
       },
     });
   } catch (error) {
@@ -89,38 +72,110 @@ export async function responses(ex: ApiExchange, ctx: ApiContext, body: Record<s
     return sse.fail(stopped, responseObject(head, { status: 'failed', output: [], error: stopped }));
   }
 
-  const call = held !== undefined ? plan.reading?.toolCall(outcome) : undefined;
-  // A forced call cut by the token cap is not a call: it is answered as incomplete text.
-  const status: ResponseStatus = outcome.finishReason === 'length' && !call ? 'incomplete' : 'completed';
-  const callId = newId('fc');
-  const item = call ? functionCallItem(callId, call, 'completed') : messageItem(messageId, outcome.text, status);
-  const final = responseObject(head, { status, output: [item], usage: usageOf(outcome) });
+  const calls = openAiToolCalls(outcome.toolCalls) ?? [];
+  // A reply cut by the token cap is incomplete (a call cut with it is not returned).
+  const status: ResponseStatus = outcome.finishReason === 'length' ? 'incomplete' : 'completed';
+  const output = items.final(outcome.text, calls, status);
+  const final = responseObject(head, { status, output, usage: usageOf(outcome) });
   if (request.store !== false) {
-    const turn = assistantTurn(outcome.text, call);
+    const turn = assistantTurn(outcome.text, calls);
     store.put(head.id, [...plan.history, turn], [...plan.history.slice(earlier.length), turn]);
   }
   if (!sse) return ex.sendJson(200, final);
-
   open();
-  if (call) {
-    // A call is read once the reply is complete: its arguments go out as one delta.
-    sse.send('response.output_item.added', { output_index: 0, item: functionCallItem(callId, call, 'in_progress', '') });
-    sse.send('response.function_call_arguments.delta', { item_id: callId, output_index: 0, delta: call.function.arguments });
-    sse.send('response.function_call_arguments.done', { item_id: callId, output_index: 0, name: call.function.name, arguments: call.function.arguments });
-  } else {
-    // A reply held to its end (it looked like a call but was not) streams as one delta.
-    if (held !== undefined && outcome.text !== '') delta(outcome.text);
-    openMessage();
-    sse.send('response.output_text.done', { ...at, text: outcome.text, logprobs: [] });
-    sse.send('response.content_part.done', { ...at, part: textPart(outcome.text) });
-  }
-  sse.send('response.output_item.done', { output_index: 0, item });
+  items.finish(outcome.text, calls, status);
   sse.send(status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final });
   sse.end();
 }
 
+/**
+ * The output items of one response as they stream: a message while the model writes text, then
+ * one function call item per tool call, each opened when its call opens and given its arguments
+ * as they are generated. Without streaming only {@link final} is used.
+ */
+class OutputItems {
+  private readonly messageId = newId('msg');
+  private messageIndex: number | undefined;
+  private messageDone = false;
+  private count = 0;
+  /** The call being streamed: its item id, output index, call and arguments so far. */
+  private current: { itemId: string; index: number; call: OpenAiToolCall } | undefined;
+  private readonly callItemIds: string[] = [];
+  /** The text streamed so far (the message's text when a call closes it). */
+  private streamed = '';
+
+  constructor(private readonly sse: ResponseEventStream | undefined) {}
+
+  text(delta: string): void {
+    if (!this.sse || this.messageDone) return;
+    this.openMessage();
+    this.streamed += delta;
+    this.sse.send('response.output_text.delta', { ...this.at(), delta, logprobs: [] });
+  }
+
+  call(event: Extract<ChatChunk, { type: 'toolCall' }>): void {
+    if (!this.sse) return;
+    if (event.argumentsDelta === '') {
+      this.closeCall();
+      this.closeMessage(undefined);
+      const itemId = newId('fc');
+      this.callItemIds.push(itemId);
+      this.current = { itemId, index: this.count++, call: { id: event.id, type: 'function', function: { name: event.name, arguments: '' } } };
+      this.sse.send('response.output_item.added', { output_index: this.current.index, item: functionCallItem(itemId, this.current.call, 'in_progress') });
+      return;
+    }
+    const current = this.current!;
+    current.call.function.arguments += event.argumentsDelta;
+    this.sse.send('response.function_call_arguments.delta', { item_id: current.itemId, output_index: current.index, delta: event.argumentsDelta });
+  }
+
+  /** The items of the finished response: the text as a message (unless the reply only called tools), then the calls. */
+  final(text: string, calls: OpenAiToolCall[], status: ResponseStatus): Record<string, unknown>[] {
+    const message = text !== '' || calls.length === 0 ? [messageItem(this.messageId, text, status)] : [];
+    const ids = calls.map((_, i) => this.callItemIds[i] ?? newId('fc'));
+    return [...message, ...calls.map((call, i) => functionCallItem(ids[i]!, call, 'completed'))];
+  }
+
+  /** Closes what is still open at the end of the stream. */
+  finish(text: string, calls: OpenAiToolCall[], status: ResponseStatus): void {
+    this.closeCall();
+    if (calls.length === 0) this.openMessage();
+    this.closeMessage(text, status);
+  }
+
+  private openMessage(): void {
+    if (this.messageIndex !== undefined || !this.sse) return;
+    this.messageIndex = this.count++;
+    this.sse.send('response.output_item.added', { output_index: this.messageIndex, item: messageItem(this.messageId, undefined, 'in_progress') });
+    this.sse.send('response.content_part.added', { ...this.at(), part: textPart('') });
+  }
+
+  /** `text` undefined: closed because a call follows (its text is what was streamed). */
+  private closeMessage(text: string | undefined, status: ResponseStatus = 'completed'): void {
+    if (this.messageIndex === undefined || this.messageDone || !this.sse) return;
+    this.messageDone = true;
+    const full = text ?? this.streamed;
+    this.sse.send('response.output_text.done', { ...this.at(), text: full, logprobs: [] });
+    this.sse.send('response.content_part.done', { ...this.at(), part: textPart(full) });
+    this.sse.send('response.output_item.done', { output_index: this.messageIndex, item: messageItem(this.messageId, full, status) });
+  }
+
+  private closeCall(): void {
+    const current = this.current;
+    if (!current || !this.sse) return;
+    this.current = undefined;
+    const { itemId, index, call } = current;
+    this.sse.send('response.function_call_arguments.done', { item_id: itemId, output_index: index, name: call.function.name, arguments: call.function.arguments });
+    this.sse.send('response.output_item.done', { output_index: index, item: functionCallItem(itemId, call, 'completed') });
+  }
+
+  private at() {
+    return { item_id: this.messageId, output_index: this.messageIndex ?? 0, content_index: 0 };
+  }
+}
+
 /** The reply as the assistant turn a follow-up continues from. */
-function assistantTurn(text: string, call: ToolCall | undefined): ChatMessageBody {
-  if (!call) return { role: 'assistant', content: text };
-  return { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: call.function }] };
+function assistantTurn(text: string, calls: OpenAiToolCall[]): ChatMessageBody {
+  if (calls.length === 0) return { role: 'assistant', content: text };
+  return { role: 'assistant', content: text === '' ? null : text, tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: call.function })) };
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { GenerationOutcome } from '../../../shared/generation';
 import type { ApiExchange } from './exchange';
-import { SSE_HEADERS, type ToolCall } from './generationResponse';
+import { SSE_HEADERS } from './generationResponse';
+import type { OpenAiToolCall } from './toolCalls';
 import type { ApiError } from './openaiErrors';
 import type { ResponsesBody } from './responsesSchemas';
 
@@ -30,7 +31,7 @@ export function textPart(text: string): Record<string, unknown> {
   return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
-export function functionCallItem(id: string, call: ToolCall, status: ResponseStatus, args = call.function.arguments): Record<string, unknown> {
+export function functionCallItem(id: string, call: OpenAiToolCall, status: ResponseStatus, args = call.function.arguments): Record<string, unknown> {
   return { type: 'function_call', id, call_id: call.id, name: call.function.name, arguments: args, status };
 }
 

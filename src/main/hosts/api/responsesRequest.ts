@@ -1,18 +1,16 @@
 import type { ChatMessage, ResponseFormat } from '../../../shared/dto';
 import type { GenerationRequest } from '../../../shared/generation';
-import type { Logger } from '../../core/logging/logger';
-import type { ReplyReading } from './generationResponse';
 import { ApiError, badRequest } from './openaiErrors';
 import { toChatMessages } from './openaiParams';
 import type { ChatCompletionBody, ToolBody } from './openaiSchemas';
 import type { InputItem, ResponsesBody } from './responsesSchemas';
 import { readSampling } from './samplingFields';
-import { planTools } from './toolCalls';
+import { toolFields } from './toolCalls';
 
 /**
  * From a Responses request to the pipeline's terms. The input items become chat-completion
  * messages (the same conversion, tool turns included, as `/v1/chat/completions`), and the function
- * tools are translated to chat-completion tools so `toolCalls.ts` plans them exactly as there.
+ * tools are translated to chat-completion tools so `toolCalls.ts` reads them exactly as there.
  */
 
 /** A message in chat completions' request shape: what a kept conversation is stored as. */
@@ -20,8 +18,6 @@ export type ChatMessageBody = ChatCompletionBody['messages'][number];
 
 export interface ResponsesPlan {
   request: GenerationRequest;
-  /** Set when tools are offered: the reply may be read as a function call. */
-  reading: ReplyReading | undefined;
   /** The conversation so far, without `instructions` (which a follow-up does not inherit, as OpenAI's). */
   history: ChatMessageBody[];
 }
@@ -44,16 +40,17 @@ export function refuseUnsupported(body: ResponsesBody): void {
 }
 
 /** Plans one request: `earlier` is the kept conversation of `previous_response_id`, if any. */
-export function planResponse(body: ResponsesBody, earlier: ChatMessageBody[], logger: Logger): ResponsesPlan {
+export function planResponse(body: ResponsesBody, earlier: ChatMessageBody[]): ResponsesPlan {
   const history = [...earlier, ...inputMessages(body.input)];
   const converted: ChatMessage[] = body.instructions ? [{ role: 'system', content: body.instructions }, ...toChatMessages(history)] : toChatMessages(history);
   if (converted.length === 0) throw badRequest("'input' is empty: send a string or at least one message.", 'input');
-  // planTools reads only `tools` and `tool_choice` of a chat request.
-  const toolRequest = { messages: [], tools: toolBodies(body), tool_choice: toolChoice(body) } as unknown as ChatCompletionBody;
-  const { messages, responseFormat, reading } = renamed(() => planTools(toolRequest, converted, toResponseFormat(body), logger));
+  const responseFormat = toResponseFormat(body);
+  const tools = renamed(() =>
+    toolFields({ tools: toolBodies(body), tool_choice: toolChoice(body), parallel_tool_calls: body.parallel_tool_calls ?? null, response_format: responseFormat ?? null }),
+  );
   const sampling = readSampling({ ...body, max_tokens: body.max_output_tokens }, 'openai');
-  const request: GenerationRequest = { ...(body.model ? { model: body.model } : {}), messages, sampling, ...(responseFormat ? { responseFormat } : {}) };
-  return { request, reading, history };
+  const request: GenerationRequest = { ...(body.model ? { model: body.model } : {}), messages: converted, sampling, ...(responseFormat ? { responseFormat } : {}), ...tools };
+  return { request, history };
 }
 
 /** `input` as chat messages: a string is one user message; consecutive function calls join one assistant turn. */

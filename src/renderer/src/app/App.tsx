@@ -8,6 +8,7 @@ import { HardwareView } from '../features/hardware/HardwareView';
 import { ModelsView } from '../features/models/ModelsView';
 import { ServerView } from '../features/server/ServerView';
 import { LabView } from '../features/lab/LabView';
+import { SettingsView } from '../features/settings/SettingsView';
 import { WelcomeView } from '../features/welcome/WelcomeView';
 import { mutedText } from '../shared/components/ui';
 
@@ -31,6 +32,7 @@ export function App() {
           {route === 'hardware' && <HardwareView />}
           {route === 'server' && <ServerView />}
           {route === 'lab' && <LabView />}
+          {route === 'settings' && <SettingsView />}
           {route === null && <p className={`p-6 ${mutedText}`}>Connecting to Hearth…</p>}
         </main>
         <DownloadsPanel />

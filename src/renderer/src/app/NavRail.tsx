@@ -1,7 +1,7 @@
 import { routeHref, type Route } from './router';
 import type { ReactNode } from 'react';
 import { cx } from '../shared/components/ui';
-import { ChatIcon, ChipIcon, DiscoverIcon, LabIcon, ModelsIcon, ServerIcon } from '../shared/components/icons';
+import { ChatIcon, ChipIcon, DiscoverIcon, LabIcon, ModelsIcon, ServerIcon, SettingsIcon } from '../shared/components/icons';
 
 const ITEMS: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'chat', label: 'Chat', icon: <ChatIcon className="size-5" /> },
@@ -10,6 +10,7 @@ const ITEMS: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'hardware', label: 'Hardware', icon: <ChipIcon className="size-5" /> },
   { route: 'server', label: 'Server', icon: <ServerIcon className="size-5" /> },
   { route: 'lab', label: 'Lab', icon: <LabIcon className="size-5" /> },
+  { route: 'settings', label: 'Settings', icon: <SettingsIcon className="size-5" /> },
 ];
 
 /** Left navigation: only the views that work so far. */

@@ -1,9 +1,9 @@
 import { useSyncExternalStore } from 'react';
 
 /** The views that exist so far; the navigation shows these (the first-run `welcome` is reached from My Models). */
-export type Route = 'welcome' | 'chat' | 'discover' | 'models' | 'hardware' | 'server' | 'lab';
+export type Route = 'welcome' | 'chat' | 'discover' | 'models' | 'hardware' | 'server' | 'lab' | 'settings';
 
-const ROUTES: readonly Route[] = ['welcome', 'chat', 'discover', 'models', 'hardware', 'server', 'lab'];
+const ROUTES: readonly Route[] = ['welcome', 'chat', 'discover', 'models', 'hardware', 'server', 'lab', 'settings'];
 
 /** `#/models` → `models`; anything else (empty, unknown views) → null. */
 export function parseHash(hash: string): Route | null {

@@ -9,6 +9,8 @@ import { useLibraryStore } from '../features/models/library';
 import { useModelsStore } from '../features/models/models';
 import { applyChatChanged, refetchChats } from '../features/chat/chatEvents';
 import { useServerStore } from '../features/server/server';
+import { useMcpStore } from '../features/mcp/mcp';
+import { useProvidersStore } from '../features/providers/providers';
 
 /**
  * The one place pushed state events become store updates. (Reply text is not an event: it
@@ -31,6 +33,9 @@ export function startSubscriptions(): void {
   onEvent('chats.changed', (change) => applyChatChanged(change));
   onEvent('server.statusChanged', (status) => useServerStore.getState().applyStatus(status));
   onEvent('server.requestLogged', (entry) => useServerStore.getState().applyLogEntry(entry));
+  onEvent('mcp.serversChanged', (overview) => useMcpStore.getState().apply(overview));
+  // Remote models (a chat on one can send without a load) follow each check of their provider.
+  onEvent('library.changed', ({ reason }) => void (reason === 'providers' && useProvidersStore.getState().fetch()));
   // An unknown view (`#/settings`, an old bookmark) goes home instead of waiting forever.
   window.addEventListener('hashchange', () => initial !== 'pending' && goHomeIfUnknown());
   // Folder counts change with the library; listed only once the Folders section was shown.
@@ -64,6 +69,7 @@ async function initialLoad(): Promise<void> {
   void useAppInfoStore.getState().fetch();
   const downloadsListed = useDownloadsStore.getState().refresh();
   void useServerStore.getState().fetchStatus();
+  void useProvidersStore.getState().fetch();
   initial = (await stateLoaded) ? 'done' : 'failed';
   // The home view depends on whether the library is empty: wait for the listing too.
   await Promise.allSettled([modelsListed, downloadsListed]);
@@ -91,6 +97,8 @@ async function refetchAll(): Promise<void> {
     refetchChats(),
     useServerStore.getState().fetchStatus(),
     useServerStore.getState().fetchLog(),
+    // MCP servers only once Settings has shown them.
+    useMcpStore.getState().overview ? useMcpStore.getState().fetch() : Promise.resolve(),
   ]);
   goHomeIfUnknown();
 }

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { SendIcon, StopIcon } from '../../shared/components/icons';
 import { cx, errorText, primaryButton, secondaryButton } from '../../shared/components/ui';
 import { useChatModel } from './chatModel';
+import { useRemoteModel } from '../providers/providers';
 import { selectGenerating, useConversationStore } from './conversation';
 import { blockingError } from './params/paramsDraft';
 import { useParamsStore } from './params/paramsStore';
@@ -12,7 +13,9 @@ export function Composer() {
   const textarea = useRef<HTMLTextAreaElement>(null);
   // This chat's model (a chat without one takes the primary): core refuses a reply while it is not resident.
   const model = useChatModel();
-  const modelLoaded = model.resident !== null;
+  // A provider's model is held by its server: nothing to load here.
+  const remote = useRemoteModel(model.modelId);
+  const modelLoaded = model.resident !== null || remote.remote;
   const generating = useConversationStore(selectGenerating);
   const actionError = useConversationStore((s) => s.actionError);
   const send = useConversationStore((s) => s.send);

@@ -90,7 +90,7 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
           void get().refresh(chatId);
         } else if (chunk.type === 'tokens') {
           tokens.push(requestId, chunk.text);
-        } else if (!get().streams[chatId]?.text) {
+        } else if ((chunk.type === 'queued' || chunk.type === 'prompt') && !get().streams[chatId]?.text) {
           patchStream(chatId, {
             progress: chunk.type === 'queued' ? { kind: 'queued', position: chunk.position } : { kind: 'prompt', processed: chunk.processed, total: chunk.total },
           });

@@ -8,6 +8,7 @@ import { modelDisplayName, selectModelById, useModelsStore } from '../models/mod
 import { LoadProgress } from './LoadProgress';
 import { describeMemoryCheck } from './memoryCheck';
 import { ModelMenu } from './ModelMenu';
+import { useRemoteModel } from '../providers/providers';
 
 /**
  * Top of the chat: this chat's model (each chat keeps its own; see `chats.setModel`), whether it is
@@ -39,6 +40,7 @@ export function ModelBar({
   const loadingInfo = useModelsStore(selectModelById(loadingId ?? undefined));
   // A load in progress is shown in place when it is this chat's model, or when this chat has none yet.
   const showLoading = loadingId !== null && (loadingId === modelId || !resident);
+  const remote = useRemoteModel(modelId);
   const shownName = showLoading ? (loadingInfo ? modelDisplayName(loadingInfo) : loadingId) : name;
 
   return (
@@ -79,6 +81,10 @@ export function ModelBar({
           </span>
           {resident.memory && <MemoryCheck memory={resident.memory} />}
         </>
+      ) : remote.remote ? (
+        <span className={cx(badge, 'bg-zinc-100 dark:bg-zinc-800')} data-testid="model-bar-status" title={remote.reason}>
+          {remote.available ? `Remote · ${remote.provider}` : `${remote.provider} does not answer`}
+        </span>
       ) : (
         <span className={cx('text-xs', mutedText)} data-testid="model-bar-not-loaded">
           {engine === 'crashed' && <span title={engineError}>The engine stopped unexpectedly; load the model again. </span>}

@@ -5,6 +5,7 @@ import { routeHref } from '../../app/router';
 import { selectBusy, selectResidentModels, useInferenceStore } from './inference';
 import { distinctModelLabels, modelDisplayName, useModelsStore } from '../models/models';
 import { residentMemoryBytes } from './memoryCheck';
+import { RemoteChoices } from '../providers/RemoteChoices';
 
 const sectionHeading = cx('px-2 pt-2 pb-1 text-xs font-semibold tracking-wide uppercase', mutedText);
 
@@ -36,9 +37,12 @@ export function ModelMenu({
   const others = usable.filter((m) => !residentIds.has(m.id));
   if (usable.length === 0 && resident.length === 0) {
     return (
-      <p className="p-3 text-sm">
-        No models yet. <a href={routeHref('discover')} className={link}>Find a model</a> or see <a href={routeHref('models')} className={link}>My Models</a>.
-      </p>
+      <div className="flex w-[26rem] max-w-full flex-col">
+        <p className="p-3 text-sm">
+          No models yet. <a href={routeHref('discover')} className={link}>Find a model</a> or see <a href={routeHref('models')} className={link}>My Models</a>.
+        </p>
+        <RemoteChoices chatModelId={chatModelId} onChoose={onChoose} onPicked={onPicked} />
+      </div>
     );
   }
   const labelOf = (id: string, fallback: string) => labels.get(id) ?? fallback;
@@ -86,6 +90,7 @@ export function ModelMenu({
           </ul>
         </>
       )}
+      <RemoteChoices chatModelId={chatModelId} onChoose={onChoose} onPicked={onPicked} />
     </div>
   );
 }

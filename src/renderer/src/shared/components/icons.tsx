@@ -148,3 +148,10 @@ export const LabIcon = (p: P) => (
     <path d="M7.5 14h9" />
   </Icon>
 );
+export const SettingsIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M4 7h9M17 7h3M4 17h3M11 17h9" />
+    <circle cx="15" cy="7" r="2" />
+    <circle cx="9" cy="17" r="2" />
+  </Icon>
+);
