@@ -7,23 +7,13 @@
  * `auto` picks per build), `-t` = `-tb` = the thread count given, one slot per parallel sequence.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { waitGone } from './processes';
+import { freePort } from '../src/main/testing/freePort';
 
 export interface ServerRun {
   tokensPerSecond: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Starts llama-server with `parallel` slots of `contextPerSlot` tokens; resolves when /health says ok. */
 export async function startLlamaServer(binary: string, modelPath: string, options: { parallel: number; threads: number; contextPerSlot: number }) {

@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import type { ApiServerStatus } from '../src/shared/serverDto';
 import { startHearth, type HearthServer } from './support/hearthServer';
 import { MODELS, populateE2eModels } from './support/models';
 import { RpcClient } from './support/rpcClient';
+import { freePort } from '../src/main/testing/freePort';
 
 // Wrong inputs are refused or warned about where they are typed, settings are kept, and the API
 // server stays where clients point. The real built app, real llama.cpp, generated models.
@@ -20,13 +20,6 @@ test.afterAll(async () => {
   expect(await server.stop()).toBe(0);
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function openChat(page: Page) {
   await page.goto(server.url);

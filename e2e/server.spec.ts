@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startHearth, type HearthServer } from './support/hearthServer';
 import { populateE2eModels } from './support/models';
+import { freePort } from '../src/main/testing/freePort';
 
 // The Server view: start the local API server from the UI with a generated key, call it from this
 // test process, watch the request arrive in the live log, stop it. The real built app.
@@ -11,13 +11,6 @@ let server: HearthServer;
 /** A port nothing listens on now (the default 1234 may be taken on the test machine). */
 let apiPort: number;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 test.beforeAll(async () => {
   server = await startHearth({ populate: populateE2eModels });

@@ -40,6 +40,65 @@ export interface ReplyInfo {
    * because they did not fit its context; absent or 0 when it read everything.
    */
   droppedMessages?: number;
+  /** Why the reply ended early for a reason of its own, for people (e.g. the cap on tool rounds). */
+  notice?: string;
+}
+
+/** How a tool call was let through or not: asked (once, always this tool, always this server), remembered, or denied. */
+export type ToolCallDecision = 'once' | 'alwaysTool' | 'alwaysServer' | 'remembered' | 'deny';
+
+/** What a tool call gave back (already size-capped; an error is a result too, fed back to the model). */
+export interface ToolCallResult {
+  content: string;
+  isError: boolean;
+  truncated: boolean;
+}
+
+/** One call a reply's model made to an MCP tool, with the decision and the result. */
+export interface ChatToolCall {
+  /** The model's call id (its `tool` turn answers it). */
+  id: string;
+  /** The name the model called (`<server>__<tool>`). */
+  name: string;
+  /** The arguments as the model wrote them (JSON text). */
+  arguments: string;
+  /** The MCP server and tool it stands for; empty when the model named a tool that was not offered. */
+  server: string;
+  tool: string;
+  /** Absent while the call waits for the user's decision. */
+  decision?: ToolCallDecision;
+  /** Absent while it waits or runs. */
+  result?: ToolCallResult;
+}
+
+/** One round of a reply: what the model wrote before calling, and its calls (each answered by a `tool` turn). */
+export interface ToolRound {
+  content: string;
+  calls: ChatToolCall[];
+}
+
+/** A source of tools a chat enabled: an MCP server, all of its tools or only the `tools` named. */
+export interface ChatToolSource {
+  server: string;
+  /** Only these tools of the server (its own names); absent = every tool. */
+  tools?: string[];
+}
+
+/** Payload of `chats.toolCallPending`: a call waiting for Allow / Deny (`chats.decideToolCall`). */
+export interface ToolCallPending {
+  chatId: string;
+  messageId: string;
+  callId: string;
+  server: string;
+  tool: string;
+  /** The arguments as indented JSON (as written when they do not parse). */
+  arguments: string;
+}
+
+/** Tools and servers the user always allows (`chats.listToolApprovals`, revoked by `chats.revokeToolApproval`). */
+export interface ToolApprovals {
+  servers: string[];
+  tools: Array<{ server: string; tool: string }>;
 }
 
 export interface ChatMessageNode {
@@ -53,6 +112,11 @@ export interface ChatMessageNode {
   createdAt: string;
   /** Assistant messages only. */
   reply?: ReplyInfo;
+  /**
+   * Assistant messages only: the rounds of tool calls before `content` (the final text), in order.
+   * The model reads each as an assistant turn with its calls, then one `tool` turn per call.
+   */
+  toolRounds?: ToolRound[];
 }
 
 /** Per-conversation settings that win over the app's defaults. */
@@ -88,6 +152,8 @@ export interface Conversation {
   modelId?: string;
   /** The model's name when it was chosen (its GGUF `general.name`), for messages while it is not loaded. */
   modelName?: string;
+  /** MCP servers (or single tools) this chat's replies may call; absent or empty = none. */
+  toolSources?: ChatToolSource[];
   /** Every message of every branch, in creation order. */
   messages: ChatMessageNode[];
   /** Parent id (or {@link ROOT_KEY}) → id of the child currently shown. */
@@ -100,6 +166,8 @@ export interface ChatDetail extends Conversation {
   activePath: string[];
   /** The assistant message being written right now, if any. */
   streamingMessageId: string | null;
+  /** Tool calls of the running reply waiting for Allow / Deny (also announced by `chats.toolCallPending`). */
+  pendingToolCalls: ToolCallPending[];
   context: ChatContextUsage;
 }
 
@@ -174,7 +242,14 @@ export interface ChatExport {
  * the ids of the messages the call created, then the engine's chunks (queue place, prompt
  * progress, reply text).
  */
-export type ChatReplyChunk = { type: 'started'; chatId: string; userMessageId: string; messageId: string } | ChatChunk;
+export type ChatReplyChunk =
+  | { type: 'started'; chatId: string; userMessageId: string; messageId: string }
+  /**
+   * The model called tools: the text so far became round `round` (see `ChatMessageNode.toolRounds`);
+   * the text of the next round streams from empty. Read the chat for the calls and their results.
+   */
+  | { type: 'toolRound'; round: number }
+  | ChatChunk;
 
 /** The reply as stored when it ended (done, stopped or failed). */
 export interface ChatReplyResult {

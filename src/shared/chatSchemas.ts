@@ -98,6 +98,44 @@ export const chatOverridesArgsSchema = z
  */
 export const chatSetModelArgsSchema = z.object({ chatId: chatIdSchema, modelId: idSchema }).strict();
 
+/** An MCP server name as `mcp.json` may spell it (any text, bounded); a tool name likewise. */
+const mcpNameSchema = z.string().min(1).max(200);
+
+/**
+ * `chats.setTools`: the MCP servers (each whole, or only the `tools` named) this chat's replies may
+ * call, replacing the previous list; `[]` turns tools off. Each call still asks the user unless
+ * its tool or server is always allowed.
+ */
+export const chatSetToolsArgsSchema = z
+  .object({
+    chatId: chatIdSchema,
+    sources: z
+      .array(z.object({ server: mcpNameSchema, tools: z.array(mcpNameSchema).min(1).max(128).optional() }).strict())
+      .max(32)
+      .refine((sources) => new Set(sources.map((s) => s.server)).size === sources.length, 'names a server twice'),
+  })
+  .strict();
+
+/**
+ * `chats.decideToolCall`: the user's answer to a call waiting in a running reply. `once` runs it;
+ * `alwaysTool` / `alwaysServer` run it and remember the tool / the server (until revoked);
+ * `deny` feeds a refusal back to the model instead of a result.
+ */
+export const chatDecideToolCallArgsSchema = z
+  .object({
+    chatId: chatIdSchema,
+    messageId: messageIdSchema,
+    callId: z.string().min(1).max(256),
+    decision: z.enum(['once', 'alwaysTool', 'alwaysServer', 'deny']),
+  })
+  .strict();
+
+/** `chats.revokeToolApproval`: forgets "always allow" for a tool (`tool` given) or a server. */
+export const chatRevokeToolApprovalArgsSchema = z.object({ server: mcpNameSchema, tool: mcpNameSchema.optional() }).strict();
+
+export type ChatSetToolsArgs = z.infer<typeof chatSetToolsArgsSchema>;
+export type ChatDecideToolCallArgs = z.infer<typeof chatDecideToolCallArgsSchema>;
+export type ChatRevokeToolApprovalArgs = z.infer<typeof chatRevokeToolApprovalArgsSchema>;
 export type ChatCreateArgs = z.infer<typeof chatCreateArgsSchema>;
 export type ChatSearchArgs = z.infer<typeof chatSearchArgsSchema>;
 export type ChatSendArgs = z.infer<typeof chatSendArgsSchema>;

@@ -9,7 +9,7 @@ import { downloadIdArgsSchema, downloadStartArgsSchema, hubFitArgsSchema, hubRep
 import { chatArgsSchema, embedArgsSchema, fitArgsSchema, hardwareArgsSchema, loadOptionsSchema, noArgsSchema, stopArgsSchema, unloadArgsSchema } from './schemas';
 import { providerAddArgsSchema, providerNameArgsSchema, providerRefreshArgsSchema } from './schemas';
 import type { ProviderInfo } from './dto';
-import type { ChatDetail, ChatExport, ChatList, ChatReplyChunk, ChatReplyResult, ChatSearchHit, ChatSummary } from './chatDto';
+import type { ChatDetail, ChatExport, ChatList, ChatReplyChunk, ChatReplyResult, ChatSearchHit, ChatSummary, ToolApprovals } from './chatDto';
 import { presetDeleteArgsSchema, presetSaveArgsSchema, type Preset } from './presets';
 import type { BenchOverview, BenchProgress, BenchResult, RecommendPreference } from './benchDto';
 import { benchRunArgsSchema, recommendationPreferenceArgsSchema } from './benchSchemas';
@@ -20,6 +20,9 @@ import type { McpImportResult, McpOverview, McpToolList } from './mcpDto';
 import { mcpImportArgsSchema, mcpSaveServerArgsSchema, mcpServerArgsSchema, mcpSetEnabledArgsSchema } from './mcpSchemas';
 import {
   chatCreateArgsSchema,
+  chatDecideToolCallArgsSchema,
+  chatRevokeToolApprovalArgsSchema,
+  chatSetToolsArgsSchema,
   chatEditMessageArgsSchema,
   chatExportArgsSchema,
   chatIdArgsSchema,
@@ -160,6 +163,22 @@ export const contract = {
    * without one takes the primary model at its first reply and keeps it.
    */
   'chats.setModel': method<ChatDetail>()(chatSetModelArgsSchema),
+  /**
+   * The MCP servers (each whole, or only some of its tools) this chat's replies may call; `[]` turns
+   * tools off. A reply offers their tools to the model; each call waits for `chats.decideToolCall`
+   * unless its tool or server is always allowed. At most 8 rounds of calls per reply.
+   */
+  'chats.setTools': method<ChatDetail>()(chatSetToolsArgsSchema),
+  /**
+   * Answers a tool call waiting in a running reply (`chats.toolCallPending`, `ChatDetail.pendingToolCalls`):
+   * run it once, run it and always allow the tool or the server, or deny it (the model reads a
+   * refusal). NOT_FOUND when that call no longer waits.
+   */
+  'chats.decideToolCall': method<{ decided: true }>()(chatDecideToolCallArgsSchema),
+  /** The tools and servers always allowed (kept in `<dataDir>/mcp-approvals.json`, for every chat). */
+  'chats.listToolApprovals': method<ToolApprovals>()(noArgsSchema),
+  /** Forgets "always allow" for a server (no `tool`) or one tool; its calls ask again. */
+  'chats.revokeToolApproval': method<ToolApprovals>()(chatRevokeToolApprovalArgsSchema),
 
   /** Built-in presets (Balanced, Precise, Creative, JSON extraction), then the user's saved ones. */
   'presets.list': method<Preset[]>()(noArgsSchema),

@@ -1,5 +1,5 @@
 import type { InferenceState } from './dto';
-import type { ChatChanged } from './chatDto';
+import type { ChatChanged, ToolCallPending } from './chatDto';
 import type { DownloadStatus } from './hubDto';
 import type { ApiRequestLogEntry, ApiServerStatus } from './serverDto';
 import type { McpOverview } from './mcpDto';
@@ -23,6 +23,8 @@ const eventMap = {
    * or ended. At most once a second per chat; clients refetch `chats.get` / `chats.list`.
    */
   'chats.changed': payload<ChatChanged>(),
+  /** A chat's reply called an MCP tool that is not always allowed: it waits for `chats.decideToolCall`. */
+  'chats.toolCallPending': payload<ToolCallPending>(),
   /** The API server started, stopped or failed to start. */
   'server.statusChanged': payload<ApiServerStatus>(),
   /** The API server answered a request (the live request log). */

@@ -190,10 +190,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const residentModels = new ModelOnDemand({ library, inference, logger: options.logger, idleUnloadMs: 0, onDemand: false });
   const generateResident = (args: ChatArgs, caller: GenerationCaller) =>
     generation.run(
-      { requestId: args.requestId, ...(args.modelId ? { model: args.modelId } : {}), messages: args.messages, sampling: args.params ?? {}, ...(args.responseFormat ? { responseFormat: args.responseFormat } : {}) },
+      {
+        requestId: args.requestId,
+        ...(args.modelId ? { model: args.modelId } : {}),
+        messages: args.messages,
+        sampling: args.params ?? {},
+        ...(args.responseFormat ? { responseFormat: args.responseFormat } : {}),
+        // Tool calls (chat replies with MCP tools, `inference.chat` callers).
+        ...(args.tools ? { tools: args.tools } : {}),
+        ...(args.toolChoice ? { toolChoice: args.toolChoice } : {}),
+        ...(args.parallelToolCalls !== undefined ? { parallelToolCalls: args.parallelToolCalls } : {}),
+      },
       residentModels,
       { signal: caller.signal, emit: (event) => event.type !== 'model' && caller.emit(event) },
     );
+  // MCP servers start on first use (listing or calling tools) and stop with the app.
+  const mcp = new McpService({ dataDir: options.dataDir, logger: options.logger, version: options.version, onChanged: (overview) => events.emit('mcp.serversChanged', overview) });
   const chats = await ChatService.open({
     dataDir: options.dataDir,
     generate: generateResident,
@@ -203,6 +215,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     primaryModelId: () => fleet.primary?.modelId ?? null,
     events,
     logger: options.logger,
+    mcp,
   });
   const hubClient = new HubClient({ endpoint: options.hub.endpoint, ...(options.hub.token ? { token: options.hub.token } : {}) });
   const remoteFit = new RemoteFitService({ hub: hubClient, token: options.hub.token, recommendContext: () => tradeoff.context() });
@@ -257,9 +270,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
 
-  // MCP servers start on first use (listing or calling tools) and stop with the app.
-  const mcp = new McpService({ dataDir: options.dataDir, logger: options.logger, version: options.version, onChanged: (overview) => events.emit('mcp.serversChanged', overview) });
-
   const handlers: Handlers = {
     'app.getInfo': async () => info,
     'library.listModels': () => library.listModels(),
@@ -294,6 +304,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'chats.deleteMessage': (args) => chats.deleteMessage(args.chatId, args.messageId),
     'chats.setOverrides': (args) => chats.setOverrides(args),
     'chats.setModel': (args) => chats.setModel(args),
+    'chats.setTools': (args) => chats.setTools(args),
+    'chats.decideToolCall': (args) => chats.decideToolCall(args),
+    'chats.listToolApprovals': () => chats.listToolApprovals(),
+    'chats.revokeToolApproval': (args) => chats.revokeToolApproval(args),
     'presets.list': () => presets.list(),
     'presets.save': (args) => presets.save(args),
     'presets.delete': (args) => presets.delete(args.name),
@@ -363,12 +377,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dispose: async (reason) => {
       // A running lab ends its own engine process.
       lab.dispose();
-      // MCP server processes end with the app (stdin closed, then SIGTERM, then SIGKILL).
-      await mcp.close();
       // Transfers stop first and stay journalled, so the next start continues them.
       await downloadManager.close();
       // Running replies stop (their text kept) and every queued chat write lands before the engine goes.
       await chats.dispose();
+      // MCP server processes end with the app (stdin closed, then SIGTERM, then SIGKILL); after the
+      // replies, so a reply's running tool call is cancelled by its stop, not failed by a dead server.
+      await mcp.close();
       await fleet.dispose(reason);
       // Its replies ended above with `reason`; now the sockets close and the log is written.
       await server.dispose();

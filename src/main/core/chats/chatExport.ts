@@ -1,4 +1,5 @@
-import type { ChatExport, ChatMessageNode, Conversation } from '../../../shared/chatDto';
+import type { ChatExport, ChatMessageNode, Conversation, ToolRound } from '../../../shared/chatDto';
+import { formatArguments } from './chatTools';
 import { activePath } from './chatTree';
 import { serializeConversation } from './chatFile';
 
@@ -16,11 +17,33 @@ function toMarkdown(conversation: Conversation): string {
   const lines = [`# ${conversation.title}`, '', `_Exported from Hearth · created ${conversation.createdAt} · updated ${conversation.updatedAt}_`, ''];
   if (conversation.overrides.systemPrompt) lines.push('## System', '', conversation.overrides.systemPrompt, '');
   for (const message of activePath(conversation)) {
-    lines.push(`## ${message.role === 'user' ? 'User' : 'Assistant'}`, '', message.content, '');
+    lines.push(`## ${message.role === 'user' ? 'User' : 'Assistant'}`, '');
+    for (const round of message.toolRounds ?? []) lines.push(...toolRoundLines(round));
+    lines.push(message.content, '');
+    if (message.reply?.notice) lines.push(`> ${message.reply.notice.replace(/\n/g, '\n> ')}`, '');
     const footer = replyFooter(message);
     if (footer) lines.push(`_${footer}_`, '');
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** A round's text, then each call: tool, server, decision, arguments and result in fenced blocks. */
+function toolRoundLines(round: ToolRound): string[] {
+  const lines = round.content ? [round.content, ''] : [];
+  for (const call of round.calls) {
+    const where = call.server ? `\`${call.tool}\` on MCP server \`${call.server}\`` : `\`${call.name}\` (not offered)`;
+    const decision = call.decision ? ` · ${call.decision === 'deny' ? 'denied' : 'allowed'}` : '';
+    lines.push(`**Tool call:** ${where}${decision}`, '', fence(formatArguments(call.arguments), 'json'));
+    if (call.result) lines.push(`**Result${call.result.isError ? ' (error)' : ''}${call.result.truncated ? ' (truncated)' : ''}:**`, '', fence(call.result.content, 'text'));
+  }
+  return lines;
+}
+
+/** A fenced block longer than any backtick run inside, so the text cannot close it. */
+function fence(text: string, lang: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}${lang}\n${text}\n${ticks}\n`;
 }
 
 /** "model · 42 tokens · 12.3 tokens/s · first token 210 ms · stopped (abort)" */

@@ -22,13 +22,26 @@ const replySchema = z.object({
   modelId: z.string().max(1_000),
   params: paramsRecord,
   status: z.enum(['streaming', 'done', 'stopped', 'error']),
-  stopReason: z.enum(['eos', 'length', 'stop', 'abort', 'error']).optional(),
+  stopReason: z.enum(['eos', 'length', 'stop', 'abort', 'toolCalls', 'error']).optional(),
   error: z.string().max(10_000).optional(),
   stats: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
   responseFormat: paramsRecord.optional(),
   json: z.object({ valid: z.boolean(), error: z.string().max(10_000).optional() }).optional(),
   droppedMessages: z.number().int().min(0).optional(),
+  notice: z.string().max(10_000).optional(),
 });
+
+const toolCallSchema = z.object({
+  id: z.string().min(1).max(256),
+  name: z.string().max(256),
+  arguments: z.string().max(1_000_000),
+  server: z.string().max(1_000),
+  tool: z.string().max(1_000),
+  decision: z.enum(['once', 'alwaysTool', 'alwaysServer', 'remembered', 'deny']).optional(),
+  result: z.object({ content: z.string().max(1_000_000), isError: z.boolean(), truncated: z.boolean() }).optional(),
+});
+
+const toolRoundSchema = z.object({ content: z.string().max(1_000_000), calls: z.array(toolCallSchema).max(1_000) });
 
 const messageSchema = z.object({
   id: messageIdSchema,
@@ -37,6 +50,8 @@ const messageSchema = z.object({
   content: z.string().max(1_000_000),
   createdAt: isoDate,
   reply: replySchema.optional(),
+  // Optional, so files written before chats called tools read as they are (no migration).
+  toolRounds: z.array(toolRoundSchema).max(1_000).optional(),
 });
 
 const conversationSchema = z.object({
@@ -50,6 +65,7 @@ const conversationSchema = z.object({
   // Optional, so files written before chats kept their own model read as they are (no migration).
   modelId: z.string().min(1).max(1_000).optional(),
   modelName: z.string().max(1_000).optional(),
+  toolSources: z.array(z.object({ server: z.string().min(1).max(200), tools: z.array(z.string().min(1).max(200)).max(128).optional() })).max(32).optional(),
   messages: z.array(messageSchema).max(100_000),
   currentChild: z.record(z.string(), messageIdSchema),
 });

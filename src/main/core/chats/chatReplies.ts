@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatMessageNode, ChatReplyChunk, ChatReplyResult, Conversation, ReplyInfo } from '../../../shared/chatDto';
 import type { CallContext } from '../../../shared/contract';
-import type { ChatArgs, ChatMessage, ChatResult, ResponseFormat, SamplingParams } from '../../../shared/dto';
+import type { ChatArgs, ChatMessage, ChatResult, ResponseFormat, SamplingParams, Tool } from '../../../shared/dto';
 import { AppError, toErrorShape } from '../../../shared/errors';
 import type { GenerationCaller } from '../engine/engineService';
 import type { Logger } from '../logging/logger';
 import { autoTitle } from './autoTitle';
 import { usableParams, usableResponseFormat } from './chatFile';
 import { replyModel, type ChatModelLookup } from './chatModels';
+import { answerCall, MAX_TOOL_ROUNDS, nodeMessages, offerChatTools, requestTools, STOPPED_TEXT, storedCall, type ToolRunDeps } from './chatTools';
 import { addMessage, pathTo } from './chatTree';
 import { DEFAULT_MAX_TOKENS, dropMore, MAX_OVERFLOW_RETRIES, messagesToDrop } from './contextWindow';
 import { ReplyFanout } from './replyFanout';
@@ -35,6 +36,10 @@ export interface ReplyRunnerOptions {
   host: ReplyHost;
   logger: Logger;
   checkpointIntervalMs?: number;
+  /** MCP tools for chats that enable them (see `chatTools.ts`); absent = replies never call tools. */
+  tools?: Omit<ToolRunDeps, 'persist'>;
+  /** Most rounds of tool calls per reply (default {@link MAX_TOOL_ROUNDS}). */
+  maxToolRounds?: number;
 }
 
 interface RunningReply {
@@ -178,12 +183,37 @@ export class ReplyRunner {
         }
         fanout.emit(chunk);
       };
-      const result = await this.generateFitting(conversation, user, info, requestId, { signal: stopSignal, emit });
-      reply.content = result.text;
-      info.stats = result.stats;
-      if (result.json) info.json = result.json;
-      info.stopReason = result.stats.stopReason;
-      info.status = result.stats.stopReason === 'abort' ? 'stopped' : 'done';
+      const tools = await this.offerTools(conversation, info);
+      let stopped = false;
+      for (;;) {
+        const result = await this.generateFitting(conversation, user, reply, requestId, { signal: stopSignal, emit }, requestTools(tools));
+        reply.content = result.text;
+        info.stats = result.stats;
+        if (result.json) info.json = result.json;
+        info.stopReason = result.stats.stopReason;
+        if (!result.toolCalls?.length || !this.options.tools) break;
+        // The text so far and the calls become a round; the next round's text streams from empty.
+        const calls = result.toolCalls.map((call) => storedCall(call, tools));
+        const rounds = (reply.toolRounds ??= []);
+        rounds.push({ content: result.text, calls });
+        reply.content = '';
+        fanout.emit({ type: 'toolRound', round: rounds.length - 1 });
+        const max = this.options.maxToolRounds ?? MAX_TOOL_ROUNDS;
+        if (rounds.length > max) {
+          for (const call of calls) call.result = { content: 'Not run: the reply reached its limit of tool rounds.', isError: true, truncated: false };
+          addNotice(info, `Stopped after ${max} round${max === 1 ? '' : 's'} of tool calls, the most one reply may make. Send a message to let the model go on.`);
+          break;
+        }
+        const deps: ToolRunDeps = { ...this.options.tools, persist: () => this.options.host.persist(conversation) };
+        for (const call of calls) {
+          if (stopped) call.result = { content: STOPPED_TEXT, isError: true, truncated: false };
+          else stopped = !(await answerCall(call, { chatId: conversation.id, messageId: reply.id }, deps, stopSignal));
+        }
+        await this.options.host.persist(conversation);
+        if (stopped) break;
+      }
+      if (stopped) info.stopReason = 'abort';
+      info.status = info.stopReason === 'abort' ? 'stopped' : 'done';
     } catch (error) {
       failure = error;
       info.status = 'error';
@@ -213,11 +243,14 @@ export class ReplyRunner {
    * left out by estimate, and one more turn per CONTEXT_OVERFLOW, at most MAX_OVERFLOW_RETRIES
    * times. How many were left out is recorded on the reply (`droppedMessages`).
    */
-  private async generateFitting(conversation: Conversation, user: ChatMessageNode, info: ReplyInfo, requestId: string, caller: GenerationCaller): Promise<ChatResult> {
-    const { system, nodes, turns } = this.history(conversation, user);
+  private async generateFitting(conversation: Conversation, user: ChatMessageNode, reply: ChatMessageNode, requestId: string, caller: GenerationCaller, tools: Tool[]): Promise<ChatResult> {
+    const info = reply.reply!;
+    const { system, nodes, turns, ends } = this.history(conversation, user);
+    // This reply's own rounds so far (its calls and their results) follow the history; never left out.
+    const ongoing = reply.toolRounds?.length ? nodeMessages({ ...reply, content: '' }) : [];
     const previous = nodes.findLastIndex((m) => m.reply?.stats);
     const before = previous >= 0 ? nodes[previous]!.reply! : undefined;
-    const known = before?.stats ? { from: before.droppedMessages ?? 0, to: previous + 1, tokens: before.stats.promptTokens + before.stats.completionTokens } : undefined;
+    const known = before?.stats ? { from: before.droppedMessages ?? 0, to: ends[previous]!, tokens: before.stats.promptTokens + before.stats.completionTokens } : undefined;
     let dropped = messagesToDrop({
       system,
       turns,
@@ -230,8 +263,15 @@ export class ReplyRunner {
     for (let attempt = 0; ; attempt++) {
       if (dropped > 0) info.droppedMessages = dropped;
       else delete info.droppedMessages;
-      const messages = [...(system ? [system] : []), ...turns.slice(dropped)];
-      const args: ChatArgs = { requestId, modelId: info.modelId, messages, params: info.params, ...(info.responseFormat ? { responseFormat: info.responseFormat } : {}) };
+      const messages = [...(system ? [system] : []), ...turns.slice(dropped), ...ongoing];
+      const args: ChatArgs = {
+        requestId,
+        modelId: info.modelId,
+        messages,
+        params: info.params,
+        ...(info.responseFormat ? { responseFormat: info.responseFormat } : {}),
+        ...(tools.length ? { tools } : {}),
+      };
       try {
         return await this.options.generate(args, caller);
       } catch (error) {
@@ -243,11 +283,26 @@ export class ReplyRunner {
     }
   }
 
-  /** What the model may read: the system prompt, and the messages down to `user` (empty failed replies left out). */
-  private history(conversation: Conversation, user: ChatMessageNode): { system: ChatMessage | null; nodes: ChatMessageNode[]; turns: ChatMessage[] } {
+  /**
+   * What the model may read: the system prompt, and the messages down to `user` (empty failed
+   * replies left out; a reply with tool calls as its rounds, see `nodeMessages`). `ends[i]` is
+   * where node i's messages end in `turns`.
+   */
+  private history(conversation: Conversation, user: ChatMessageNode): { system: ChatMessage | null; nodes: ChatMessageNode[]; turns: ChatMessage[]; ends: number[] } {
     const system: ChatMessage | null = conversation.overrides.systemPrompt ? { role: 'system', content: conversation.overrides.systemPrompt } : null;
-    const nodes = pathTo(conversation, user.id).filter((m) => m.role === 'user' || m.content);
-    return { system, nodes, turns: nodes.map((m) => ({ role: m.role, content: m.content })) };
+    const nodes = pathTo(conversation, user.id).filter((m) => m.role === 'user' || m.content || m.toolRounds?.length);
+    const turns: ChatMessage[] = [];
+    const ends = nodes.map((node) => turns.push(...nodeMessages(node)));
+    return { system, nodes, turns, ends };
+  }
+
+  /** The tools of the chat's MCP sources; a server that cannot start is left out and named in the reply's notice. */
+  private async offerTools(conversation: Conversation, info: ReplyInfo) {
+    const sources = conversation.toolSources ?? [];
+    if (!this.options.tools || sources.length === 0) return [];
+    const { tools, failures } = await offerChatTools(this.options.tools.host, sources);
+    for (const failure of failures) addNotice(info, `The tools of MCP server "${failure.server}" are not available: ${failure.reason}`);
+    return tools;
   }
 
   /** Refuses new replies, stops the running ones and waits (bounded) for their ends to be saved. */
@@ -260,6 +315,10 @@ export class ReplyRunner {
     await Promise.race([Promise.all(pending.map((reply) => reply.done)), timeout]);
     clearTimeout(timer);
   }
+}
+
+function addNotice(info: ReplyInfo, text: string): void {
+  info.notice = info.notice ? `${info.notice}\n${text}` : text;
 }
 
 export function newMessageId(): string {

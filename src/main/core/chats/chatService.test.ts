@@ -69,7 +69,7 @@ describe('ChatService replies', () => {
     expect(detail.streamingMessageId).toBeNull();
     await service.dispose();
     const { service: again } = await openService(generate);
-    const { activePath: _path, streamingMessageId: _streaming, context: _context, ...stored } = detail;
+    const { activePath: _path, streamingMessageId: _streaming, context: _context, pendingToolCalls: _pending, ...stored } = detail;
     expect(again.get(chat.id)).toEqual(detail);
     expect(await onDisk(chat.id)).toEqual(stored);
     expect(again.list().chats[0]).toMatchObject({ id: chat.id, messageCount: 2, modelId: 'test-model.gguf', generating: false });

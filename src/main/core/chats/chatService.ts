@@ -12,8 +12,20 @@ import type {
   ChatSummary,
   Conversation,
   QuarantinedChat,
+  ToolApprovals,
 } from '../../../shared/chatDto';
-import type { ChatCreateArgs, ChatEditMessageArgs, ChatOverridesArgs, ChatRegenerateArgs, ChatSearchArgs, ChatSendArgs, ChatSetModelArgs } from '../../../shared/chatSchemas';
+import type {
+  ChatCreateArgs,
+  ChatDecideToolCallArgs,
+  ChatEditMessageArgs,
+  ChatOverridesArgs,
+  ChatRegenerateArgs,
+  ChatRevokeToolApprovalArgs,
+  ChatSearchArgs,
+  ChatSendArgs,
+  ChatSetModelArgs,
+  ChatSetToolsArgs,
+} from '../../../shared/chatSchemas';
 import type { CallContext } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { EventBus } from '../events/eventBus';
@@ -25,6 +37,8 @@ import { CURRENT_CHAT_SCHEMA } from './chatMigrations';
 import { chatContextSize, chatModelFields, type ChatModelLookup } from './chatModels';
 import { ReplyRunner, type ChatGenerate } from './chatReplies';
 import { searchConversations } from './chatSearch';
+import { ToolCallGate, type ChatToolHost } from './chatTools';
+import { ToolApprovalStore } from './toolApprovals';
 import { ChatStore } from './chatStore';
 import { activePath, findMessage, removeSubtree, reveal } from './chatTree';
 import { appendUserMessage, editedUserMessage, regenerateTarget } from './replyTargets';
@@ -40,6 +54,10 @@ export interface ChatServiceOptions extends ChatModelLookup {
   checkpointIntervalMs?: number;
   /** Least time between two `chats.changed` of one chat, in ms (default 1000). */
   changeIntervalMs?: number;
+  /** The MCP host (`McpService`); absent = chats cannot call tools. */
+  mcp?: ChatToolHost;
+  /** Most rounds of tool calls per reply (default `MAX_TOOL_ROUNDS`). */
+  maxToolRounds?: number;
 }
 
 /**
@@ -55,15 +73,22 @@ export class ChatService {
   private readonly store: ChatStore;
   private readonly notifier: ChangeNotifier;
   private readonly replies: ReplyRunner;
+  private readonly approvals: ToolApprovalStore;
+  private readonly gate = new ToolCallGate();
 
   private constructor(private readonly options: ChatServiceOptions) {
     this.store = new ChatStore(join(options.dataDir, 'chats'), options.logger);
     this.notifier = new ChangeNotifier((chatId) => this.announce(chatId), options.changeIntervalMs);
+    this.approvals = new ToolApprovalStore(options.dataDir, options.logger);
     this.replies = new ReplyRunner({
       generate: options.generate,
       models: options,
       logger: options.logger,
       checkpointIntervalMs: options.checkpointIntervalMs,
+      ...(options.maxToolRounds !== undefined ? { maxToolRounds: options.maxToolRounds } : {}),
+      ...(options.mcp
+        ? { tools: { host: options.mcp, approvals: this.approvals, gate: this.gate, announce: (pending) => options.events.emit('chats.toolCallPending', pending) } }
+        : {}),
       host: { conversation: (chatId) => this.live(chatId), persist: (conversation) => this.persist(conversation) },
     });
   }
@@ -233,6 +258,34 @@ export class ChatService {
     return this.detail(conversation);
   }
 
+  /**
+   * The MCP servers (or single tools) this chat's replies may call, from the next reply on. Names
+   * are not checked against `mcp.json` here: a server missing at reply time is named in the
+   * reply's notice, and the chat goes on without it.
+   */
+  async setTools(args: ChatSetToolsArgs): Promise<ChatDetail> {
+    const conversation = this.live(args.chatId);
+    if (args.sources.length) conversation.toolSources = args.sources;
+    else delete conversation.toolSources;
+    await this.persist(conversation);
+    return this.detail(conversation);
+  }
+
+  /** Answers a tool call waiting in this chat's running reply (see `chats.decideToolCall`). */
+  async decideToolCall(args: ChatDecideToolCallArgs): Promise<{ decided: true }> {
+    this.live(args.chatId);
+    this.gate.decide(args.chatId, args.messageId, args.callId, args.decision);
+    return { decided: true };
+  }
+
+  listToolApprovals(): Promise<ToolApprovals> {
+    return this.approvals.list();
+  }
+
+  revokeToolApproval(args: ChatRevokeToolApprovalArgs): Promise<ToolApprovals> {
+    return this.approvals.revoke(args.server, args.tool);
+  }
+
   /** Stops running replies (their text is kept), then writes everything still queued. */
   async dispose(): Promise<void> {
     await this.replies.dispose();
@@ -292,6 +345,7 @@ export class ChatService {
       ...structuredClone(conversation),
       activePath: activePath(conversation).map((m) => m.id),
       streamingMessageId: this.replies.streamingMessageId(conversation.id),
+      pendingToolCalls: this.gate.pendingIn(conversation.id),
       context: this.contextUsage(conversation),
     };
   }

@@ -36,7 +36,14 @@ export class ReplyFanout {
   /** Sends a chunk to every listener and keeps what a later listener needs to catch up. */
   emit(chunk: ChatReplyChunk): void {
     if (chunk.type === 'started') this.started = chunk;
-    else if (chunk.type === 'tokens') {
+    else if (chunk.type === 'toolRound') {
+      // The text so far became a stored round (read with the chat); the next round starts empty.
+      this.text = '';
+      this.tokenCount = 0;
+      this.progress = undefined;
+    } else if (chunk.type === 'toolCall') {
+      // Part of a call the next `toolRound` stores; nothing a late listener needs.
+    } else if (chunk.type === 'tokens') {
       this.text += chunk.text;
       this.tokenCount += chunk.tokenCount;
       this.progress = undefined;

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderInfo } from '../../../shared/dto';
@@ -8,6 +7,7 @@ import type { RunningApiServer } from '../../core/server/apiServerController';
 import { fixtureModel } from '../../testing/fixtureModels';
 import { createTestCore } from '../../testing/testCore';
 import { startApiServer } from './apiServer';
+import { freePort } from '../../testing/freePort';
 
 // The gateway in front of llama.cpp's own server (optional): LLAMA_SERVER=/path/to/llama-server.
 // Same checks as gateway.test.ts where llama-server can answer them: recognition, chat plain and
@@ -24,16 +24,6 @@ let gatewayServer: RunningApiServer;
 let client: OpenAI;
 let info: ProviderInfo;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function busySlots(): Promise<number> {
   const slots = (await (await fetch(`${base}/slots`, { headers: { Authorization: `Bearer ${KEY}` } })).json()) as Array<{ is_processing: boolean }>;

@@ -8,6 +8,7 @@ import { useFitsStore } from '../features/models/fits';
 import { useLibraryStore } from '../features/models/library';
 import { useModelsStore } from '../features/models/models';
 import { applyChatChanged, refetchChats } from '../features/chat/chatEvents';
+import { useConversationStore } from '../features/chat/conversation';
 import { useServerStore } from '../features/server/server';
 import { useMcpStore } from '../features/mcp/mcp';
 import { useProvidersStore } from '../features/providers/providers';
@@ -31,6 +32,8 @@ export function startSubscriptions(): void {
   onEvent('library.changed', () => void useModelsStore.getState().refresh());
   onEvent('downloads.changed', (status) => useDownloadsStore.getState().applyStatus(status));
   onEvent('chats.changed', (change) => applyChatChanged(change));
+  // A tool call waits for Allow / Deny: read the open chat now (its change notice may be held back a second).
+  onEvent('chats.toolCallPending', ({ chatId }) => void (useConversationStore.getState().chatId === chatId && useConversationStore.getState().refresh(chatId)));
   onEvent('server.statusChanged', (status) => useServerStore.getState().applyStatus(status));
   onEvent('server.requestLogged', (entry) => useServerStore.getState().applyLogEntry(entry));
   onEvent('mcp.serversChanged', (overview) => useMcpStore.getState().apply(overview));

@@ -8,6 +8,7 @@ import { ModelBar } from '../inference/ModelBar';
 import { useChatModel } from './chatModel';
 import { iconButton } from './chatUi';
 import { useConversationStore } from './conversation';
+import { ToolCallPicker } from './ToolCallPicker';
 
 export const PARAMETERS_PANEL_ID = 'chat-parameters';
 
@@ -34,6 +35,7 @@ export function ChatHeader({
       <ModelBar {...model} onChoose={(modelId) => useConversationStore.getState().setModel(modelId, chatId)} />
       <div className="flex shrink-0 items-center gap-1">
         <ContextUsage />
+        <ToolCallPicker />
         <ExportMenu />
         <button
           type="button"

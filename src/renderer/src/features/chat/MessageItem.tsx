@@ -10,6 +10,9 @@ import { Markdown } from './Markdown';
 import type { VersionInfo } from './messagePath';
 import { describeProgress, type ReplyProgress } from './replyStats';
 import { ReplyStats } from './ReplyStats';
+import { ToolCallCard } from './ToolCallCard';
+import { ToolCallFold } from './ToolCallFold';
+import { useConversationStore } from './conversation';
 import { VersionSwitcher } from './VersionSwitcher';
 
 export interface MessageActions {
@@ -39,6 +42,8 @@ export const MessageItem = memo(function MessageItem({ message, versions, liveTe
   const isUser = message.role === 'user';
   const text = liveText ?? message.content;
   const dropped = message.reply?.droppedMessages ?? 0;
+  // Calls of this reply waiting for Allow / Deny (core keeps them with the chat it sends).
+  const pending = useConversationStore((s) => s.detail?.pendingToolCalls)?.filter((call) => call.messageId === message.id) ?? [];
 
   let body;
   if (editing) {
@@ -76,7 +81,16 @@ export const MessageItem = memo(function MessageItem({ message, versions, liveTe
           {dropped === 1 ? '1 earlier message was' : `${dropped} earlier messages were`} left out to fit the context
         </p>
       )}
+      {message.toolRounds && message.toolRounds.length > 0 && <ToolCallFold rounds={message.toolRounds} />}
+      {pending.map((call) => (
+        <ToolCallCard key={call.callId} pending={call} />
+      ))}
       {body}
+      {message.reply?.notice && (
+        <p role="note" className={cx('mt-1 text-xs whitespace-pre-wrap', mutedText)}>
+          {message.reply.notice}
+        </p>
+      )}
       {!editing && (
         <div className="mt-1 flex flex-wrap items-center gap-x-1 gap-y-0.5">
           {versions && <VersionSwitcher versions={versions} disabled={busy} onSwitch={actions.switchVersion} />}

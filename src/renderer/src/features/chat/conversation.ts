@@ -90,6 +90,11 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
           void get().refresh(chatId);
         } else if (chunk.type === 'tokens') {
           tokens.push(requestId, chunk.text);
+        } else if (chunk.type === 'toolRound') {
+          // The text so far became a stored tool round (read with the chat); the next round streams from empty.
+          tokens.flush();
+          patchStream(chatId, { text: '' });
+          void get().refresh(chatId);
         } else if ((chunk.type === 'queued' || chunk.type === 'prompt') && !get().streams[chatId]?.text) {
           patchStream(chatId, {
             progress: chunk.type === 'queued' ? { kind: 'queued', position: chunk.position } : { kind: 'prompt', processed: chunk.processed, total: chunk.total },

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { cx, errorText, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
+import { FormActions } from '../../shared/components/FormActions';
+import { cx, mutedText } from '../../shared/components/ui';
 import { input } from '../server/serverUi';
 import { useMcpStore } from './mcp';
 import { argsFromForm, DEFAULT_TIMEOUT_SECONDS, type McpForm } from './mcpForm';
@@ -86,19 +87,7 @@ export function McpServerForm({ initial, previousName, onDone }: { initial: McpF
         <input id={ids.timeout} inputMode="numeric" className={cx(input, 'w-28 font-mono')} value={form.timeoutSeconds} placeholder={String(DEFAULT_TIMEOUT_SECONDS)} onChange={(e) => edit({ timeoutSeconds: e.target.value })} />
       </div>
 
-      {error && (
-        <p role="alert" className={errorText}>
-          {error}
-        </p>
-      )}
-      <div className="flex gap-2">
-        <button type="submit" className={primaryButton} disabled={saving}>
-          {saving ? 'Saving…' : 'Save server'}
-        </button>
-        <button type="button" className={secondaryButton} onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={error} busy={saving} submitLabel="Save server" busyLabel="Saving…" onCancel={onDone} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ProviderInfo } from '../../../../shared/dto';
-import { badge, cx, errorText, mutedText, primaryButton, secondaryButton } from '../../shared/components/ui';
+import { FormActions } from '../../shared/components/FormActions';
+import { badge, cx, errorText, mutedText, secondaryButton } from '../../shared/components/ui';
 import { input, Section } from '../server/serverUi';
 import { useProvidersStore } from './providers';
 
@@ -90,19 +91,7 @@ function ProviderForm({ onDone }: { onDone: () => void }) {
           <input id={ids.key} type="password" autoComplete="off" className={cx(input, 'w-56')} value={form.apiKey} onChange={(e) => setForm({ ...form, apiKey: e.target.value })} />
         </div>
       </div>
-      {error && (
-        <p role="alert" className={errorText}>
-          {error}
-        </p>
-      )}
-      <div className="flex gap-2">
-        <button type="submit" className={primaryButton} disabled={saving}>
-          {saving ? 'Checking…' : 'Add'}
-        </button>
-        <button type="button" className={secondaryButton} onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={error} busy={saving} submitLabel="Add" busyLabel="Checking…" onCancel={onDone} />
     </form>
   );
 }
