@@ -25,7 +25,8 @@
  *
  * Output: per cell median [min–max] of REPS, the ratio of back-to-back reps, "noisy" above ±12 %,
  * and best against best (each engine at its fastest thread count) with the ratio's range.
- * Env: BENCH_MODELS=135m,1b  BENCH_THREADS=1,2  BENCH_REPS=5 (default 3). To keep each locked run
+ * Env: BENCH_MODELS=135m,1b  BENCH_THREADS=1,2  BENCH_REPS=5 (default 3)  BENCH_PROCESSES=3 (fresh
+ * server processes per model × threads, reps pooled; default 1). To keep each locked run
  * short, run pieces (one model × thread count) and merge: `node --import tsx bench/speedReport.ts`.
  * Models are generated once into ~/.cache/hearth-bench (HEARTH_BENCH_CACHE). JSON lands in bench/results/.
  */
@@ -39,10 +40,12 @@ import { ensureFixtureModel, type FixturePreset } from '../src/main/fixtures/ggu
 import { startLlamaServer } from './llamaServer';
 import { waitCpuIdle, waitGone } from './processes';
 import { startHearthApi, type SpeedServer } from './speedServers';
-import { bestAgainstBest, cellTable, median, row, type Engine, type Row } from './speedStats';
+import { bestAgainstBest, cellTable, median, mergeRows, row, type Engine, type Row } from './speedStats';
 import { streamChat } from './streamChat';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
+/** Fresh server processes per (model, threads): their reps are pooled (see `mergeRows`). */
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 1);
 const NEW_TOKENS = 128;
 const CONTEXT_PER_STREAM = 1024;
 const STREAMS = [1, 4] as const;
@@ -179,22 +182,25 @@ async function main() {
   for (const { preset, label } of MODELS.filter((m) => !wanted || wanted.includes(m.key))) {
     console.error(`Generating or reusing ${label} in ${cacheDir}…`);
     const modelPath = await ensureFixtureModel(cacheDir, { preset, type: 'Q4_0' });
-    for (const threads of threadCounts) rows.push(...(await piece(label, modelPath, threads, binary)));
+    for (const threads of threadCounts) {
+      for (let round = 0; round < PROCESSES; round++) rows.push(...(await piece(label, modelPath, threads, binary)));
+    }
   }
 
-  console.log(`\nEngine speed — greedy, ${NEW_TOKENS} new tokens per stream, median [min–max] of ${REPS} interleaved reps, ${cpus()[0]?.model ?? 'cpu'}, ${cores} physical cores`);
-  console.table(cellTable(rows));
-  const best = bestAgainstBest(rows);
+  const merged = mergeRows(rows);
+  console.log(`\nEngine speed — greedy, ${NEW_TOKENS} new tokens per stream, median [min–max] of ${REPS} interleaved reps × ${PROCESSES} fresh process pairs, ${cpus()[0]?.model ?? 'cpu'}, ${cores} physical cores`);
+  console.table(cellTable(merged));
+  const best = bestAgainstBest(merged);
   if (best.length) {
     console.log('Best against best (each engine at its fastest thread count):');
     console.table(best);
   }
-  if (rows.some((r) => r.noisy)) console.log('Cells marked "noisy" spread more than ±12 % around their median: rerun before trusting them.');
+  if (merged.some((r) => r.noisy)) console.log('Cells marked "noisy" spread more than ±12 % around their median: rerun before trusting them.');
   for (const text of notes) console.log(`NOTE: ${text}`);
   const outDir = new URL('./results/', import.meta.url);
   await mkdir(outDir, { recursive: true });
   const file = new URL(`engine-speed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, outDir);
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), reps: REPS, newTokens: NEW_TOKENS, cores, llamaServer: binary ?? null, rows, best, notes }, null, 2));
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), reps: REPS, processes: PROCESSES, newTokens: NEW_TOKENS, cores, llamaServer: binary ?? null, rows, best, notes }, null, 2));
   console.log(`written ${fileURLToPath(file)}`);
 }
 

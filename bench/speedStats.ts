@@ -37,6 +37,24 @@ export function row(base: Pick<Row, 'model' | 'engine' | 'threads' | 'streams'>,
   return { ...base, tokensPerSecond, min, max, runs, ttftMs: median(ttfts), noisy: (max - min) / tokensPerSecond > NOISY };
 }
 
+/**
+ * One row per (model, engine, threads, streams): the reps of every run (fresh server processes each)
+ * concatenated in the same order for both engines, so rep i of one still pairs with rep i of the other.
+ * A process on this VM can be ~15 % slower than the next for its whole life, so a cell is only as
+ * good as the number of processes behind it.
+ */
+export function mergeRows(rows: Row[]): Row[] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = `${key(r)}|${r.engine}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    return row({ model: first.model, engine: first.engine, threads: first.threads, streams: first.streams }, group.flatMap((r) => r.runs), group.map((r) => r.ttftMs));
+  });
+}
+
 const fmt = (r: Row) => `${r.tokensPerSecond.toFixed(1)} [${r.min.toFixed(1)}–${r.max.toFixed(1)}]${r.noisy ? ' noisy' : ''}`;
 const key = (r: Row) => `${r.model}|${r.threads}|${r.streams}`;
 

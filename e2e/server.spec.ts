@@ -75,9 +75,11 @@ test('starts the API server with a generated key, logs a request live, and stops
   await page.getByRole('listitem').filter({ hasText: '/v1/models' }).first().getByText('Example').click();
   await expect(page.getByText('Bearer $HEARTH_API_KEY').first()).toBeVisible();
 
-  // Settings were kept for the next start (key included).
-  const saved = JSON.parse(await readFile(join(server.dataDir, 'settings.json'), 'utf8')) as { server: { apiKey?: string; port: number } };
-  expect(saved.server).toMatchObject({ apiKey: key, port: apiPort, host: '127.0.0.1' });
+  // Settings were kept for the next start; the key in the owner-only secret file, never in settings.json.
+  const settingsText = await readFile(join(server.dataDir, 'settings.json'), 'utf8');
+  expect((JSON.parse(settingsText) as { server: { port: number } }).server).toMatchObject({ port: apiPort, host: '127.0.0.1' });
+  expect(settingsText).not.toContain(key);
+  expect(await readFile(join(server.dataDir, 'secrets', 'provider-keys.json'), 'utf8')).toContain(key);
 
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-checked', 'false');

@@ -84,6 +84,9 @@ export interface ChatToolSource {
   tools?: string[];
 }
 
+/** Whether a chat's replies may answer without a tool (`auto`) or must call one first (`required`). */
+export type ChatToolUse = 'auto' | 'required';
+
 /** Payload of `chats.toolCallPending`: a call waiting for Allow / Deny (`chats.decideToolCall`). */
 export interface ToolCallPending {
   chatId: string;
@@ -154,6 +157,11 @@ export interface Conversation {
   modelName?: string;
   /** MCP servers (or single tools) this chat's replies may call; absent or empty = none. */
   toolSources?: ChatToolSource[];
+  /**
+   * `required`: the first round of each reply must call one of the enabled tools (later rounds
+   * are `auto`, or the reply would call tools until the cap). Absent = `auto`, the model chooses.
+   */
+  toolUse?: ChatToolUse;
   /** Every message of every branch, in creation order. */
   messages: ChatMessageNode[];
   /** Parent id (or {@link ROOT_KEY}) → id of the child currently shown. */

@@ -104,7 +104,8 @@ const mcpNameSchema = z.string().min(1).max(200);
 /**
  * `chats.setTools`: the MCP servers (each whole, or only the `tools` named) this chat's replies may
  * call, replacing the previous list; `[]` turns tools off. Each call still asks the user unless
- * its tool or server is always allowed.
+ * its tool or server is always allowed. `toolUse` (absent = unchanged): `auto` lets the model
+ * choose; `required` makes the first round of each reply call one of the tools.
  */
 export const chatSetToolsArgsSchema = z
   .object({
@@ -113,6 +114,7 @@ export const chatSetToolsArgsSchema = z
       .array(z.object({ server: mcpNameSchema, tools: z.array(mcpNameSchema).min(1).max(128).optional() }).strict())
       .max(32)
       .refine((sources) => new Set(sources.map((s) => s.server)).size === sources.length, 'names a server twice'),
+    toolUse: z.enum(['auto', 'required']).optional(),
   })
   .strict();
 

@@ -166,7 +166,8 @@ export const contract = {
   /**
    * The MCP servers (each whole, or only some of its tools) this chat's replies may call; `[]` turns
    * tools off. A reply offers their tools to the model; each call waits for `chats.decideToolCall`
-   * unless its tool or server is always allowed. At most 8 rounds of calls per reply.
+   * unless its tool or server is always allowed. At most 8 rounds of calls per reply. `toolUse`
+   * (kept with the chat; absent = unchanged): `required` makes each reply's first round call a tool.
    */
   'chats.setTools': method<ChatDetail>()(chatSetToolsArgsSchema),
   /**

@@ -1,7 +1,7 @@
 /**
  * `hearth provider add|ls|rm|test`: the providers of the data dir, without an engine (like `ls`
- * and `rm`). A running `hearth serve` reads a provider added here at its next refresh of all
- * providers (Settings → Providers → Refresh, `providers.refresh`, or a restart).
+ * and `rm`). A running `hearth serve` or desktop app watches `providers.json` and takes in a
+ * provider added or removed here at once (no restart, no refresh).
  */
 import type { ProviderInfo } from '../../shared/dto';
 import type { ProviderService } from '../core/providers/providerService';

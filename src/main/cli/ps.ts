@@ -1,5 +1,6 @@
 /**
- * `hearth ps`: what a running `hearth serve --api-port N` has loaded, asked over its API
+ * `hearth ps`: what a running `hearth serve --api-port N` has loaded (and the remote models it is
+ * using now, tagged with their provider), asked over its API
  * (`GET /api/ps`, Ollama's shape plus Hearth's own fields). A CLI process has no engine of its
  * own to look at: the model lives in the server's engine process, so the server is asked.
  */
@@ -13,7 +14,8 @@ export interface PsModel {
   size_vram: number;
   context_length: number;
   expires_at?: string;
-  hearth?: { parallel: number; threads: number; pinned?: boolean; active_requests: number; queued_requests: number; loaded_at: string };
+  /** `provider`: a remote model in use (issue 16), run by that provider; it has no memory, threads or unload here. */
+  hearth?: { parallel?: number; threads?: number; pinned?: boolean; provider?: string; active_requests: number; queued_requests: number; loaded_at: string };
 }
 
 export interface PsAnswer {
@@ -64,9 +66,9 @@ export function formatPs(answer: PsAnswer, now = Date.now()): string {
   else {
     const rows = answer.models.map((model) => [
       model.name,
-      formatBytes(model.size),
+      model.hearth?.provider !== undefined ? 'remote' : formatBytes(model.size),
       model.size_vram > 0 ? formatBytes(model.size_vram) : '-',
-      String(model.context_length),
+      model.context_length > 0 ? String(model.context_length) : '-',
       String(model.hearth?.parallel ?? '-'),
       String(model.hearth?.active_requests ?? '-'),
       String(model.hearth?.queued_requests ?? '-'),
@@ -83,6 +85,7 @@ export function formatPs(answer: PsAnswer, now = Date.now()): string {
 
 /** When the model goes: a pinned one when the user unloads it, an on-demand one after its idle time (or when evicted to make room). */
 function unloads(model: PsModel, now: number): string {
+  if (model.hearth?.provider !== undefined) return `runs on provider '${model.hearth.provider}'`;
   if (model.hearth?.pinned) return 'when unloaded in the app';
   const at = model.expires_at !== undefined ? Date.parse(model.expires_at) : NaN;
   if (!Number.isFinite(at)) return model.hearth?.active_requests ? 'after use, when idle' : 'when evicted';

@@ -30,6 +30,7 @@ import { RememberedLoads } from './settings/rememberedLoads';
 import { SettingsStore } from './settings/settingsStore';
 import { PresetService } from './presets/presetService';
 import { ApiServerController, type ApiServerLaunch, type RunningApiServer } from './server/apiServerController';
+import { apiServerSettingsStore } from './server/apiKeySecret';
 import { RequestLog } from './server/requestLog';
 import { LabService } from './lab/labService';
 import { BenchService } from './bench/benchService';
@@ -72,7 +73,7 @@ export interface CoreOptions {
   folderDetection?: FolderDetection;
   /** Starts the local API server for `server.start` (hosts supply it; core never imports a host). */
   apiServer?: (core: Core, launch: ApiServerLaunch) => Promise<RunningApiServer>;
-  /** Where provider keys are kept: the desktop app's safeStorage; default a 0600 file in the data dir. */
+  /** Where provider keys and the Hearth API key are kept: the desktop app's safeStorage; default a 0600 file in the data dir. */
   secrets?: SecretStore;
   /** Read every provider's models at start (the app and `serve`; not one-shot CLI commands). */
   refreshProviders?: boolean;
@@ -177,12 +178,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     tunedThreads: (modelId) => bench.tunedThreads(modelId),
     rememberedLoads: new RememberedLoads(settings),
   });
+  // One secret store: provider keys and the Hearth API key (never in settings.json).
+  const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
   const providers = await ProviderService.open({
     dataDir: options.dataDir,
-    secrets: options.secrets ?? new FileSecretStore(options.dataDir),
+    secrets,
     logger: options.logger,
     // Model pickers list remote models beside the library's: they refetch on this.
     onChanged: () => events.emit('library.changed', { reason: 'providers' }),
+    // The app and `serve` see a provider `hearth provider add` wrote meanwhile.
+    watch: options.refreshProviders ?? false,
   });
   if (options.refreshProviders) void providers.refresh().catch((error: unknown) => options.logger.warn('reading the providers failed', { error: String(error) }));
   const generation = new GenerationPipeline(inference, providers);
@@ -264,10 +269,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }),
     events,
     logger: options.logger,
-    saved: {
-      load: () => settings.get('server'),
-      save: (saved) => settings.update('server', () => saved).then(() => undefined),
-    },
+    saved: apiServerSettingsStore(settings, secrets, options.logger),
   });
 
   const handlers: Handlers = {
@@ -284,7 +286,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'inference.loadModel': (args) => inference.loadModel(args),
     'inference.unloadModel': (args) => inference.unloadModel(args),
     'inference.chat': (args, context) => generateResident(args, context),
-    'inference.stop': (args) => inference.stop(args),
+    // A remote generation (`<provider>/<model>`) is the providers'; any other the fleet's.
+    'inference.stop': async (args) => (providers.stop(args.requestId) ? { stopped: true } : inference.stop(args)),
     'inference.embed': (args, context) => inference.embed(args, context.signal),
     'chats.list': async () => chats.list(),
     'chats.get': async (args) => chats.get(args.chatId),
@@ -384,6 +387,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // MCP server processes end with the app (stdin closed, then SIGTERM, then SIGKILL); after the
       // replies, so a reply's running tool call is cancelled by its stop, not failed by a dead server.
       await mcp.close();
+      providers.close();
       await fleet.dispose(reason);
       // Its replies ended above with `reason`; now the sockets close and the log is written.
       await server.dispose();

@@ -2,7 +2,7 @@ import { safeStorage } from 'electron';
 import { FileSecretStore, type SecretStore } from '../core/providers/secretStore';
 
 /**
- * Provider keys of the desktop app, encrypted with Electron's `safeStorage` (the OS keychain:
+ * Provider keys and the Hearth API key of the desktop app, encrypted with Electron's `safeStorage` (the OS keychain:
  * Keychain on macOS, DPAPI on Windows, libsecret / kwallet on Linux) in a 0600 file of the data
  * dir. A thin adapter: the file handling is core's `FileSecretStore`; only the cipher is Electron's.
  * Without a usable keychain (a Linux session with none: `safeStorage` would fall back to a

@@ -66,6 +66,7 @@ const conversationSchema = z.object({
   modelId: z.string().min(1).max(1_000).optional(),
   modelName: z.string().max(1_000).optional(),
   toolSources: z.array(z.object({ server: z.string().min(1).max(200), tools: z.array(z.string().min(1).max(200)).max(128).optional() })).max(32).optional(),
+  toolUse: z.enum(['auto', 'required']).optional(),
   messages: z.array(messageSchema).max(100_000),
   currentChild: z.record(z.string(), messageIdSchema),
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatMessageNode, ChatReplyChunk, ChatReplyResult, Conversation, ReplyInfo } from '../../../shared/chatDto';
 import type { CallContext } from '../../../shared/contract';
-import type { ChatArgs, ChatMessage, ChatResult, ResponseFormat, SamplingParams, Tool } from '../../../shared/dto';
+import type { ChatArgs, ChatMessage, ChatResult, ResponseFormat, SamplingParams, Tool, ToolChoice } from '../../../shared/dto';
 import { AppError, toErrorShape } from '../../../shared/errors';
 import type { GenerationCaller } from '../engine/engineService';
 import type { Logger } from '../logging/logger';
@@ -186,7 +186,9 @@ export class ReplyRunner {
       const tools = await this.offerTools(conversation, info);
       let stopped = false;
       for (;;) {
-        const result = await this.generateFitting(conversation, user, reply, requestId, { signal: stopSignal, emit }, requestTools(tools));
+        // Required applies to the first round only: later rounds may answer (else every round calls, up to the cap).
+        const toolChoice = conversation.toolUse === 'required' && !reply.toolRounds?.length ? 'required' : 'auto';
+        const result = await this.generateFitting(conversation, user, reply, requestId, { signal: stopSignal, emit }, { tools: requestTools(tools), toolChoice });
         reply.content = result.text;
         info.stats = result.stats;
         if (result.json) info.json = result.json;
@@ -243,7 +245,14 @@ export class ReplyRunner {
    * left out by estimate, and one more turn per CONTEXT_OVERFLOW, at most MAX_OVERFLOW_RETRIES
    * times. How many were left out is recorded on the reply (`droppedMessages`).
    */
-  private async generateFitting(conversation: Conversation, user: ChatMessageNode, reply: ChatMessageNode, requestId: string, caller: GenerationCaller, tools: Tool[]): Promise<ChatResult> {
+  private async generateFitting(
+    conversation: Conversation,
+    user: ChatMessageNode,
+    reply: ChatMessageNode,
+    requestId: string,
+    caller: GenerationCaller,
+    { tools, toolChoice }: { tools: Tool[]; toolChoice: ToolChoice },
+  ): Promise<ChatResult> {
     const info = reply.reply!;
     const { system, nodes, turns, ends } = this.history(conversation, user);
     // This reply's own rounds so far (its calls and their results) follow the history; never left out.
@@ -270,7 +279,7 @@ export class ReplyRunner {
         messages,
         params: info.params,
         ...(info.responseFormat ? { responseFormat: info.responseFormat } : {}),
-        ...(tools.length ? { tools } : {}),
+        ...(tools.length ? { tools, toolChoice } : {}),
       };
       try {
         return await this.options.generate(args, caller);

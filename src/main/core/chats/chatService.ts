@@ -267,6 +267,9 @@ export class ChatService {
     const conversation = this.live(args.chatId);
     if (args.sources.length) conversation.toolSources = args.sources;
     else delete conversation.toolSources;
+    // `auto` is the default, so it is stored as absent (files stay as they were).
+    if (args.toolUse === 'required') conversation.toolUse = 'required';
+    else if (args.toolUse === 'auto') delete conversation.toolUse;
     await this.persist(conversation);
     return this.detail(conversation);
   }

@@ -205,6 +205,36 @@ describe('MCP tools in chat replies', () => {
     expect(requests[1]!.messages.at(-1)).toMatchObject({ role: 'tool', content: result.content });
   }, 120_000);
 
+  it('Tool use "required" asks the first round of each reply for a call, later rounds "auto"; it is kept with the chat', async () => {
+    const chat = await chatWith(['echo']);
+    expect(chat.toolUse).toBeUndefined();
+    const set = await service.setTools({ chatId: chat.id, sources: [{ server: 'everything', tools: ['echo'] }], toolUse: 'required' });
+    expect(set.toolUse).toBe('required');
+    // Changing the sources alone keeps the choice.
+    await service.setTools({ chatId: chat.id, sources: [{ server: 'everything' }] });
+    expect(service.get(chat.id).toolUse).toBe('required');
+    await service.setTools({ chatId: chat.id, sources: [{ server: 'everything', tools: ['echo'] }] });
+    const stored = parseConversation(await readFile(join(chatsDir, 'chats', `${chat.id}.json`), 'utf8'));
+    expect(stored.toolUse).toBe('required');
+
+    force = { tool: ECHO };
+    decide = () => 'once';
+    await send(chat.id);
+    expect(requests.map((request) => request.toolChoice)).toEqual(['required', 'auto']);
+    // Each reply's first round again.
+    requests = [];
+    await send(chat.id, 'once more');
+    expect(requests[0]!.toolChoice).toBe('required');
+    expect(requests.slice(1).every((request) => request.toolChoice === 'auto')).toBe(true);
+
+    const auto = await service.setTools({ chatId: chat.id, sources: [{ server: 'everything', tools: ['echo'] }], toolUse: 'auto' });
+    expect(auto.toolUse).toBeUndefined();
+    requests = [];
+    force = null;
+    await send(chat.id, 'and now?');
+    expect(requests.map((request) => request.toolChoice)).toEqual(['auto']);
+  }, 240_000);
+
   it('a server that cannot start is named in the notice, and the chat answers without it', async () => {
     await env.core.mcp.saveServer({ name: 'ghost', server: { transport: 'stdio', command: 'hearth-no-such-mcp-server', args: [], env: {} } });
     const chat = await service.create({});

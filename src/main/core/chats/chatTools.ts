@@ -154,7 +154,8 @@ export async function answerCall(call: ChatToolCall, at: { chatId: string; messa
   return !signal.aborted;
 }
 
-async function runCall(call: ChatToolCall, host: ChatToolHost, signal: AbortSignal): Promise<ToolCallResult> {
+/** Runs one call on its server: bad arguments and failures (a crash, a timeout) become error results; Stop, {@link STOPPED_TEXT}. */
+export async function runCall(call: ChatToolCall, host: ChatToolHost, signal: AbortSignal): Promise<ToolCallResult> {
   let args: unknown;
   try {
     args = JSON.parse(call.arguments);

@@ -93,6 +93,53 @@ describe('the provider list', () => {
   });
 });
 
+describe('a provider added by another process (hearth provider add while Hearth runs)', () => {
+  /** A small OpenAI-compatible server with one model, `m1`. */
+  const modelsServer = () =>
+    serve((req, res) => {
+      if (req.url !== '/v1/models') return res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'm1', object: 'model' }] }));
+    });
+
+  /** Polls `check` every 50 ms for at most 10 s: bounded. */
+  async function eventually(check: () => boolean): Promise<boolean> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    return check();
+  }
+
+  it('a watching service (the app, hearth serve) takes it in without a restart, models read; a removal too', async () => {
+    const url = await modelsServer();
+    let changes = 0;
+    const running = await ProviderService.open({ dataDir: dir, secrets: new FileSecretStore(dir), logger: silentLogger, timeouts: fast, watch: true, onChanged: () => void changes++ });
+    try {
+      expect(running.runner('late/m1')).toBeUndefined();
+      const cli = await ProviderService.open({ dataDir: dir, secrets: new FileSecretStore(dir), logger: silentLogger, timeouts: fast });
+      await cli.add({ name: 'late', baseUrl: url, apiKey: 'late-key-123' });
+      expect(await eventually(() => running.remoteModels().some((m) => m.id === 'late/m1' && m.available))).toBe(true);
+      expect(running.runner('late/m1')).toBeDefined();
+      expect(changes).toBeGreaterThan(0);
+      expect((await running.list()).find((p) => p.name === 'late')).toMatchObject({ hasKey: true, status: 'ok' });
+      await cli.remove('late');
+      expect(await eventually(() => running.runner('late/m1') === undefined)).toBe(true);
+      expect(running.remoteModels()).toEqual([]);
+    } finally {
+      running.close();
+    }
+  });
+
+  it('without a watch, the next list reads the changed file', async () => {
+    const url = await modelsServer();
+    const running = await ProviderService.open({ dataDir: dir, secrets: new FileSecretStore(dir), logger: silentLogger, timeouts: fast });
+    const cli = await ProviderService.open({ dataDir: dir, secrets: new FileSecretStore(dir), logger: silentLogger, timeouts: fast });
+    await cli.add({ name: 'late', baseUrl: url });
+    expect((await running.list()).map((p) => p.name)).toEqual(['late']);
+    expect(running.target('late/m1')).toMatchObject({ provider: 'late', remoteModel: 'm1' });
+    // Its check runs in the background; the models follow.
+    expect(await eventually(() => running.remoteModels().some((m) => m.id === 'late/m1'))).toBe(true);
+  });
+});
+
 describe('keys on the wire', () => {
   it('--key-env is read at each use and never stored; a wrong key is refused without the key in any log line', async () => {
     const seen: Array<string | undefined> = [];

@@ -1,3 +1,5 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import type { EmbedResult, ProviderInfo, ProviderKind, RemoteModelInfo } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { ProviderAddArgs } from '../../../shared/schemas';
@@ -6,6 +8,7 @@ import { CallerAborted, PROVIDER_TIMEOUTS, ProviderClient, type ProviderTimeouts
 import { ProviderError } from './providerFaults';
 import { listRemoteModels, recognise, type ListedModel } from './providerProbe';
 import { normaliseBaseUrl, ProviderStore, type StoredProvider } from './providerStore';
+import { RemoteActivity, type RemoteInUse } from './remoteActivity';
 import { runRemote, type RemoteModels, type RemoteRunner, type RemoteTarget } from './remoteGeneration';
 import type { SecretStore } from './secretStore';
 
@@ -18,6 +21,12 @@ export interface ProviderServiceOptions {
   timeouts?: ProviderTimeouts;
   /** A provider was added, removed or checked (hosts push `providers.list` again). */
   onChanged?: () => void;
+  /**
+   * Watch `providers.json` for changes made by another process (`hearth provider add|rm` while the
+   * app or `hearth serve` runs) and take them in at once (the app and `serve`; not one-shot CLI
+   * commands, whose process must be free to exit). Without it, `list` still notices them.
+   */
+  watch?: boolean;
 }
 
 /** What the last check of a provider found. */
@@ -50,6 +59,12 @@ export class ProviderService implements RemoteModels {
   private readonly checked = new Map<string, Checked>();
   private readonly clients = new Map<string, ProviderClient>();
   private readonly store: ProviderStore;
+  private readonly activity = new RemoteActivity();
+  private watcher: FSWatcher | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  /** `providers.json` as last read here (mtime, size, inode), so an unchanged file is not read again. */
+  private fileSeen = '';
+  private syncing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: ProviderServiceOptions) {
     this.store = new ProviderStore(options.dataDir, options.logger);
@@ -58,11 +73,21 @@ export class ProviderService implements RemoteModels {
   /** Reads the list (fast, no network): {@link runner} answers synchronously from it. */
   static async open(options: ProviderServiceOptions): Promise<ProviderService> {
     const service = new ProviderService(options);
+    service.fileSeen = await service.fileStamp();
     service.providers = await service.store.list();
+    if (options.watch) await service.watchFile();
     return service;
   }
 
+  /** Stops watching `providers.json` (on dispose). */
+  close(): void {
+    clearTimeout(this.watchTimer);
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
   async list(): Promise<ProviderInfo[]> {
+    await this.syncWithFile();
     return Promise.all(this.providers.map((provider) => this.info(provider)));
   }
 
@@ -147,13 +172,27 @@ export class ProviderService implements RemoteModels {
   chatModel(modelId: string): { modelId: string; name: string; settings: { contextSize: number } } | undefined {
     const target = this.target(modelId);
     if (!target) return undefined;
-    const listed = this.checked.get(target.provider)?.models.find((m) => m.id === target.remoteModel);
-    return { modelId, name: modelId, settings: { contextSize: listed?.contextSize ?? DEFAULT_REMOTE_CONTEXT } };
+    return { modelId, name: modelId, settings: { contextSize: this.listedModel(modelId)?.contextSize ?? DEFAULT_REMOTE_CONTEXT } };
+  }
+
+  private listedModel(modelId: string): ListedModel | undefined {
+    const target = this.target(modelId);
+    return target ? this.checked.get(target.provider)?.models.find((m) => m.id === target.remoteModel) : undefined;
   }
 
   runner(model: string): RemoteRunner | undefined {
     const target = this.target(model);
-    return target ? (request, caller) => runRemote(target, request, caller) : undefined;
+    return target ? (request, caller) => this.activity.run(target, request, caller, (tracked, own) => runRemote(target, tracked, own)) : undefined;
+  }
+
+  /** Stops a running remote generation by its request id (`inference.stop`); false when none has it. */
+  stop(requestId: string): boolean {
+    return this.activity.stop(requestId);
+  }
+
+  /** Remote models with requests running now (`hearth ps`), with the context their server lists. */
+  inUse(): Array<RemoteInUse & { contextSize: number | undefined }> {
+    return this.activity.inUse().map((entry) => ({ ...entry, contextSize: this.listedModel(entry.modelId)?.contextSize }));
   }
 
   /** Embeddings from a remote model (`/v1/embeddings`), as the remote computed them. */
@@ -170,6 +209,61 @@ export class ProviderService implements RemoteModels {
       throw new ProviderError('NETWORK', `Provider '${target.provider}' answered /v1/embeddings with ${data.length} vectors for ${texts.length} inputs.`);
     }
     return { vectors: data.map((entry) => entry.embedding as number[]), promptTokens: answer.usage?.prompt_tokens ?? 0 };
+  }
+
+  /**
+   * Takes in what another process changed in `providers.json` (a provider added, replaced or
+   * removed by `hearth provider`): the list is read again when the file is not the one last seen,
+   * a new or changed provider is checked (in the background: its models appear when read), and a
+   * removed one's models go. Writes made here read back as no change.
+   */
+  private syncWithFile(): Promise<void> {
+    const run = this.syncing.then(async () => {
+      const stamp = await this.fileStamp();
+      if (stamp === this.fileSeen) return;
+      this.fileSeen = stamp;
+      const next = await this.store.reload();
+      const before = new Map(this.providers.map((p) => [p.name, JSON.stringify(p)]));
+      const changed = next.filter((p) => before.get(p.name) !== JSON.stringify(p));
+      const removed = this.providers.filter((p) => !next.some((n) => n.name === p.name));
+      if (changed.length === 0 && removed.length === 0) return;
+      this.providers = next;
+      for (const { name } of [...changed, ...removed]) {
+        this.clients.delete(name);
+        this.checked.delete(name);
+      }
+      this.options.logger.info('providers.json changed; providers read again', { changed: changed.map((p) => p.name), removed: removed.map((p) => p.name) });
+      this.options.onChanged?.();
+      for (const { name } of changed) void this.test(name).catch(() => undefined);
+    });
+    this.syncing = run.catch((error: unknown) => this.options.logger.warn('providers.json could not be read again', { error: String(error) }));
+    return run;
+  }
+
+  private async fileStamp(): Promise<string> {
+    try {
+      const { mtimeMs, size, ino } = await stat(this.store.path);
+      return `${mtimeMs}:${size}:${ino}`;
+    } catch {
+      return 'none';
+    }
+  }
+
+  /** Watches the data dir (the file is replaced by rename on every write, so the folder is what to watch). */
+  private async watchFile(): Promise<void> {
+    await mkdir(this.options.dataDir, { recursive: true });
+    try {
+      this.watcher = watch(this.options.dataDir, (_event, file) => {
+        if (file !== 'providers.json') return;
+        // A write is a temp file and a rename: one read after the burst.
+        clearTimeout(this.watchTimer);
+        this.watchTimer = setTimeout(() => void this.syncWithFile().catch(() => undefined), 100);
+      });
+      this.watcher.on('error', (error) => this.options.logger.warn('watching providers.json stopped', { error: String(error) }));
+    } catch (error) {
+      // No watch on this file system: `list` and Refresh still read changes.
+      this.options.logger.warn('providers.json cannot be watched', { error: String(error) });
+    }
   }
 
   private find(name: string): StoredProvider {

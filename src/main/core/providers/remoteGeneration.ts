@@ -28,7 +28,17 @@ interface ChunkChoice {
   delta?: { content?: string | null; tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }> };
   text?: string;
   finish_reason?: string | null;
-  logprobs?: { content?: Array<TokenChoice & { top_logprobs?: TokenChoice[] }> | null } | null;
+  logprobs?: ChatLogprobs & LegacyLogprobs | null;
+}
+/** A chat chunk's logprobs. */
+interface ChatLogprobs {
+  content?: Array<TokenChoice & { top_logprobs?: TokenChoice[] }> | null;
+}
+/** A raw completion's (the legacy shape): parallel lists, each position's alternatives as `{token: logprob}`. */
+interface LegacyLogprobs {
+  tokens?: string[];
+  token_logprobs?: Array<number | null>;
+  top_logprobs?: Array<Record<string, number> | null> | null;
 }
 interface Chunk {
   choices?: ChunkChoice[];
@@ -76,7 +86,7 @@ export async function runRemote(target: RemoteTarget, request: GenerationRequest
         lastAt = now;
         deltas++;
         text += piece;
-        const entries = (choice.logprobs?.content ?? []).map(({ top_logprobs, ...entry }) => ({ ...entry, top: top_logprobs ?? [] }));
+        const entries = logprobsOf(choice.logprobs);
         logprobs.push(...entries);
         caller.emit({ type: 'tokens', text: piece, tokenCount: 1, ...(entries.length > 0 ? { logprobs: entries } : {}) });
       }
@@ -97,6 +107,17 @@ export async function runRemote(target: RemoteTarget, request: GenerationRequest
   }
   if (!aborted && finish === undefined) throw cutFault(target.provider, 'the stream ended before the reply did', deltas);
   return outcome(target, request, { text, deltas, startedAt, firstAt, lastAt, finish: aborted ? 'aborted' : finish!, usage, logprobs, calls });
+}
+
+/** The remote's log probabilities as Hearth's, from either shape (a server that sends none: none). */
+function logprobsOf(given: (ChatLogprobs & LegacyLogprobs) | null | undefined): TokenLogprob[] {
+  if (!given) return [];
+  if (given.content) return given.content.map(({ top_logprobs, ...entry }) => ({ ...entry, top: top_logprobs ?? [] }));
+  const choice = (token: string, logprob: number): TokenChoice => ({ token, logprob, bytes: [...Buffer.from(token, 'utf8')] });
+  return (given.tokens ?? []).map((token, i) => ({
+    ...choice(token, given.token_logprobs?.[i] ?? 0),
+    top: Object.entries(given.top_logprobs?.[i] ?? {}).map(([alternative, logprob]) => choice(alternative, logprob)),
+  }));
 }
 
 interface Ended {

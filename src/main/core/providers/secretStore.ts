@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../storage/atomicWrite';
 
 /**
- * Where provider keys live, by provider name: never in `settings.json` or `providers.json`, and
- * never shown back (the contract says only `hasKey`). Headless Hearth keeps them in a file only
+ * Where provider keys live, by provider name (and the Hearth API key, as `:hearth-api-key`: see
+ * `server/apiKeySecret.ts`): never in `settings.json` or `providers.json`, and never shown back
+ * (the contract says only `hasKey` / `apiKeySet`). Headless Hearth keeps them in a file only
  * its user can read (`FileSecretStore`); the desktop app encrypts them with Electron's
  * `safeStorage` (`electron/safeStorageSecrets.ts`, the same file store with a cipher).
  */

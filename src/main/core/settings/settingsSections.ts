@@ -30,13 +30,13 @@ export const librarySettingsSchema = z.object({
   folders: z.array(extraFolderSchema).default([]),
 });
 
-/** The API server's last used settings, key included: `server.start` fills what it is not given from them. */
+/** The API server's last used settings: `server.start` fills what it is not given from them (the key is in the secret store). */
 export const serverSettingsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(DEFAULT_API_PORT),
   corsOrigins: z.array(corsOriginSchema).default([]),
   idleUnloadMinutes: z.number().int().min(0).default(DEFAULT_IDLE_UNLOAD_MINUTES),
-  /** Bearer key clients must send; absent = none. Kept in plain text, as other local servers do. */
+  /** Only in files of older Hearths: moved to the secret store on start (see server/apiKeySecret.ts). */
   apiKey: z.string().min(8).max(512).optional(),
 });
 

@@ -7,4 +7,6 @@ export interface ApiContext {
   core: Core;
   models: ModelOnDemand;
   logger: Logger;
+  /** The server has an API key: features only a key holder may use (MCP tools, `mcpLoop.ts`) are allowed. */
+  apiKeySet: boolean;
 }

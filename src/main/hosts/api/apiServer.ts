@@ -82,7 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     idleUnloadMs: options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MINUTES * 60_000,
     loadDefaults: options.loadDefaults,
   });
-  const ctx: ApiContext = { core: options.core, models, logger: options.logger };
+  const ctx: ApiContext = { core: options.core, models, logger: options.logger, apiKeySet: options.apiKey !== undefined };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   server.on('error', (error) => options.logger.error('API server error', { error: String(error) }));

@@ -3,6 +3,8 @@ import type { ApiExchange } from './exchange';
 import { answerGeneration, type ResponseShape } from './generationResponse';
 import { choicesOf, completionPrompt, logprobsOf, DEFAULT_COMPLETION_MAX_TOKENS, refuseLegacyFunctions, toChatMessages, toResponseFormat, toSampling } from './openaiParams';
 import { chatCompletionBodySchema, completionBodySchema, parseBody } from './openaiSchemas';
+import { requestMcpTools, mcpToolLoop } from './mcpLoop';
+import { badRequest } from './openaiErrors';
 import { toolCallDelta, toolFields } from './toolCalls';
 
 const chatShape: ResponseShape = {
@@ -55,16 +57,22 @@ export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
   ex.model = request.model ?? undefined;
   refuseLegacyFunctions(request);
   const sampling = toSampling(request, request.max_completion_tokens ?? request.max_tokens);
-  const tools = toolFields(request);
   const responseFormat = toResponseFormat(request.response_format);
   const messages = toChatMessages(request.messages);
+  const logprobs = logprobsOf(request, 'chat');
+  const n = choicesOf(request);
+  // `mcp`: Hearth's extension, tools of MCP servers Hearth runs itself (see mcpLoop.ts), offered beside the client's.
+  const mcp = await requestMcpTools(ctx, body);
+  if (mcp && (logprobs || n > 1)) throw badRequest(`'mcp' cannot be combined with '${logprobs ? 'logprobs' : 'n'}'.`, logprobs ? 'logprobs' : 'n', 'unsupported_parameter');
+  const tools = toolFields(mcp ? { ...request, tools: [...(request.tools ?? []), ...mcp.bodies] } : request);
   await answerGeneration(ex, ctx, {
-    request: { ...(request.model ? { model: request.model } : {}), messages, sampling, ...(responseFormat ? { responseFormat } : {}), ...withLogprobs(logprobsOf(request, 'chat')), ...tools },
+    request: { ...(request.model ? { model: request.model } : {}), messages, sampling, ...(responseFormat ? { responseFormat } : {}), ...withLogprobs(logprobs), ...tools },
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
     inputParam: 'messages',
-    n: choicesOf(request),
+    n,
     shape: chatShape,
+    ...(mcp ? mcpToolLoop(ctx, mcp.offered) : {}),
   });
 }
 
@@ -72,6 +80,7 @@ export async function chatCompletions(ex: ApiExchange, ctx: ApiContext, body: Re
 export async function textCompletions(ex: ApiExchange, ctx: ApiContext, body: Record<string, unknown>): Promise<void> {
   const request = parseBody(completionBodySchema, body);
   ex.model = request.model ?? undefined;
+  if (body.mcp != null) throw badRequest("'mcp' needs messages: use /v1/chat/completions or /v1/responses.", 'mcp', 'unsupported_parameter');
   const prompt = completionPrompt(request);
   const sampling = toSampling(request, request.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS);
   const responseFormat = toResponseFormat(request.response_format);

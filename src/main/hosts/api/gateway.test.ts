@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatDetail, ChatReplyResult } from '../../../shared/chatDto';
-import type { ProviderInfo } from '../../../shared/dto';
+import type { ChatDetail, ChatExport, ChatList, ChatReplyResult } from '../../../shared/chatDto';
+import type { ChatResult, ProviderInfo } from '../../../shared/dto';
 import type { GenerationEvent } from '../../../shared/generation';
 import { silentLogger } from '../../core/logging/logger';
 import type { RunningApiServer } from '../../core/server/apiServerController';
 import { fixtureModel, populateModelsDir } from '../../testing/fixtureModels';
 import { createTestCore } from '../../testing/testCore';
 import { formatRemoteModels } from '../../cli/provider';
+import { formatPs, type PsAnswer } from '../../cli/ps';
 import { runCommand } from '../../cli/run';
 import { startApiServer } from './apiServer';
 
@@ -192,6 +193,51 @@ describe('the gateway', () => {
     expect(deltas).toBe(3);
     expect(await within(1_000, async () => (await remoteActive()) === 0)).toBe(true);
   }, 120_000);
+
+  it('inference.stop by request id stops a remote reply within a second; while it runs, hearth ps lists it with its provider', async () => {
+    const gatewayRoot = gatewayServer.baseUrl.replace(/\/v1$/, '');
+    let tokens = 0;
+    let during: { ps: PsAnswer; remoteActive: number; stopped: unknown } | undefined;
+    let checking: Promise<void> | undefined;
+    const result = (await gateway.core.dispatch(
+      'inference.chat',
+      { requestId: 'remote-stop-1', modelId: `remote/${SLOW}`, messages: user('tell me a long story'), params: { maxTokens: 400, temperature: 1 } },
+      {
+        emit: (chunk) => {
+          if ((chunk as { type: string }).type !== 'tokens' || ++tokens !== 3) return;
+          checking = (async () => {
+            const ps = (await (await fetch(`${gatewayRoot}/api/ps`)).json()) as PsAnswer;
+            const active = await remoteActive();
+            during = { ps, remoteActive: active, stopped: await gateway.core.dispatch('inference.stop', { requestId: 'remote-stop-1' }) };
+          })();
+        },
+      },
+    )) as ChatResult;
+    await checking;
+    expect(during!.stopped).toEqual({ stopped: true });
+    expect(during!.remoteActive).toBe(1);
+    expect(during!.ps.models).toEqual([expect.objectContaining({ name: `remote/${SLOW}`, hearth: expect.objectContaining({ provider: 'remote', active_requests: 1 }) })]);
+    expect(formatPs(during!.ps)).toMatch(new RegExp(`^remote/${SLOW.replace(/[.]/g, '\\.')}\\s+remote\\s.*\\s1\\s+0\\s+runs on provider 'remote'$`, 'm'));
+    expect(result.stats.stopReason).toBe('abort');
+    expect(result.text.length).toBeGreaterThan(0);
+    expect(await within(1_000, async () => (await remoteActive()) === 0)).toBe(true);
+    // Done: nothing of it is left in use, and a stop for it now finds nothing.
+    expect(((await (await fetch(`${gatewayRoot}/api/ps`)).json()) as PsAnswer).models).toEqual([]);
+    expect(await gateway.core.dispatch('inference.stop', { requestId: 'remote-stop-1' })).toEqual({ stopped: false });
+  }, 120_000);
+
+  it("passes a raw completion's logprobs through, as the remote computed them", async () => {
+    const direct = new OpenAI({ baseURL: remoteServer.baseUrl, apiKey: REMOTE_KEY, maxRetries: 0, timeout: 60_000 });
+    const ask = { prompt: 'Once upon a time', max_tokens: 6, temperature: 0, logprobs: 3 };
+    const straight = (await direct.completions.create({ ...ask, model: tinyId })).choices[0]!.logprobs!;
+    const through = (await client.completions.create({ ...ask, model: `remote/${tinyId}` })).choices[0]!.logprobs!;
+    expect(through.tokens).toEqual(straight.tokens);
+    through.token_logprobs!.forEach((value, i) => expect(value).toBeCloseTo(straight.token_logprobs![i]!, 4));
+    expect(through.top_logprobs!.map((top) => Object.keys(top).sort())).toEqual(straight.top_logprobs!.map((top) => Object.keys(top).sort()));
+    const chat = await client.chat.completions.create({ model: `remote/${tinyId}`, messages: user('hello'), max_tokens: 4, temperature: 0, logprobs: true, top_logprobs: 2 });
+    expect(chat.choices[0]!.logprobs!.content).toHaveLength(4);
+    expect(chat.choices[0]!.logprobs!.content![0]!.top_logprobs).toHaveLength(2);
+  }, 60_000);
 });
 
 describe('a chat on a remote model', () => {
@@ -330,4 +376,23 @@ describe('faults, each one sentence naming the provider', () => {
       await new Promise((resolve) => other.close(resolve));
     }
   }, 60_000);
+});
+
+describe('keys, after everything above', () => {
+  it("the provider's key is in no file but the key file (not settings.json, not the chats) and in no chat export", async () => {
+    const hits: string[] = [];
+    for (const entry of await readdir(gateway.dataDir, { withFileTypes: true, recursive: true })) {
+      const path = join(entry.parentPath, entry.name);
+      if (entry.isFile() && (await readFile(path)).includes(REMOTE_KEY)) hits.push(path);
+    }
+    expect(hits).toEqual([join(gateway.dataDir, 'secrets', 'provider-keys.json')]);
+    const { chats } = (await gateway.core.dispatch('chats.list', {})) as ChatList;
+    expect(chats.length).toBeGreaterThan(0);
+    for (const { id } of chats) {
+      for (const format of ['markdown', 'json'] as const) {
+        const exported = (await gateway.core.dispatch('chats.export', { chatId: id, format })) as ChatExport;
+        expect(JSON.stringify(exported)).not.toContain(REMOTE_KEY);
+      }
+    }
+  });
 });

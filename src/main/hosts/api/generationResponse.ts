@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ChatChunk, TokenLogprob } from '../../../shared/dto';
 import type { GenerationOutcome, GenerationRequest } from '../../../shared/generation';
+import type { GenerationStreamCaller } from '../../core/generation/generationPipeline';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
 import { ApiError, toApiError } from './openaiErrors';
@@ -45,7 +46,14 @@ export interface GenerationSpec {
   n?: number;
   /** Text each choice starts with before what was generated (a completion's `echo`: the prompt). */
   echo?: string;
+  /** Runs a choice; default one generation through the pipeline (the MCP tool loop runs several: `mcpLoop.ts`). */
+  run?: GenerationRunner;
+  /** Fields added at the top level of the answer (in a stream: of each finish chunk), e.g. Hearth's `hearth` extension. */
+  extra?: () => Record<string, unknown>;
 }
+
+/** Runs one choice's generation (or several, as one reply), streaming its events to `caller`. */
+export type GenerationRunner = (request: GenerationRequest, caller: GenerationStreamCaller) => Promise<GenerationOutcome>;
 
 /** OpenAI's usage object of one request's choices: the prompt counted once, the completions summed; with the prompt tokens whose KV cache was reused. */
 export function usageOf(outcomes: GenerationOutcome[]): Record<string, unknown> {
@@ -117,7 +125,8 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
     // Streamed as OpenAI and llama-server do: one chunk per token (a UI batches; an API client's parser wants each).
     const chunking = spec.stream ? { chunking: 'token' as const } : {};
     const request = { requestId: `api-${randomUUID()}`, ...spec.request, ...(sampling ? { sampling } : {}), ...chunking };
-    const outcome = await ctx.core.generation.run(request, ctx.models, {
+    const run: GenerationRunner = spec.run ?? ((req, caller) => ctx.core.generation.run(req, ctx.models, caller));
+    const outcome = await run(request, {
       signal,
       emit: (event) => {
         if (event.type === 'model') model = event.modelId;
@@ -134,7 +143,7 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
       open();
       // With several choices the usage comes once, at the end; with one, on its finish chunk too (as llama.cpp's server does).
       const usage = n === 1 && !spec.includeUsage ? { usage: usageOf([outcome]) } : {};
-      sse.send({ ...frame([at(index, shape.finish(finishReasonOf(outcome)))]), ...usage });
+      sse.send({ ...frame([at(index, shape.finish(finishReasonOf(outcome)))]), ...usage, ...spec.extra?.() });
     }
     return outcome;
   };
@@ -169,7 +178,7 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
         ...(outcome.logprobs ? { logprobs: shape.logprobs(outcome.logprobs, spec.echo?.length ?? 0) } : {}),
       }),
     );
-    ex.sendJson(200, { id, object: shape.object, created, model, ...fingerprint(), choices, usage });
+    ex.sendJson(200, { id, object: shape.object, created, model, ...fingerprint(), choices, usage, ...spec.extra?.() });
     return;
   }
   open();

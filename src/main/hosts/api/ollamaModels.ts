@@ -69,7 +69,8 @@ export async function ollamaTags(ex: ApiExchange, ctx: ApiContext): Promise<void
  * VRAM the load took as measured, else the weights; `size_vram` the VRAM part; `expires_at` when
  * its idle unload is due, absent for a model loaded in the app or in use), plus Hearth's own
  * `hearth` object: context per sequence (tokens), parallel sequences, threads, whether it is
- * pinned, replies running and waiting, and a load under way. `hearth ps` prints it.
+ * pinned, replies running and waiting, and a load under way. Remote models with a request
+ * running follow, `hearth.provider` naming their provider. `hearth ps` prints it.
  */
 export async function ollamaPs(ex: ApiExchange, ctx: ApiContext): Promise<void> {
   const state = ctx.core.inference.getState();
@@ -100,8 +101,18 @@ export async function ollamaPs(ex: ApiExchange, ctx: ApiContext): Promise<void> 
       },
     };
   });
+  // Remote models with a request running (issue 16): nothing is resident here, the provider is named.
+  const remote = ctx.core.providers.inUse().map((entry) => ({
+    name: entry.modelId,
+    model: entry.modelId,
+    size: 0,
+    digest: '',
+    size_vram: 0,
+    context_length: entry.contextSize ?? 0,
+    hearth: { provider: entry.provider, active_requests: entry.activeRequests, queued_requests: 0, loaded_at: entry.since },
+  }));
   ex.sendJson(200, {
-    models,
+    models: [...models, ...remote],
     hearth: { engine: state.engine.state, max_models: state.maxModels, loading: state.loading ? { model: state.loading.modelId, progress: state.loading.progress } : null },
   });
 }

@@ -3,7 +3,8 @@ import type { ChatChunk } from '../../../shared/dto';
 import type { GenerationOutcome } from '../../../shared/generation';
 import type { ApiContext } from './apiContext';
 import type { ApiExchange } from './exchange';
-import { replyStopped } from './generationResponse';
+import { replyStopped, type GenerationRunner } from './generationResponse';
+import { mcpToolLoop, requestMcpTools } from './mcpLoop';
 import { ApiError, toApiError } from './openaiErrors';
 import { parseBody } from './openaiSchemas';
 import { functionCallItem, messageItem, newId, ResponseEventStream, responseObject, textPart, usageOf, type ResponseHead, type ResponseStatus } from './responsesOutput';
@@ -32,7 +33,11 @@ export async function responses(ex: ApiExchange, ctx: ApiContext, body: Record<s
   if (!earlier) {
     throw new ApiError(404, 'invalid_request_error', `Previous response with id '${previousId!.slice(0, 200)}' not found (this server keeps recent responses in memory only).`, 'previous_response_id', 'previous_response_not_found', undefined, 'NOT_FOUND');
   }
-  const plan = planResponse(request, earlier);
+  // `mcp`: MCP tools Hearth runs itself, as on chat completions (mcpLoop.ts); flat here, as Responses' tools are.
+  const mcp = await requestMcpTools(ctx, body);
+  const mcpTools = mcp?.bodies.map(({ function: f }) => ({ type: 'function', name: f.name, description: f.description, parameters: f.parameters }));
+  const plan = planResponse(mcpTools ? { ...request, tools: [...(request.tools ?? []), ...mcpTools] } : request, earlier);
+  const loop = mcp ? mcpToolLoop(ctx, mcp.offered) : undefined;
   const head: ResponseHead = { id: newId('resp'), createdAt: Math.floor(Date.now() / 1000), model: request.model ?? '', body: request };
   const sse = request.stream === true ? new ResponseEventStream(ex) : undefined;
   const items = new OutputItems(sse);
@@ -47,7 +52,8 @@ export async function responses(ex: ApiExchange, ctx: ApiContext, body: Record<s
   let outcome: GenerationOutcome;
   try {
     const chunking = sse ? { chunking: 'token' as const } : {};
-    outcome = await ctx.core.generation.run({ requestId: `api-${randomUUID()}`, ...plan.request, ...chunking }, ctx.models, {
+    const run: GenerationRunner = loop?.run ?? ((req, caller) => ctx.core.generation.run(req, ctx.models, caller));
+    outcome = await run({ requestId: `api-${randomUUID()}`, ...plan.request, ...chunking }, {
       signal: ex.signal,
       emit: (event) => {
         if (event.type === 'model') head.model = event.modelId;
@@ -76,7 +82,7 @@ export async function responses(ex: ApiExchange, ctx: ApiContext, body: Record<s
   // A reply cut by the token cap is incomplete (a call cut with it is not returned).
   const status: ResponseStatus = outcome.finishReason === 'length' ? 'incomplete' : 'completed';
   const output = items.final(outcome.text, calls, status);
-  const final = responseObject(head, { status, output, usage: usageOf(outcome) });
+  const final = { ...responseObject(head, { status, output, usage: usageOf(outcome) }), ...loop?.extra() };
   if (request.store !== false) {
     const turn = assistantTurn(outcome.text, calls);
     store.put(head.id, [...plan.history, turn], [...plan.history.slice(earlier.length), turn]);

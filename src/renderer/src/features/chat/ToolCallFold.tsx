@@ -22,7 +22,7 @@ function ToolCallItem({ call }: { call: ChatToolCall }) {
   const state = call.result ? (call.decision === 'deny' ? 'denied' : call.result.isError ? 'error' : 'done') : call.decision ? 'running…' : 'waiting for you';
   const name = call.server ? `${call.tool} · ${call.server}` : call.name;
   return (
-    <details className="rounded border border-zinc-200 text-sm dark:border-zinc-800">
+    <details aria-label={`Tool call ${name}`} className="rounded border border-zinc-200 text-sm dark:border-zinc-800">
       <summary className="cursor-pointer px-2 py-1 select-none">
         <span className="font-medium">Tool call</span> <code className="font-mono">{name}</code>{' '}
         <span className={cx('text-xs', state === 'error' || state === 'denied' ? errorText : mutedText)}>({state})</span>

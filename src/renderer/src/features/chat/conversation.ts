@@ -21,6 +21,8 @@ export interface ReplyStream {
   /** Everything streamed since the reply started (wins over core's checkpointed copy). */
   text: string;
   progress: ReplyProgress | null;
+  /** A tool round ended: the chat is read again once the next round starts (its calls' results are stored by then). */
+  roundResultsPending?: boolean;
 }
 
 interface ConversationState {
@@ -88,13 +90,22 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
           started = true;
           patchStream(chatId, { messageId: chunk.messageId });
           void get().refresh(chatId);
-        } else if (chunk.type === 'tokens') {
-          tokens.push(requestId, chunk.text);
-        } else if (chunk.type === 'toolRound') {
+          return;
+        }
+        if (chunk.type === 'toolRound') {
           // The text so far became a stored tool round (read with the chat); the next round streams from empty.
           tokens.flush();
-          patchStream(chatId, { text: '' });
+          patchStream(chatId, { text: '', progress: null, roundResultsPending: true });
           void get().refresh(chatId);
+          return;
+        }
+        // The next round began, so its calls were answered: read them, else they show "running…" until the reply ends.
+        if (get().streams[chatId]?.roundResultsPending) {
+          patchStream(chatId, { roundResultsPending: false });
+          void get().refresh(chatId);
+        }
+        if (chunk.type === 'tokens') {
+          tokens.push(requestId, chunk.text);
         } else if ((chunk.type === 'queued' || chunk.type === 'prompt') && !get().streams[chatId]?.text) {
           patchStream(chatId, {
             progress: chunk.type === 'queued' ? { kind: 'queued', position: chunk.position } : { kind: 'prompt', processed: chunk.processed, total: chunk.total },
@@ -133,9 +144,11 @@ export const useConversationStore = create<ConversationState>()((set, get) => {
       const mine = ++fetchGeneration;
       try {
         const detail = await api.chats.get({ chatId });
-        if (mine === fetchGeneration && get().chatId === chatId) set({ detail, loadError: null });
+        // Only the latest read counts: an older one may say "streaming" about a reply that has ended since.
+        if (mine !== fetchGeneration || get().chatId !== chatId) return;
+        set({ detail, loadError: null });
         // A reply core is writing that this page does not receive yet (after a reload, or from another tab).
-        if (detail.streamingMessageId && !get().streams[chatId] && get().chatId === chatId) void get().attach(chatId);
+        if (detail.streamingMessageId && !get().streams[chatId]) void get().attach(chatId);
       } catch (error) {
         if (mine === fetchGeneration && get().chatId === chatId) set({ detail: null, loadError: errorMessage(error) });
       }

@@ -1,10 +1,15 @@
 import type { ComponentType } from 'react';
 import { cx, mutedText } from '../../shared/components/ui';
 import { McpServersSection } from '../mcp/McpServersSection';
+import { ToolApprovalsSection } from '../mcp/ToolApprovalsSection';
 import { ProvidersSection } from '../providers/ProvidersSection';
 
 /** The sections of Settings, in order. Adding one is one line here. */
-const SECTIONS: { id: string; Component: ComponentType }[] = [{ id: 'mcp', Component: McpServersSection }, { id: 'providers', Component: ProvidersSection }];
+const SECTIONS: { id: string; Component: ComponentType }[] = [
+  { id: 'mcp', Component: McpServersSection },
+  { id: 'toolApprovals', Component: ToolApprovalsSection },
+  { id: 'providers', Component: ProvidersSection },
+];
 
 /** `#/settings`: app-wide settings, one titled section per domain. */
 export function SettingsView() {
