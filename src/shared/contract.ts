@@ -90,6 +90,10 @@ export const contract = {
   'inference.unloadModel': method<{ unloaded: boolean }>()(unloadArgsSchema),
   /** Generates a reply; streams {@link ChatChunk}s to the caller. Cancel by aborting the call or `inference.stop`. */
   'inference.chat': streaming<ChatResult, ChatChunk>()(chatArgsSchema),
+  /**
+   * Stops the generation with this `requestId`, local or remote (`<provider>/<model>`: the connection
+   * to the remote is closed, as a client disconnect does); `stopped: false` when none runs.
+   */
   'inference.stop': method<{ stopped: boolean }>()(stopArgsSchema),
   /** Unit-length embedding vectors (one per text) from the loaded model; waits in the reply queue. */
   'inference.embed': method<EmbedResult>()(embedArgsSchema),
