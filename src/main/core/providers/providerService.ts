@@ -1,5 +1,3 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import type { EmbedResult, ProviderInfo, ProviderKind, RemoteModelInfo } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import type { ProviderAddArgs } from '../../../shared/schemas';
@@ -11,6 +9,7 @@ import { normaliseBaseUrl, ProviderStore, type StoredProvider } from './provider
 import { RemoteActivity, type RemoteInUse } from './remoteActivity';
 import { runRemote, type RemoteModels, type RemoteRunner, type RemoteTarget } from './remoteGeneration';
 import type { SecretStore } from './secretStore';
+import { WatchedFile } from './watchedFile';
 
 export interface ProviderServiceOptions {
   dataDir: string;
@@ -60,30 +59,27 @@ export class ProviderService implements RemoteModels {
   private readonly clients = new Map<string, ProviderClient>();
   private readonly store: ProviderStore;
   private readonly activity = new RemoteActivity();
-  private watcher: FSWatcher | undefined;
-  private watchTimer: NodeJS.Timeout | undefined;
-  /** `providers.json` as last read here (mtime, size, inode), so an unchanged file is not read again. */
-  private fileSeen = '';
+  /** `providers.json`, as last read here. */
+  private readonly file: WatchedFile;
   private syncing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: ProviderServiceOptions) {
     this.store = new ProviderStore(options.dataDir, options.logger);
+    this.file = new WatchedFile(options.dataDir, 'providers.json', options.logger);
   }
 
   /** Reads the list (fast, no network): {@link runner} answers synchronously from it. */
   static async open(options: ProviderServiceOptions): Promise<ProviderService> {
     const service = new ProviderService(options);
-    service.fileSeen = await service.fileStamp();
+    await service.file.changed();
     service.providers = await service.store.list();
-    if (options.watch) await service.watchFile();
+    if (options.watch) await service.file.watch(() => void service.syncWithFile().catch(() => undefined));
     return service;
   }
 
   /** Stops watching `providers.json` (on dispose). */
   close(): void {
-    clearTimeout(this.watchTimer);
-    this.watcher?.close();
-    this.watcher = undefined;
+    this.file.close();
   }
 
   async list(): Promise<ProviderInfo[]> {
@@ -219,9 +215,7 @@ export class ProviderService implements RemoteModels {
    */
   private syncWithFile(): Promise<void> {
     const run = this.syncing.then(async () => {
-      const stamp = await this.fileStamp();
-      if (stamp === this.fileSeen) return;
-      this.fileSeen = stamp;
+      if (!(await this.file.changed())) return;
       const next = await this.store.reload();
       const before = new Map(this.providers.map((p) => [p.name, JSON.stringify(p)]));
       const changed = next.filter((p) => before.get(p.name) !== JSON.stringify(p));
@@ -238,32 +232,6 @@ export class ProviderService implements RemoteModels {
     });
     this.syncing = run.catch((error: unknown) => this.options.logger.warn('providers.json could not be read again', { error: String(error) }));
     return run;
-  }
-
-  private async fileStamp(): Promise<string> {
-    try {
-      const { mtimeMs, size, ino } = await stat(this.store.path);
-      return `${mtimeMs}:${size}:${ino}`;
-    } catch {
-      return 'none';
-    }
-  }
-
-  /** Watches the data dir (the file is replaced by rename on every write, so the folder is what to watch). */
-  private async watchFile(): Promise<void> {
-    await mkdir(this.options.dataDir, { recursive: true });
-    try {
-      this.watcher = watch(this.options.dataDir, (_event, file) => {
-        if (file !== 'providers.json') return;
-        // A write is a temp file and a rename: one read after the burst.
-        clearTimeout(this.watchTimer);
-        this.watchTimer = setTimeout(() => void this.syncWithFile().catch(() => undefined), 100);
-      });
-      this.watcher.on('error', (error) => this.options.logger.warn('watching providers.json stopped', { error: String(error) }));
-    } catch (error) {
-      // No watch on this file system: `list` and Refresh still read changes.
-      this.options.logger.warn('providers.json cannot be watched', { error: String(error) });
-    }
   }
 
   private find(name: string): StoredProvider {
