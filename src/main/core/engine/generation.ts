@@ -1,6 +1,7 @@
-import { LlamaGrammarEvaluationState, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
+import { LlamaGrammarEvaluationState, type LlamaGrammar, type LlamaModel, type SequenceEvaluateOptions, type Token } from 'node-llama-cpp';
 import type { GenerationStats, SamplingParams, StopReason, TokenLogprob } from '../../../shared/dto';
 import type { GenerateResult } from './protocol';
+import { DirectDecoder, directDecodeUnsupported } from './directDecode';
 import { evaluateOptions } from './sampling';
 import type { SequenceSlot } from './sequencePool';
 import type { StructuredOutput } from './structuredOutput';
@@ -89,6 +90,16 @@ export class Generation {
   private grammar: LlamaGrammar | undefined;
   /** Tokens the next evaluation starts with, after the prompt: a kept token and what Hearth writes after it (tool calls). */
   private pendingInput: Token[] = [];
+  /** Sampling for this reply, its seed drawn once: every evaluation and the direct path sample with it. */
+  private readonly sampling: SequenceEvaluateOptions;
+  /** The last token sampled, not decoded yet. */
+  private lastToken: Token | undefined;
+  /** Decodes while this reply generates alone (see directDecode.ts); undefined when it is not, or cannot. */
+  private direct: DirectDecoder | undefined;
+  /** Why the direct path cannot run on this sequence ('' when it can), once asked. */
+  private directUnsupported: string | undefined;
+  /** Direct steps ran since the iterator last yielded: its next step must decode {@link lastToken}, not what it yielded. */
+  private iteratorBehind = false;
 
   constructor(private readonly input: GenerationInput) {
     this.requestId = input.requestId;
@@ -104,6 +115,7 @@ export class Generation {
       input.structured?.trimTrailingWhitespace ?? false,
     );
     this.grammar = input.tools ? input.tools.grammar : input.structured?.grammar;
+    this.sampling = evaluateOptions(input.params, this.generated);
     this.result = new Promise<GenerateResult>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -117,11 +129,14 @@ export class Generation {
     this.aborted = true;
   }
 
-  /** One unit of work. The native call is issued before this returns (lockstep batching relies on it). */
-  step(): Promise<void> {
+  /**
+   * One unit of work. The native call is issued before this returns (lockstep batching relies on it).
+   * `alone`: no other generation steps in this round, so a generated token may take the direct path.
+   */
+  step(alone = false): Promise<void> {
     if (this.finished) return Promise.resolve();
     if (this.aborted) return this.finish('abort');
-    // Leave the last chunk to `evaluate`, which also samples the first token.
+    // Leave the last chunk to the step that also samples the first token.
     if (this.remainingPrompt.length > this.chunkSize) {
       const chunk = this.remainingPrompt.slice(0, this.chunkSize);
       this.remainingPrompt = this.remainingPrompt.slice(this.chunkSize);
@@ -132,8 +147,12 @@ export class Generation {
         this.input.sink.onPromptProgress(this.processed, this.input.promptTokens.length);
       });
     }
+    if (alone && this.canDecodeDirectly()) return this.directStep();
+    if (!alone) this.leaveDirectPath();
     this.iterator ??= this.startEvaluation();
-    return this.iterator.next().then((next) => {
+    const replacement = this.iteratorBehind ? this.lastToken : undefined;
+    this.iteratorBehind = false;
+    return this.iterator.next(replacement).then((next) => {
       const driver = this.input.tools?.driver;
       // Inside a call the evaluation ends when the grammar allows nothing more: the driver decides what that means.
       if (next.done && driver && !driver.inText) return driver.onToken(undefined).then((action) => this.onToolAction(action, NO_TOKEN));
@@ -152,14 +171,53 @@ export class Generation {
     return this.closeIterator();
   }
 
+  /**
+   * Plain text only: a grammar, log probabilities and tool calls need what `evaluate` does per
+   * token; not for a seeded sampled reply (below). Also false while the input would not fit one batch or the context (then `evaluate`,
+   * which splits and shifts).
+   */
+  private canDecodeDirectly(): boolean {
+    if (this.grammar || this.input.logprobs || this.input.tools) return false;
+    // A seed promises the same text whatever else runs, which holds only while one sampler draws
+    // every token: a seeded sampled reply stays with `evaluate` (greedy ones need no draws).
+    if (this.input.params.seed !== undefined && this.sampling.temperature !== 0) return false;
+    const sequence = this.slot.sequence;
+    this.directUnsupported ??= directDecodeUnsupported(sequence) ?? '';
+    if (this.directUnsupported) return false;
+    const input = this.directInput().length;
+    return input <= sequence.context.batchSize && sequence.nextTokenIndex + input < sequence.context.contextSize;
+  }
+
+  /** What the next step decodes: the last token sampled, or the rest of the prompt before the first. */
+  private directInput(): Token[] {
+    return this.lastToken !== undefined ? [this.lastToken] : this.remainingPrompt;
+  }
+
+  private directStep(): Promise<void> {
+    const input = this.directInput();
+    this.remainingPrompt = [];
+    this.iteratorBehind = this.iterator !== undefined;
+    this.direct ??= new DirectDecoder(this.slot.sequence, this.sampling);
+    return this.direct.next(input).then((next) => this.onToken(next));
+  }
+
+  /** With company the reply goes back to `evaluate`, which batches; the direct sampler goes. */
+  private leaveDirectPath(): void {
+    this.direct?.dispose();
+    this.direct = undefined;
+  }
+
   private startEvaluation(): AsyncGenerator<Token | TokenWithMetadata, void, void | Token | Token[]> {
-    const { params, model } = this.input;
+    const { model } = this.input;
     // A fresh grammar state per evaluation: node-llama-cpp advances it with every sampled token.
     const grammarState = this.grammar ? new LlamaGrammarEvaluationState({ model, grammar: this.grammar }) : undefined;
-    const rest = this.remainingPrompt.length > 0 ? this.remainingPrompt : this.pendingInput;
+    // Later evaluations start with what Hearth writes into a tool call, or (no tools) with the
+    // token the direct path sampled last.
+    const rest = this.remainingPrompt.length > 0 ? this.remainingPrompt : this.input.tools ? this.pendingInput : this.directInput();
     this.remainingPrompt = [];
     this.pendingInput = [];
-    const options = evaluateOptions(params, this.generated, grammarState);
+    this.iteratorBehind = false;
+    const options = grammarState ? { ...this.sampling, grammarEvaluationState: grammarState } : this.sampling;
     const top = this.input.logprobs?.top;
     if (top === undefined) return this.slot.sequence.evaluate(rest, options);
     // Reading the whole distribution per token costs time: only when log probabilities were asked for.
@@ -167,6 +225,7 @@ export class Generation {
   }
 
   private onToken(token: Token, metadata?: TokenWithMetadata): Promise<void> {
+    this.lastToken = token;
     if (this.firstTokenAt === 0) {
       this.firstTokenAt = performance.now();
       this.input.sink.onPromptProgress(this.input.promptTokens.length, this.input.promptTokens.length);
@@ -237,6 +296,7 @@ export class Generation {
   }
 
   private async closeIterator(): Promise<void> {
+    this.leaveDirectPath();
     const iterator = this.iterator;
     this.iterator = undefined;
     await iterator?.return();
