@@ -101,6 +101,29 @@ describe('DirectDecoder on node-llama-cpp directly', () => {
     }
   });
 
+  it("takes its threads from node-llama-cpp's splitter and gives every one back, with pauses between tokens", async () => {
+    const splitter = (llama as unknown as { _threadsSplitter: { _activeThreads: number } })._threadsSplitter;
+    const sequence = context.getSequence();
+    const decoder = new DirectDecoder(sequence, GREEDY);
+    const setThreads = vi.spyOn((context as unknown as { _ctx: { setThreads(n: number): void } })._ctx, 'setThreads');
+    try {
+      let input: Token[] = PROMPT;
+      for (let i = 0; i < 4; i++) {
+        input = [await decoder.next(input)];
+        // A macrotask later node-llama-cpp frees the context's reservation; the next token reserves anew.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(splitter._activeThreads).toBe(0);
+      }
+      expect(setThreads.mock.calls).toEqual([[1], [1], [1], [1]]);
+      // A thread counted as busy forever would make this wait for ever.
+      expect((await viaEvaluate(3)).tokens).toHaveLength(3);
+    } finally {
+      setThreads.mockRestore();
+      decoder.dispose();
+      await sequence.dispose();
+    }
+  });
+
   it("holds the context's lock: a cache edit on another sequence waits for the decode, and both stay right", async () => {
     const reference = await viaEvaluate(12);
     const other = context.getSequence();
