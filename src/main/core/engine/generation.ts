@@ -173,8 +173,8 @@ export class Generation {
 
   /**
    * Plain text only: a grammar, log probabilities and tool calls need what `evaluate` does per
-   * token; not for a seeded sampled reply (below). Also false while the input would not fit one batch or the context (then `evaluate`,
-   * which splits and shifts).
+   * token; not for a seeded sampled reply (below). Also false while the input would not fit one
+   * batch or the context (then `evaluate`, which splits and shifts).
    */
   private canDecodeDirectly(): boolean {
     if (this.grammar || this.input.logprobs || this.input.tools) return false;
@@ -209,7 +209,8 @@ export class Generation {
 
   private startEvaluation(): AsyncGenerator<Token | TokenWithMetadata, void, void | Token | Token[]> {
     const { model } = this.input;
-    // A fresh grammar state per evaluation: node-llama-cpp advances it with every sampled token.
+    // A fresh grammar state per evaluation (node-llama-cpp advances it with every sampled token),
+    // on the reply's one sampling config.
     const grammarState = this.grammar ? new LlamaGrammarEvaluationState({ model, grammar: this.grammar }) : undefined;
     // Later evaluations start with what Hearth writes into a tool call, or (no tools) with the
     // token the direct path sampled last.

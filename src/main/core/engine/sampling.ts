@@ -1,4 +1,4 @@
-import type { LlamaGrammarEvaluationState, SequenceEvaluateOptions, Token } from 'node-llama-cpp';
+import type { SequenceEvaluateOptions, Token } from 'node-llama-cpp';
 import type { SamplingParams } from '../../../shared/dto';
 
 /** Default sampling: what LM Studio and llama.cpp's server ship with. */
@@ -25,11 +25,7 @@ export const SAMPLING_DEFAULTS = {
  *
  * @param generated the reply's tokens so far; read again before every token.
  */
-export function evaluateOptions(
-  params: SamplingParams,
-  generated: readonly Token[],
-  grammarState?: LlamaGrammarEvaluationState,
-): SequenceEvaluateOptions {
+export function evaluateOptions(params: SamplingParams, generated: readonly Token[]): SequenceEvaluateOptions {
   const penalty = params.repeatPenalty ?? SAMPLING_DEFAULTS.repeatPenalty;
   const presencePenalty = params.presencePenalty ?? SAMPLING_DEFAULTS.presencePenalty;
   const frequencyPenalty = params.frequencyPenalty ?? SAMPLING_DEFAULTS.frequencyPenalty;
@@ -53,7 +49,6 @@ export function evaluateOptions(
           },
         }
       : {}),
-    ...(grammarState ? { grammarEvaluationState: grammarState } : {}),
   };
 }
 
