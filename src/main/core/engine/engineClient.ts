@@ -184,6 +184,9 @@ export class EngineClient {
         else pending.reject(fromErrorShape(message.error));
         return;
       }
+      case 'batch':
+        for (const each of message.messages) this.onMessage(each);
+        return;
       case 'tokens':
       case 'toolCall':
       case 'promptProgress': {

@@ -8,7 +8,7 @@ import { EngineRuntime } from './engineRuntime';
 import { LabOp } from './labOp';
 import { BenchRunner } from './benchOp';
 import type { EngineCall, EngineMessage, EngineRequest } from './protocol';
-import { TokenBatcher } from './tokenBatcher';
+import { StreamOutbox } from './tokenBatcher';
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -35,9 +35,12 @@ function argValue(name: string): string | undefined {
   return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
 }
 
+/** Every reply's streamed text, sent between two decodes (see StreamOutbox). */
+const outbox = new StreamOutbox(post);
 const runtime = new EngineRuntime({
   gpu: argValue('gpu') === 'off' ? false : 'auto',
   maxThreads: Number(argValue('max-threads') ?? 0) || 1,
+  onRoundEnd: () => outbox.roundEnded(),
 });
 /** The quantization lab's model; used only in a lab's own engine process (see labOp.ts). */
 const lab = new LabOp({ gpu: argValue('gpu') === 'off' ? false : 'auto', maxThreads: Number(argValue('max-threads') ?? 0) || 1 });
@@ -83,7 +86,7 @@ async function handle(request: EngineRequest): Promise<unknown> {
     }
     case 'generate': {
       const { requestId } = request;
-      const batcher = new TokenBatcher((batch) => post({ kind: 'tokens', requestId, ...batch }), request.chunking === 'token');
+      const batcher = outbox.batcher(requestId, request.chunking === 'token');
       try {
         return await runtime.generate(request, {
           onText: (text, count, logprobs) => batcher.add(text, count, logprobs),

@@ -172,6 +172,19 @@ export interface EngineCall {
   request: EngineRequest;
 }
 
+/**
+ * Streamed text of one reply, several tokens per message to keep the boundary cheap; with `pieces`
+ * (a caller streaming each token), the pieces it is made of, each to be passed on alone.
+ */
+export interface TokensMessage {
+  kind: 'tokens';
+  requestId: string;
+  text: string;
+  tokenCount: number;
+  logprobs?: TokenLogprob[];
+  pieces?: TextPiece[];
+}
+
 /** Engine → host. */
 export type EngineMessage =
   | { kind: 'ready'; pid: number }
@@ -182,8 +195,8 @@ export type EngineMessage =
   | { kind: 'loadProgress'; progress: number }
   /** Prompt evaluation of `requestId`: `processed` of `total` tokens (cached ones count as processed). */
   | { kind: 'promptProgress'; requestId: string; processed: number; total: number }
-  /** A batch of streamed text: several tokens per message keep the boundary cheap. */
-  /** New text; with `pieces` (a caller streaming each token), the pieces it is made of, each to be passed on alone. */
-  | { kind: 'tokens'; requestId: string; text: string; tokenCount: number; logprobs?: TokenLogprob[]; pieces?: TextPiece[] }
+  | TokensMessage
+  /** The text several replies had waiting at the end of a scheduler round, in one message (see StreamOutbox). */
+  | { kind: 'batch'; messages: TokensMessage[] }
   /** A tool call of `requestId` opened (`delta` '') or its arguments grew by `delta`. */
   | { kind: 'toolCall'; requestId: string; index: number; id: string; name: string; delta: string };

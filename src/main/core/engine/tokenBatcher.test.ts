@@ -1,46 +1,111 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TokenBatcher, type TextPiece } from './tokenBatcher';
+import type { EngineMessage } from './protocol';
+import { StreamOutbox } from './tokenBatcher';
 
-describe('TokenBatcher', () => {
+const TIMING = { intervalMs: 16, fallbackMs: 100 };
+
+/** An outbox on fake timers and the messages it posted. */
+function outbox() {
+  const sent: EngineMessage[] = [];
+  return { sent, box: new StreamOutbox((message) => sent.push(message), TIMING) };
+}
+
+const tokens = (requestId: string, text: string, tokenCount: number) => ({ kind: 'tokens', requestId, text, tokenCount });
+
+describe('StreamOutbox', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('sends the first piece at once, then coalesces until the interval passes', () => {
-    const sent: Array<[string, number]> = [];
-    const batcher = new TokenBatcher(({ text, tokenCount }) => sent.push([text, tokenCount]), false, 16);
-    batcher.add('Hel', 1);
-    expect(sent).toEqual([['Hel', 1]]);
-    batcher.add('lo', 1);
-    batcher.add(' wor', 1);
+  it("sends a reply's first piece at once, then its later pieces when a round ends", () => {
+    const { sent, box } = outbox();
+    const reply = box.batcher('a');
+    reply.add('Hel', 1);
+    expect(sent).toEqual([tokens('a', 'Hel', 1)]);
+    vi.advanceTimersByTime(20);
+    reply.add('lo', 1);
+    reply.add(' wor', 1);
     expect(sent).toHaveLength(1);
+    box.roundEnded();
+    expect(sent).toEqual([tokens('a', 'Hel', 1), tokens('a', 'lo wor', 2)]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps the text of a round that ends within the interval for a later round', () => {
+    const { sent, box } = outbox();
+    const reply = box.batcher('a');
+    reply.add('A', 1);
+    vi.advanceTimersByTime(10);
+    reply.add('b', 1);
+    box.roundEnded();
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(10);
+    reply.add('c', 1);
+    box.roundEnded();
+    expect(sent).toEqual([tokens('a', 'A', 1), tokens('a', 'bc', 2)]);
+  });
+
+  it('sends the text every reply has waiting in one message', () => {
+    const { sent, box } = outbox();
+    const [a, b, c] = [box.batcher('a'), box.batcher('b'), box.batcher('c')];
+    for (const reply of [a, b, c]) reply.add('first', 1);
     vi.advanceTimersByTime(16);
-    expect(sent).toEqual([['Hel', 1], ['lo wor', 2]]);
-    batcher.add('ld', 1);
-    batcher.flush();
-    expect(sent).toEqual([['Hel', 1], ['lo wor', 2], ['ld', 1]]);
-    vi.advanceTimersByTime(100);
+    a.add(' x', 1);
+    c.add(' z', 1);
+    box.roundEnded();
+    expect(sent.slice(3)).toEqual([{ kind: 'batch', messages: [tokens('a', ' x', 1), tokens('c', ' z', 1)] }]);
+    box.roundEnded();
+    expect(sent).toHaveLength(4);
+  });
+
+  it('sends waiting text after the fallback delay when no round ends (a long prompt holds the round)', () => {
+    const { sent, box } = outbox();
+    const reply = box.batcher('a');
+    reply.add('A', 1);
+    reply.add('b', 1);
+    vi.advanceTimersByTime(TIMING.fallbackMs - 1);
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([tokens('a', 'A', 1), tokens('a', 'b', 1)]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("flushes one reply's text at once (before its result), leaving the others waiting", () => {
+    const { sent, box } = outbox();
+    const [a, b] = [box.batcher('a'), box.batcher('b')];
+    a.add('A', 1);
+    b.add('B', 1);
+    a.add('a2', 1);
+    b.add('b2', 1);
+    a.flush();
+    expect(sent.at(-1)).toEqual(tokens('a', 'a2', 1));
+    a.flush();
     expect(sent).toHaveLength(3);
+    vi.advanceTimersByTime(16);
+    box.roundEnded();
+    expect(sent.at(-1)).toEqual(tokens('b', 'b2', 1));
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('sends token counts even when a token produced no visible text yet', () => {
-    const sent: Array<[string, number]> = [];
-    const batcher = new TokenBatcher(({ text, tokenCount }) => sent.push([text, tokenCount]));
-    batcher.add('', 1);
-    batcher.flush();
-    expect(sent).toEqual([['', 1]]);
+    const { sent, box } = outbox();
+    box.batcher('a').add('', 1);
+    expect(sent).toEqual([tokens('a', '', 1)]);
   });
 
   it('keeps each piece, with its log probabilities, inside one message when asked to', () => {
-    const sent: Array<TextPiece & { pieces?: TextPiece[] }> = [];
-    const batcher = new TokenBatcher((batch) => sent.push(batch), true, 16);
+    const { sent, box } = outbox();
+    const reply = box.batcher('a', true);
     const lp = (token: string) => ({ token, logprob: -1, bytes: [...Buffer.from(token)], top: [] });
-    batcher.add('A', 1, [lp('A')]);
-    batcher.add('b', 1, [lp('b')]);
-    batcher.add('cd', 2, [lp('c'), lp('d')]);
+    reply.add('A', 1, [lp('A')]);
+    reply.add('b', 1, [lp('b')]);
+    reply.add('cd', 2, [lp('c'), lp('d')]);
     vi.advanceTimersByTime(16);
+    box.roundEnded();
     expect(sent).toEqual([
-      { text: 'A', tokenCount: 1, logprobs: [lp('A')] },
+      { kind: 'tokens', requestId: 'a', text: 'A', tokenCount: 1, logprobs: [lp('A')] },
       {
+        kind: 'tokens',
+        requestId: 'a',
         text: 'bcd',
         tokenCount: 3,
         logprobs: [lp('b'), lp('c'), lp('d')],

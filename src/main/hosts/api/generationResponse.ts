@@ -103,7 +103,12 @@ export async function answerGeneration(ex: ApiExchange, ctx: ApiContext, spec: G
   const created = Math.floor(Date.now() / 1000);
   let model = spec.request.model ?? '';
   const sse = spec.stream ? new EventStream(ex) : undefined;
-  const fingerprint = () => ({ system_fingerprint: systemFingerprint(ctx, model) });
+  // Hashed once per model per request, not once per streamed chunk.
+  let fingerprinted: { model: string; system_fingerprint: string } | undefined;
+  const fingerprint = () => {
+    if (fingerprinted?.model !== model) fingerprinted = { model, system_fingerprint: systemFingerprint(ctx, model) };
+    return { system_fingerprint: fingerprinted.system_fingerprint };
+  };
   const frame = (choices: unknown[]) => ({ id, object: shape.chunkObject, created, model, ...fingerprint(), choices, ...(spec.includeUsage ? { usage: null } : {}) });
   const at = (index: number, choice: Record<string, unknown>) => ({ ...choice, index });
   const open = () => {
