@@ -32,8 +32,6 @@ export interface EngineRuntimeOptions {
   gpu: 'auto' | false;
   /** Upper bound for threads across the process (node-llama-cpp's `maxThreads`). */
   maxThreads: number;
-  /** Called after each scheduler round, between two decodes (the engine process sends streamed text then). */
-  onRoundEnd?: () => void;
 }
 
 interface Loaded {
@@ -59,7 +57,7 @@ interface Loaded {
 export class EngineRuntime {
   private llamaPromise: Promise<Llama> | undefined;
   private loaded: Loaded | undefined;
-  private readonly scheduler: LockstepScheduler;
+  private readonly scheduler = new LockstepScheduler();
   /** Requests between arrival and joining the scheduler (tokenising, reusing the prefix), and which of them were stopped meanwhile. */
   private readonly starting = new Map<string, { aborted: boolean }>();
   /** Last few error lines llama.cpp logged: its thrown errors are generic, the reason is only logged. */
@@ -69,7 +67,6 @@ export class EngineRuntime {
 
   constructor(private readonly options: EngineRuntimeOptions) {
     this.maxThreads = options.maxThreads;
-    this.scheduler = new LockstepScheduler(options.onRoundEnd);
   }
 
   /** One `getLlama` per process: it is slow (~0.5 s) and loads native code. Never builds or downloads. */

@@ -35,12 +35,11 @@ function argValue(name: string): string | undefined {
   return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
 }
 
-/** Every reply's streamed text, sent between two decodes (see StreamOutbox). */
+/** Every reply's streamed text, coalesced into few messages (see StreamOutbox). */
 const outbox = new StreamOutbox(post);
 const runtime = new EngineRuntime({
   gpu: argValue('gpu') === 'off' ? false : 'auto',
   maxThreads: Number(argValue('max-threads') ?? 0) || 1,
-  onRoundEnd: () => outbox.roundEnded(),
 });
 /** The quantization lab's model; used only in a lab's own engine process (see labOp.ts). */
 const lab = new LabOp({ gpu: argValue('gpu') === 'off' ? false : 'auto', maxThreads: Number(argValue('max-threads') ?? 0) || 1 });

@@ -43,19 +43,6 @@ describe('LockstepScheduler', () => {
     expect(log).toEqual([2, 0, 2, 0, 0]);
   });
 
-  it('calls onRoundEnd after every round, before the next one steps (when the engine sends streamed text)', async () => {
-    const log: Array<number | string> = [];
-    const scheduler = new LockstepScheduler(() => log.push('end'));
-    const a = fake(0, 2, log as number[]);
-    const b = fake(1, 3, log as number[]);
-    scheduler.add(a.generation);
-    scheduler.add(b.generation);
-    await Promise.all([a.done, b.done]);
-    await scheduler.idle();
-    // The first add starts a round of its own; the second joins the next.
-    expect(log).toEqual([0, 'end', 0, 1, 'end', 1, 'end', 1, 'end']);
-  });
-
   it('runs exclusive work between rounds, never during one, and when idle at once', async () => {
     const log: Array<number | string> = [];
     const scheduler = new LockstepScheduler();

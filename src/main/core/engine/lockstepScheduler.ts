@@ -19,9 +19,6 @@ export class LockstepScheduler {
   private exclusiveTasks: Array<() => Promise<void>> = [];
   private loop: Promise<void> | undefined;
 
-  /** `onRoundEnd` runs after every round, before the next one starts (see StreamOutbox). */
-  constructor(private readonly onRoundEnd?: () => void) {}
-
   /** Generations still running (a finished one leaves the list at the end of its round). */
   get size(): number {
     return this.active.filter((generation) => !generation.finished).length;
@@ -68,7 +65,6 @@ export class LockstepScheduler {
         const alone = round.length === 1;
         await Promise.all(round.map((generation) => generation.step(alone).catch((error: unknown) => generation.fail(error))));
         this.active = this.active.filter((generation) => !generation.finished);
-        this.onRoundEnd?.();
       }
     } finally {
       // Cleared in the same synchronous run as the last emptiness check: a generation added after

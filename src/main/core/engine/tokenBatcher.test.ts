@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineMessage } from './protocol';
 import { StreamOutbox } from './tokenBatcher';
 
-const TIMING = { intervalMs: 16, fallbackMs: 100 };
+const INTERVAL_MS = 16;
 
 /** An outbox on fake timers and the messages it posted. */
 function outbox() {
   const sent: EngineMessage[] = [];
-  return { sent, box: new StreamOutbox((message) => sent.push(message), TIMING) };
+  return { sent, box: new StreamOutbox((message) => sent.push(message), INTERVAL_MS) };
 }
 
 const tokens = (requestId: string, text: string, tokenCount: number) => ({ kind: 'tokens', requestId, text, tokenCount });
@@ -16,57 +16,37 @@ describe('StreamOutbox', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it("sends a reply's first piece at once, then its later pieces when a round ends", () => {
+  it("sends a reply's first piece at once, then coalesces its later pieces for the interval", () => {
     const { sent, box } = outbox();
     const reply = box.batcher('a');
     reply.add('Hel', 1);
     expect(sent).toEqual([tokens('a', 'Hel', 1)]);
-    vi.advanceTimersByTime(20);
     reply.add('lo', 1);
     reply.add(' wor', 1);
+    vi.advanceTimersByTime(INTERVAL_MS - 1);
     expect(sent).toHaveLength(1);
-    box.roundEnded();
+    vi.advanceTimersByTime(1);
     expect(sent).toEqual([tokens('a', 'Hel', 1), tokens('a', 'lo wor', 2)]);
+    reply.add('ld', 1);
+    reply.flush();
+    expect(sent.at(-1)).toEqual(tokens('a', 'ld', 1));
+    vi.advanceTimersByTime(100);
+    expect(sent).toHaveLength(3);
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('keeps the text of a round that ends within the interval for a later round', () => {
-    const { sent, box } = outbox();
-    const reply = box.batcher('a');
-    reply.add('A', 1);
-    vi.advanceTimersByTime(10);
-    reply.add('b', 1);
-    box.roundEnded();
-    expect(sent).toHaveLength(1);
-    vi.advanceTimersByTime(10);
-    reply.add('c', 1);
-    box.roundEnded();
-    expect(sent).toEqual([tokens('a', 'A', 1), tokens('a', 'bc', 2)]);
-  });
-
-  it('sends the text every reply has waiting in one message', () => {
+  it('sends the text every reply has waiting in one message, on one timer', () => {
     const { sent, box } = outbox();
     const [a, b, c] = [box.batcher('a'), box.batcher('b'), box.batcher('c')];
     for (const reply of [a, b, c]) reply.add('first', 1);
-    vi.advanceTimersByTime(16);
     a.add(' x', 1);
+    vi.advanceTimersByTime(5);
     c.add(' z', 1);
-    box.roundEnded();
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(INTERVAL_MS - 5);
     expect(sent.slice(3)).toEqual([{ kind: 'batch', messages: [tokens('a', ' x', 1), tokens('c', ' z', 1)] }]);
-    box.roundEnded();
+    vi.advanceTimersByTime(100);
     expect(sent).toHaveLength(4);
-  });
-
-  it('sends waiting text after the fallback delay when no round ends (a long prompt holds the round)', () => {
-    const { sent, box } = outbox();
-    const reply = box.batcher('a');
-    reply.add('A', 1);
-    reply.add('b', 1);
-    vi.advanceTimersByTime(TIMING.fallbackMs - 1);
-    expect(sent).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    expect(sent).toEqual([tokens('a', 'A', 1), tokens('a', 'b', 1)]);
-    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("flushes one reply's text at once (before its result), leaving the others waiting", () => {
@@ -80,8 +60,7 @@ describe('StreamOutbox', () => {
     expect(sent.at(-1)).toEqual(tokens('a', 'a2', 1));
     a.flush();
     expect(sent).toHaveLength(3);
-    vi.advanceTimersByTime(16);
-    box.roundEnded();
+    vi.advanceTimersByTime(INTERVAL_MS);
     expect(sent.at(-1)).toEqual(tokens('b', 'b2', 1));
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -99,8 +78,7 @@ describe('StreamOutbox', () => {
     reply.add('A', 1, [lp('A')]);
     reply.add('b', 1, [lp('b')]);
     reply.add('cd', 2, [lp('c'), lp('d')]);
-    vi.advanceTimersByTime(16);
-    box.roundEnded();
+    vi.advanceTimersByTime(INTERVAL_MS);
     expect(sent).toEqual([
       { kind: 'tokens', requestId: 'a', text: 'A', tokenCount: 1, logprobs: [lp('A')] },
       {

@@ -8,40 +8,31 @@ export interface TextPiece {
   logprobs?: TokenLogprob[];
 }
 
-/** When coalesced text leaves the engine process (see {@link StreamOutbox}). */
-export interface OutboxTiming {
-  /** At most one message of waiting text per this many ms (a round that ends sooner keeps it). */
-  intervalMs: number;
-  /** Waiting text goes out after this long even when no round ends (a long prompt holds the round). */
-  fallbackMs: number;
-}
-
 /**
- * Coalesces the streamed text of every reply in the engine process into few messages to the host,
- * and sends them when a scheduler round ends: between two decodes, when the cores are free.
- *
- * Why: on a machine whose cores all run llama.cpp's threads, every wake-up of the host (and of the
- * client behind it) takes a core from a compute thread in the middle of a decode, and the decode's
- * other threads wait for it at the next barrier. One reply timer per request woke the host once per
- * token of each reply, mid-decode; this wakes it once per round for all replies (measured on the
- * 1B model, 4 streams, 2 threads on 2 cores: 0.90 → 0.93 of llama-server through the API).
+ * Coalesces the streamed text of every reply in the engine process into few messages to the host.
  *
  * - The first piece of a reply goes out at once: time to first token matters most.
- * - Later pieces wait for the end of a round at least `intervalMs` after the last message, and then
- *   all waiting replies go in one message (`batch`).
- * - A round can last long (another reply's long prompt): after `fallbackMs` a timer sends them.
- * - `flush(requestId)` sends one reply's waiting text now: before its tool call or its result, so
- *   text never arrives out of order or after the reply ended.
+ * - Later pieces wait; `intervalMs` after the first of them, one timer sends what every reply has
+ *   waiting, in one message (`batch` when several replies have text).
+ * - `flush()` on a reply's batcher sends its waiting text now: before its tool call or its result,
+ *   so text never arrives out of order or after the reply ended.
+ *
+ * Why one timer for all replies: when every core runs a ggml compute thread, each wake-up of the
+ * host (and of the API client behind it) takes a core from a compute thread mid-decode, and the
+ * decode's other threads wait for it at the next barrier. A timer per reply woke the host once per
+ * reply per token on 4 streams of the 1B model; one timer wakes it once per round (measured through
+ * the API, 4 streams, 2 threads on 2 cores: 0.90 → 0.94 of llama-server). Sending at the end of
+ * each scheduler round instead was tried and measured far worse on one stream at 2 threads (0.79
+ * against 1.06 of llama-server, erratic from rep to rep): the host then wakes exactly as the next
+ * decode starts its threads.
  */
 export class StreamOutbox {
   private readonly waiting = new Map<string, TokenBatcher>();
-  private lastSentAt = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly post: (message: EngineMessage) => void,
-    private readonly timing: OutboxTiming = { intervalMs: 16, fallbackMs: 100 },
-    private readonly now: () => number = Date.now,
+    private readonly intervalMs = 16,
   ) {}
 
   /** The text of one reply; `keepPieces` (a caller streaming each token) keeps the pieces apart inside a message. */
@@ -49,24 +40,19 @@ export class StreamOutbox {
     return new TokenBatcher(requestId, keepPieces, this);
   }
 
-  /** A scheduler round ended: send what waits, unless a message went out less than `intervalMs` ago. */
-  roundEnded(): void {
-    if (this.waiting.size > 0 && this.now() - this.lastSentAt >= this.timing.intervalMs) this.flushAll();
-  }
-
   /** Sends every reply's waiting text, in one message. */
   flushAll(): void {
     this.clearTimer();
     const messages = [...this.waiting.values()].map((batcher) => batcher.take()).filter((message) => message !== undefined);
     this.waiting.clear();
-    if (messages.length === 1) this.send(messages[0]!);
-    else if (messages.length > 1) this.send({ kind: 'batch', messages });
+    if (messages.length === 1) this.post(messages[0]!);
+    else if (messages.length > 1) this.post({ kind: 'batch', messages });
   }
 
   /** @internal (TokenBatcher) */
   wait(batcher: TokenBatcher): void {
     this.waiting.set(batcher.requestId, batcher);
-    this.timer ??= setTimeout(() => this.flushAll(), this.timing.fallbackMs);
+    this.timer ??= setTimeout(() => this.flushAll(), this.intervalMs);
   }
 
   /** @internal (TokenBatcher) */
@@ -74,12 +60,7 @@ export class StreamOutbox {
     this.waiting.delete(batcher.requestId);
     if (this.waiting.size === 0) this.clearTimer();
     const message = batcher.take();
-    if (message) this.send(message);
-  }
-
-  private send(message: EngineMessage): void {
-    this.lastSentAt = this.now();
-    this.post(message);
+    if (message) this.post(message);
   }
 
   private clearTimer(): void {
