@@ -196,7 +196,7 @@ export type EngineMessage =
   /** Prompt evaluation of `requestId`: `processed` of `total` tokens (cached ones count as processed). */
   | { kind: 'promptProgress'; requestId: string; processed: number; total: number }
   | TokensMessage
-  /** The text several replies had waiting at the end of a scheduler round, in one message (see StreamOutbox). */
+  /** The text several replies had waiting when the outbox's timer fired, in one message (see StreamOutbox). */
   | { kind: 'batch'; messages: TokensMessage[] }
   /** A tool call of `requestId` opened (`delta` '') or its arguments grew by `delta`. */
   | { kind: 'toolCall'; requestId: string; index: number; id: string; name: string; delta: string };
