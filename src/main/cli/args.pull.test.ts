@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs, USAGE } from './args';
+import { parseArgs } from './args';
+import { USAGE } from './usage';
 
 describe('parseArgs: pull', () => {
   it('takes one reference, before or after the flags', () => {

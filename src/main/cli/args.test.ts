@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, parseArgs, USAGE } from './args';
+import { DEFAULT_PORT, parseArgs } from './args';
+import { USAGE } from './usage';
 
 describe('parseArgs', () => {
   it('parses serve flags in both --k v and --k=v forms', () => {
