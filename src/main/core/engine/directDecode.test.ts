@@ -66,7 +66,6 @@ describe('DirectDecoder on node-llama-cpp directly', () => {
         tokens.push(token);
         input = [token];
       }
-      console.log('TOKENS', tokens.join(','), reference.tokens.join(','));
       expect(tokens).toEqual(reference.tokens);
       expect(new Set(tokens).size).toBeGreaterThan(1);
       // evaluate decodes PROMPT + 23 tokens for 24 samples: the last one sampled is not in the cache yet.

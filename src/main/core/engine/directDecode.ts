@@ -31,6 +31,17 @@ export class DirectDecoder {
   private readonly sampler: NativeSampler;
   private readonly single = new Uint32Array(1);
   private disposed = false;
+  /**
+   * Whether the sample is queued right behind the decode instead of after it ends. With one libuv
+   * worker thread (the engine process's `UV_THREADPOOL_SIZE=1`, engineProcess.ts) native tasks run
+   * one at a time in the order queued, so the sample reads the logits of the decode just before
+   * it, and the worker goes from one to the other without two thread wake-ups in between (the
+   * decode's completion waking this thread, the sample's task waking the worker). Measured on the
+   * 135M-shaped model at 1 thread: each wake-up pair costs ~0.2–0.5 ms on a 2-core VM, against a
+   * ~5.5 ms token (README, "Engine speed"). With more pool threads the sample could run beside
+   * the decode, so it waits for the decode as before.
+   */
+  private readonly pipelined = process.env.UV_THREADPOOL_SIZE === '1';
 
   /** `sequence` must pass {@link directDecodeUnsupported}. */
   constructor(
@@ -59,13 +70,15 @@ export class DirectDecoder {
       const native = sequence.context._ctx;
       native.initBatch(tokens.length);
       const [logitIndex] = native.addToBatch(sequence._sequenceId, sequence._nextTokenIndex, this.batchOf(tokens), tokens.length === 1 ? FIRST : Uint32Array.of(tokens.length - 1));
-      await this.decodeWithGrantedThreads();
+      // The config reads only the reply so far (penalties), which the decode does not change.
+      this.sampler.applyConfig(sequence._resolveSamplerConfig(this.options));
+      const sample = () => native.sampleToken(logitIndex!, this.sampler);
+      const queued = await this.decodeWithGrantedThreads(this.pipelined ? sample : undefined);
       sequence._nextTokenIndex += tokens.length;
       for (const token of tokens) sequence._contextTokens.push(token);
       sequence.tokenMeter.useTokens(tokens.length - 1, 'input');
       sequence.tokenMeter.useTokens(1, 'output');
-      this.sampler.applyConfig(sequence._resolveSamplerConfig(this.options));
-      const next = await native.sampleToken(logitIndex!, this.sampler);
+      const next = await (queued ?? sample());
       if (next === -1) throw new Error('Failed to sample the next token.');
       return next as Token;
     });
@@ -77,8 +90,12 @@ export class DirectDecoder {
    * batch dispatch does. The reservation must outlive the grant: releasing a grant after its
    * consumer was freed leaves the splitter counting a thread as busy forever, and every later
    * batch then waits for it.
+   *
+   * `queueAfter`, when given, is called right after the decode is queued, before it ends, and its
+   * promise is returned (see {@link DirectDecoder.pipelined}); if the decode fails, that promise's
+   * outcome is dropped and the decode's error thrown.
    */
-  private async decodeWithGrantedThreads(): Promise<void> {
+  private async decodeWithGrantedThreads<T>(queueAfter?: () => Promise<T>): Promise<Promise<T> | undefined> {
     const context = this.sequence.context;
     context._reserveThreads();
     try {
@@ -86,7 +103,17 @@ export class DirectDecoder {
       const [threads, handle] = (granted instanceof Promise ? await granted : granted) ?? [];
       try {
         if (threads !== undefined) context._ctx.setThreads(threads);
-        await context._ctx.decodeBatch();
+        const decoding = context._ctx.decodeBatch();
+        let after: Promise<T> | undefined;
+        try {
+          after = queueAfter?.();
+        } catch (error) {
+          await decoding.catch(() => {});
+          throw error;
+        }
+        after?.catch(() => {});
+        await decoding;
+        return after;
       } finally {
         handle?.dispose();
       }

@@ -4,6 +4,8 @@ import { fixtureModel } from '../../testing/fixtureModels';
 import { WORKER_SOURCE } from '../../testing/testCore';
 import { silentLogger } from '../logging/logger';
 import { EngineClient } from './engineClient';
+import { EngineRuntime } from './engineRuntime';
+import type { GenerateRequest } from './protocol';
 import { nodeEngineLauncher, type EngineLauncher } from './engineProcess';
 
 /**
@@ -65,5 +67,29 @@ describe('engine process environment', () => {
     const load = (threads: number) => engine.call({ op: 'load', modelPath, contextSize: 256, threads, parallel: 1, gpuLayers: 0, flashAttention: true });
     expect((await load(2)).settings.threads).toBe(2);
     expect((await load(1)).settings.threads).toBe(1);
+  }, 120_000);
+
+  it('with one pool thread the engine samples right behind each decode, and writes what the unpipelined path writes', async () => {
+    // In this process the pool has several threads, so a reply alone waits for each decode before
+    // sampling; the engine process (one pool thread) queues the sample behind the decode
+    // (directDecode.ts). A sample that read the logits too early would change the text.
+    expect(process.env.UV_THREADPOOL_SIZE).not.toBe('1');
+    const modelPath = await fixtureModel({ preset: 'tiny', type: 'Q4_0' });
+    const load = { op: 'load', modelPath, contextSize: 256, threads: 1, parallel: 1, gpuLayers: 0, flashAttention: true } as const;
+    const request = (requestId: string): GenerateRequest => ({ op: 'generate', requestId, messages: [{ role: 'user', content: 'tell me a story' }], params: { temperature: 0, maxTokens: 48 } });
+    const engine = client(nodeLauncher(1));
+    await engine.call(load);
+    expect((await engine.call({ op: 'status' })).uvThreadpoolSize).toBe('1');
+    const pipelined = await engine.call(request('pipelined'));
+    const runtime = new EngineRuntime({ gpu: false, maxThreads: 1 });
+    try {
+      await runtime.load(load, () => {});
+      const inProcess = await runtime.generate(request('in-process'), { onText: () => {}, onPromptProgress: () => {} });
+      expect(pipelined.stats.completionTokens).toBe(48);
+      expect(new Set(pipelined.text).size).toBeGreaterThan(3);
+      expect(pipelined.text).toBe(inProcess.text);
+    } finally {
+      await runtime.dispose();
+    }
   }, 120_000);
 });
