@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../../shared/dto';
 import { fixtureModel } from '../../testing/fixtureModels';
 import { DirectDecoder, directDecodeUnsupported } from './directDecode';
 import { EngineRuntime } from './engineRuntime';
-import type { GenerateRequest } from './protocol';
+import type { GenerateRequest, GenerateResult } from './protocol';
 
 // Real llama.cpp on the tiny generated model (400 tokens, mostly one character each).
 const GREEDY = { temperature: 0, topK: 40, topP: 0.95, minP: 0, seed: 7 };
@@ -100,6 +100,29 @@ describe('DirectDecoder on node-llama-cpp directly', () => {
     }
   });
 
+  it('decodes what two decoders hand in during one run in one batch, and each samples what it samples alone', async () => {
+    const reference = await viaEvaluate(10);
+    const sequences = [context.getSequence(), context.getSequence()];
+    const decoders = sequences.map((sequence) => new DirectDecoder(sequence, GREEDY));
+    const initBatch = vi.spyOn((context as unknown as { _ctx: { initBatch(size: number): void } })._ctx, 'initBatch');
+    try {
+      const outputs: Token[][] = [[], []];
+      let inputs: Token[][] = [PROMPT, PROMPT];
+      for (let i = 0; i < 10; i++) {
+        const tokens = await Promise.all(decoders.map((decoder, d) => decoder.next(inputs[d]!)));
+        tokens.forEach((token, d) => outputs[d]!.push(token));
+        inputs = tokens.map((token) => [token]);
+      }
+      expect(outputs).toEqual([reference.tokens, reference.tokens]);
+      expect(initBatch.mock.calls).toEqual([[PROMPT.length * 2], ...Array.from({ length: 9 }, () => [2])]);
+      expect(sequences.map((sequence) => sequence.nextTokenIndex)).toEqual([reference.next, reference.next]);
+    } finally {
+      initBatch.mockRestore();
+      for (const decoder of decoders) decoder.dispose();
+      await Promise.all(sequences.map((sequence) => sequence.dispose()));
+    }
+  });
+
   it("takes its threads from node-llama-cpp's splitter and gives every one back, with pauses between tokens", async () => {
     const splitter = (llama as unknown as { _threadsSplitter: { _activeThreads: number } })._threadsSplitter;
     const sequence = context.getSequence();
@@ -134,7 +157,7 @@ describe('DirectDecoder on node-llama-cpp directly', () => {
       let input: Token[] = PROMPT;
       for (let i = 0; i < 12; i++) {
         const pending = decoder.next(input);
-        // Issued while the decode runs on the worker thread.
+        // Issued before the decode takes the lock or while it runs on the worker thread.
         const edit = i % 3 === 0 ? other.eraseContextTokenRanges([{ start: other.nextTokenIndex - 1, end: other.nextTokenIndex }]) : undefined;
         const token = await pending;
         await edit;
@@ -151,7 +174,7 @@ describe('DirectDecoder on node-llama-cpp directly', () => {
   });
 });
 
-describe('Generation: the direct path while a reply generates alone', () => {
+describe('Generation: the direct path for plain-text replies', () => {
   const runtime = new EngineRuntime({ gpu: false, maxThreads: 1 });
   let counter = 0;
   const messages: ChatMessage[] = [{ role: 'user', content: 'tell me a story about a hearth' }];
@@ -190,29 +213,32 @@ describe('Generation: the direct path while a reply generates alone', () => {
     }
   });
 
-  it('gives a reply the same greedy text when company joins and leaves mid-reply, twice', async () => {
+  it('decodes company in the same batch, and gives a reply the same greedy text alone and with company joining and leaving', async () => {
     const params = { temperature: 0, maxTokens: 60 };
     const alone = await generate(params);
     expect(alone.stats.completionTokens).toBeGreaterThan(30);
     const next = vi.spyOn(DirectDecoder.prototype, 'next');
+    const native = (runtime as unknown as { loaded: { context: { _ctx: { initBatch(size: number): void } } } }).loaded.context._ctx;
+    const initBatch = vi.spyOn(native, 'initBatch');
     try {
       let chunks = 0;
-      const company: Array<Promise<unknown>> = [];
+      const company: Array<Promise<GenerateResult>> = [];
       const joined = await generate(params, () => {
-        // Short replies start after a few tokens and end well before this one: the first makes it
-        // leave the direct path for evaluate, the second makes it leave it again, this time for an
-        // evaluation that has fallen behind the direct path's tokens.
+        // Short replies start after a few tokens and end well before this one.
         chunks++;
         if (chunks === 5 || chunks === 20) company.push(generate({ temperature: 0, maxTokens: 4 }));
       });
-      await Promise.all(company);
-      expect(company).toHaveLength(2);
+      const companions = await Promise.all(company);
+      expect(companions).toHaveLength(2);
       expect(joined.text).toBe(alone.text);
-      // Direct before, between and after the company: fewer direct calls than tokens.
-      expect(next.mock.calls.length).toBeGreaterThan(10);
-      expect(next.mock.calls.length).toBeLessThan(joined.stats.completionTokens);
+      for (const companion of companions) expect(companion.text).toBe((await generate({ temperature: 0, maxTokens: 4 })).text);
+      // Every token of every reply decoded directly (the first sample of each with its prompt's end)...
+      expect(next.mock.calls.length).toBeGreaterThanOrEqual(joined.stats.completionTokens + companions.reduce((sum, c) => sum + c.stats.completionTokens, 0));
+      // ...and while two replies ran, one batch held a token of each.
+      expect(initBatch.mock.calls.filter(([size]) => size === 2).length).toBeGreaterThanOrEqual(4);
     } finally {
       next.mockRestore();
+      initBatch.mockRestore();
     }
   });
 

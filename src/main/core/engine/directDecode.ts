@@ -2,46 +2,35 @@ import { withLock } from 'lifecycle-utils';
 import type { LlamaContextSequence, SequenceEvaluateOptions, Token } from 'node-llama-cpp';
 
 /**
- * One generated token at a time on one sequence, straight on node-llama-cpp's native context:
- * decode the last token, sample the next, nothing else.
+ * Generated tokens straight on node-llama-cpp's native context: each reply's decoder hands in the
+ * token it sampled last, and every reply that does so in the same scheduler round is decoded in one
+ * llama.cpp batch, then each samples its next token with its own sampler.
  *
  * Why: `sequence.evaluate` spends ~0.35 ms of JavaScript per token on a 2-core machine (a decode
- * queue, a dispatch a macrotask later, three locks, per-token arrays and sampler config objects)
- * against ~0.13 ms for this path, measured as the engine thread's busy time per token on the
- * 135M-shaped model (`performance.eventLoopUtilization`). At ~5.5 ms per token that is the
- * difference between trailing llama.cpp's own server by 9 % and by 3 % on one stream. The queue
- * is what batches several sequences into one decode, so the scheduler uses this path only for a
- * reply that is generating alone (see {@link LockstepScheduler}); with company it goes back to
- * `evaluate` mid-reply.
+ * queue, a dispatch a macrotask later, three locks, per-token arrays and sampler config objects,
+ * a native sampler made per evaluation: ~8 ms on a 128k vocabulary) against ~0.13 ms for this
+ * path, measured as the engine thread's busy time per token on the 135M-shaped model
+ * (`performance.eventLoopUtilization`). At ~5.5 ms per token that is the difference between
+ * trailing llama.cpp's own server by 9 % and by 3 % on one stream.
  *
  * The price is reaching into node-llama-cpp's internals (pinned at 3.22.1 in package.json):
  * {@link directDecodeUnsupported} checks each one at runtime, so an upgrade that moves them turns
  * this path off (the reply then takes `evaluate`) instead of breaking generation, and
  * `directDecode.test.ts` fails loudly so the upgrade cannot lose the speed unnoticed. What it
- * does mirrors `LlamaContextSequence._evaluate` one step at a time: it holds the context's lock
- * (the one every node-llama-cpp batch and KV-cache edit takes, so nothing else touches llama.cpp's
- * batch or this sequence's cells meanwhile), decodes with the threads node-llama-cpp's thread
- * splitter grants (engines of several models share the cores that way), resolves the sampler config the same way before every
- * token (penalties read the reply so far), and keeps the sequence's own bookkeeping (next position,
- * context tokens, token meter) as `evaluate` would, so later evaluations and prefix reuse see the
- * same state either way.
+ * does mirrors `LlamaContextSequence._evaluate`: it holds the context's lock (the one every
+ * node-llama-cpp batch and KV-cache edit takes, so nothing else touches llama.cpp's batch or these
+ * sequences' cells meanwhile), decodes with the threads node-llama-cpp's thread splitter grants
+ * (engines of several models share the cores that way), resolves each sampler config the same way
+ * before every token (penalties read the reply so far), and keeps each sequence's own bookkeeping
+ * (next position, context tokens, token meter) as `evaluate` would, so later evaluations and
+ * prefix reuse see the same state either way.
  */
 export class DirectDecoder {
-  private readonly sequence: SequenceInternals;
+  readonly sequence: SequenceInternals;
   private readonly sampler: NativeSampler;
+  private readonly batch: DirectBatch;
   private readonly single = new Uint32Array(1);
-  private disposed = false;
-  /**
-   * Whether the sample is queued right behind the decode instead of after it ends. With one libuv
-   * worker thread (the engine process's `UV_THREADPOOL_SIZE=1`, engineProcess.ts) native tasks run
-   * one at a time in the order queued, so the sample reads the logits of the decode just before
-   * it, and the worker goes from one to the other without two thread wake-ups in between (the
-   * decode's completion waking this thread, the sample's task waking the worker). Measured on the
-   * 135M-shaped model at 1 thread: each wake-up pair costs ~0.2–0.5 ms on a 2-core VM, against a
-   * ~5.5 ms token (README, "Engine speed"). With more pool threads the sample could run beside
-   * the decode, so it waits for the decode as before.
-   */
-  private readonly pipelined = process.env.UV_THREADPOOL_SIZE === '1';
+  disposed = false;
 
   /** `sequence` must pass {@link directDecodeUnsupported}. */
   constructor(
@@ -51,6 +40,7 @@ export class DirectDecoder {
     this.sequence = sequence as unknown as SequenceInternals;
     const { AddonSampler } = this.sequence.model._llama._bindings;
     this.sampler = new AddonSampler(this.sequence.model._model);
+    this.batch = DirectBatch.of(this.sequence.context);
   }
 
   /** Positions left before the context is full (this path never shifts the context; `evaluate` does). */
@@ -60,70 +50,26 @@ export class DirectDecoder {
 
   /**
    * Decodes `tokens` at the end of the sequence (the last token sampled, or the end of a prompt)
-   * and samples the token after them.
+   * and samples the token after them. Calls made in the same synchronous run (one scheduler
+   * round) on sequences of one context share a batch.
    */
   next(tokens: readonly Token[]): Promise<Token> {
-    const sequence = this.sequence;
-    return withLock([sequence.context, 'context'], async () => {
-      if (this.disposed) throw new Error('The direct decoder was disposed.');
-      if (tokens.length === 0 || tokens.length > this.room) throw new RangeError(`${tokens.length} tokens do not fit the ${this.room} positions left.`);
-      const native = sequence.context._ctx;
-      native.initBatch(tokens.length);
-      const [logitIndex] = native.addToBatch(sequence._sequenceId, sequence._nextTokenIndex, this.batchOf(tokens), tokens.length === 1 ? FIRST : Uint32Array.of(tokens.length - 1));
-      // The config reads only the reply so far (penalties), which the decode does not change.
-      this.sampler.applyConfig(sequence._resolveSamplerConfig(this.options));
-      const sample = () => native.sampleToken(logitIndex!, this.sampler);
-      const queued = await this.decodeWithGrantedThreads(this.pipelined ? sample : undefined);
-      sequence._nextTokenIndex += tokens.length;
-      for (const token of tokens) sequence._contextTokens.push(token);
-      sequence.tokenMeter.useTokens(tokens.length - 1, 'input');
-      sequence.tokenMeter.useTokens(1, 'output');
-      const next = await (queued ?? sample());
-      if (next === -1) throw new Error('Failed to sample the next token.');
-      return next as Token;
-    });
+    if (this.disposed) return Promise.reject(new Error('The direct decoder was disposed.'));
+    if (tokens.length === 0 || tokens.length > this.room) return Promise.reject(new RangeError(`${tokens.length} tokens do not fit the ${this.room} positions left.`));
+    return this.batch.add(this, tokens);
   }
 
-  /**
-   * Decodes the batch with the thread count node-llama-cpp's splitter grants this context now
-   * (contexts sharing the cores each get fewer), reserving and releasing it as node-llama-cpp's own
-   * batch dispatch does. The reservation must outlive the grant: releasing a grant after its
-   * consumer was freed leaves the splitter counting a thread as busy forever, and every later
-   * batch then waits for it.
-   *
-   * `queueAfter`, when given, is called right after the decode is queued, before it ends, and its
-   * promise is returned (see {@link DirectDecoder.pipelined}); if the decode fails, that promise's
-   * outcome is dropped and the decode's error thrown.
-   */
-  private async decodeWithGrantedThreads<T>(queueAfter?: () => Promise<T>): Promise<Promise<T> | undefined> {
-    const context = this.sequence.context;
-    context._reserveThreads();
-    try {
-      const granted = context._threadSplitterConsumer?.getAllocationToConsume();
-      const [threads, handle] = (granted instanceof Promise ? await granted : granted) ?? [];
-      try {
-        if (threads !== undefined) context._ctx.setThreads(threads);
-        const decoding = context._ctx.decodeBatch();
-        let after: Promise<T> | undefined;
-        try {
-          after = queueAfter?.();
-        } catch (error) {
-          await decoding.catch(() => {});
-          throw error;
-        }
-        after?.catch(() => {});
-        await decoding;
-        return after;
-      } finally {
-        handle?.dispose();
-      }
-    } finally {
-      context._scheduleToFreeReservedThreads();
-    }
+  /** Sets the sampler up for the next token; the config reads only the reply so far (penalties), which a decode does not change. */
+  prepareSample(): void {
+    this.sampler.applyConfig(this.sequence._resolveSamplerConfig(this.options));
+  }
+
+  sample(logitIndex: number): Promise<number> {
+    return this.sequence.context._ctx.sampleToken(logitIndex, this.sampler);
   }
 
   /** One token, the common case, without allocating. */
-  private batchOf(tokens: readonly Token[]): Uint32Array {
+  batchOf(tokens: readonly Token[]): Uint32Array {
     if (tokens.length !== 1) return Uint32Array.from(tokens);
     this.single[0] = tokens[0]!;
     return this.single;
@@ -135,6 +81,151 @@ export class DirectDecoder {
     this.disposed = true;
     this.sampler.dispose();
   }
+}
+
+interface Waiting {
+  decoder: DirectDecoder;
+  tokens: readonly Token[];
+  resolve(token: Token): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The direct decoders of one context: what they hand in during one synchronous run is decoded
+ * together a microtask later (split only where it would overflow the context's batch size).
+ */
+class DirectBatch {
+  private static readonly byContext = new WeakMap<object, DirectBatch>();
+  private waiting: Waiting[] = [];
+  /**
+   * Whether samples are queued right behind the decode instead of after it ends. With one libuv
+   * worker thread (the engine process's `UV_THREADPOOL_SIZE=1`, engineProcess.ts) native tasks run
+   * one at a time in the order queued, so each sample reads the logits of the decode just before
+   * it, and the worker goes from one to the next without two thread wake-ups in between (the
+   * decode's completion waking this thread, the sample's task waking the worker). Measured on the
+   * 135M-shaped model at 1 thread: each wake-up pair costs ~0.2–0.5 ms on a 2-core VM, against a
+   * ~5.5 ms token (README, "Engine speed"). With more pool threads a sample could run beside
+   * the decode, so they wait for the decode.
+   */
+  private readonly pipelined = process.env.UV_THREADPOOL_SIZE === '1';
+
+  private constructor(private readonly context: SequenceInternals['context']) {}
+
+  static of(context: SequenceInternals['context']): DirectBatch {
+    let batch = DirectBatch.byContext.get(context);
+    if (!batch) DirectBatch.byContext.set(context, (batch = new DirectBatch(context)));
+    return batch;
+  }
+
+  add(decoder: DirectDecoder, tokens: readonly Token[]): Promise<Token> {
+    return new Promise<Token>((resolve, reject) => {
+      this.waiting.push({ decoder, tokens, resolve, reject });
+      if (this.waiting.length === 1) queueMicrotask(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const waiting = this.waiting;
+    this.waiting = [];
+    try {
+      await withLock([this.context, 'context'], async () => {
+        for (const group of batches(waiting, this.context.batchSize)) await this.decode(group);
+      });
+    } catch (error) {
+      // Only the lock itself can throw here: decode settles every call it was given.
+      for (const call of waiting) call.reject(error);
+    }
+  }
+
+  /** One llama.cpp batch of `group`'s tokens, then each call's sample; settles every call. */
+  private async decode(group: Waiting[]): Promise<void> {
+    for (const call of group) if (call.decoder.disposed) call.reject(new Error('The direct decoder was disposed.'));
+    const calls = group.filter((call) => !call.decoder.disposed);
+    if (calls.length === 0) return;
+    const native = this.context._ctx;
+    native.initBatch(calls.reduce((sum, call) => sum + call.tokens.length, 0));
+    const logitIndexes = calls.map(({ decoder, tokens }) => {
+      const [logitIndex] = native.addToBatch(decoder.sequence._sequenceId, decoder.sequence._nextTokenIndex, decoder.batchOf(tokens), tokens.length === 1 ? FIRST : Uint32Array.of(tokens.length - 1));
+      decoder.prepareSample();
+      return logitIndex!;
+    });
+    const sampleAll = () => calls.map((call, i) => call.decoder.sample(logitIndexes[i]!));
+    let samples: Array<Promise<number>> | undefined;
+    try {
+      samples = await this.decodeWithGrantedThreads(this.pipelined ? sampleAll : undefined);
+    } catch (error) {
+      for (const call of calls) call.reject(error);
+      return;
+    }
+    for (const { decoder, tokens } of calls) {
+      const sequence = decoder.sequence;
+      sequence._nextTokenIndex += tokens.length;
+      for (const token of tokens) sequence._contextTokens.push(token);
+      sequence.tokenMeter.useTokens(tokens.length - 1, 'input');
+      sequence.tokenMeter.useTokens(1, 'output');
+    }
+    await Promise.all(
+      (samples ?? sampleAll()).map((sample, i) =>
+        sample.then(
+          (token) => (token === -1 ? calls[i]!.reject(new Error('Failed to sample the next token.')) : calls[i]!.resolve(token as Token)),
+          (error: unknown) => calls[i]!.reject(error),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Decodes the batch with the thread count node-llama-cpp's splitter grants this context now
+   * (contexts sharing the cores each get fewer), reserving and releasing it as node-llama-cpp's own
+   * batch dispatch does. The reservation must outlive the grant: releasing a grant after its
+   * consumer was freed leaves the splitter counting a thread as busy forever, and every later
+   * batch then waits for it.
+   *
+   * `queueAfter`, when given, is called right after the decode is queued, before it ends, and
+   * what it returns is returned; if the decode fails, those promises' outcomes are dropped and the
+   * decode's error thrown.
+   */
+  private async decodeWithGrantedThreads<T>(queueAfter?: () => Array<Promise<T>>): Promise<Array<Promise<T>> | undefined> {
+    const context = this.context;
+    context._reserveThreads();
+    try {
+      const granted = context._threadSplitterConsumer?.getAllocationToConsume();
+      const [threads, handle] = (granted instanceof Promise ? await granted : granted) ?? [];
+      try {
+        if (threads !== undefined) context._ctx.setThreads(threads);
+        const decoding = context._ctx.decodeBatch();
+        let after: Array<Promise<T>> | undefined;
+        try {
+          after = queueAfter?.();
+        } catch (error) {
+          await decoding.catch(() => {});
+          throw error;
+        }
+        for (const promise of after ?? []) promise.catch(() => {});
+        await decoding;
+        return after;
+      } finally {
+        handle?.dispose();
+      }
+    } finally {
+      context._scheduleToFreeReservedThreads();
+    }
+  }
+}
+
+/** `calls` in order, cut where the next would push a batch past `batchSize` tokens. */
+function batches(calls: Waiting[], batchSize: number): Waiting[][] {
+  const groups: Waiting[][] = [];
+  let size = Infinity;
+  for (const call of calls) {
+    if (size + call.tokens.length > batchSize) {
+      groups.push([]);
+      size = 0;
+    }
+    groups.at(-1)!.push(call);
+    size += call.tokens.length;
+  }
+  return groups;
 }
 
 /** Logits of the batch's first (only) token. */
@@ -189,7 +280,7 @@ interface NativeSampler {
   dispose(): void;
 }
 
-interface SequenceInternals {
+export interface SequenceInternals {
   _sequenceId: number;
   _nextTokenIndex: number;
   _contextTokens: Token[];
@@ -198,6 +289,7 @@ interface SequenceInternals {
   readonly context: {
     _ctx: NativeContext;
     readonly contextSize: number;
+    readonly batchSize: number;
     _threadSplitterConsumer?: ThreadSplitterConsumer | undefined;
     _reserveThreads(): void;
     _scheduleToFreeReservedThreads(): void;

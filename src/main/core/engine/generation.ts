@@ -94,7 +94,7 @@ export class Generation {
   private readonly sampling: SequenceEvaluateOptions;
   /** The last token sampled, not decoded yet. */
   private lastToken: Token | undefined;
-  /** Decodes while this reply generates alone (see directDecode.ts); undefined when it is not, or cannot. */
+  /** Decodes this reply's tokens while it is plain text (see directDecode.ts); undefined when it is not, or cannot. */
   private direct: DirectDecoder | undefined;
   /** Why the direct path cannot run on this sequence ('' when it can), once asked. */
   private directUnsupported: string | undefined;
@@ -130,10 +130,10 @@ export class Generation {
   }
 
   /**
-   * One unit of work. The native call is issued before this returns (lockstep batching relies on it).
-   * `alone`: no other generation steps in this round, so a generated token may take the direct path.
+   * One unit of work. The native call is issued, or handed to the round's direct batch, before this
+   * returns (lockstep batching relies on it).
    */
-  step(alone = false): Promise<void> {
+  step(): Promise<void> {
     if (this.finished) return Promise.resolve();
     if (this.aborted) return this.finish('abort');
     // Leave the last chunk to the step that also samples the first token.
@@ -147,8 +147,8 @@ export class Generation {
         this.input.sink.onPromptProgress(this.processed, this.input.promptTokens.length);
       });
     }
-    if (alone && this.canDecodeDirectly()) return this.directStep();
-    if (!alone) this.leaveDirectPath();
+    if (this.canDecodeDirectly()) return this.directStep();
+    this.leaveDirectPath();
     this.iterator ??= this.startEvaluation();
     const replacement = this.iteratorBehind ? this.lastToken : undefined;
     this.iteratorBehind = false;
@@ -201,7 +201,7 @@ export class Generation {
     return this.direct.next(input).then((next) => this.onToken(next));
   }
 
-  /** With company the reply goes back to `evaluate`, which batches; the direct sampler goes. */
+  /** The reply goes (back) to `evaluate` (a grammar now, input past a batch or the context): the direct sampler goes. */
   private leaveDirectPath(): void {
     this.direct?.dispose();
     this.direct = undefined;

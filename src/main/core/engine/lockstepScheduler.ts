@@ -7,9 +7,8 @@ import type { Generation } from './generation';
  * sampling round trip miss the batch; see shared/notes/engine-performance.md: lockstep took 4
  * streams from 155 to 284 tok/s.) Generations added during a round join the next one.
  *
- * A generation that is the whole round is told it steps alone: it may then decode its tokens
- * directly (directDecode.ts), which costs less per token than node-llama-cpp's batching queue
- * but batches with nothing.
+ * Plain-text replies decode their tokens directly (directDecode.ts), which costs less per token
+ * than node-llama-cpp's batching queue: those handed in during one round share one batch too.
  *
  * Other native work (an embedding) runs through {@link exclusive}: between two rounds, alone, so
  * two computations never compete for the cores.
@@ -62,8 +61,7 @@ export class LockstepScheduler {
         while (this.exclusiveTasks.length) await this.exclusiveTasks.shift()!();
         if (!this.active.length) continue;
         const round = [...this.active].sort((a, b) => a.slot.id - b.slot.id);
-        const alone = round.length === 1;
-        await Promise.all(round.map((generation) => generation.step(alone).catch((error: unknown) => generation.fail(error))));
+        await Promise.all(round.map((generation) => generation.step().catch((error: unknown) => generation.fail(error))));
         this.active = this.active.filter((generation) => !generation.finished);
       }
     } finally {
