@@ -30,7 +30,7 @@ export class DirectDecoder {
   private readonly sampler: NativeSampler;
   private readonly batch: DirectBatch;
   private readonly single = new Uint32Array(1);
-  disposed = false;
+  private released = false;
 
   /** `sequence` must pass {@link directDecodeUnsupported}. */
   constructor(
@@ -46,6 +46,11 @@ export class DirectDecoder {
   /** Positions left before the context is full (this path never shifts the context; `evaluate` does). */
   get room(): number {
     return this.sequence.context.contextSize - 1 - this.sequence._nextTokenIndex;
+  }
+
+  /** After {@link dispose}: the sampler is gone, no further token. */
+  get disposed(): boolean {
+    return this.released;
   }
 
   /**
@@ -77,8 +82,8 @@ export class DirectDecoder {
 
   /** Frees the native sampler. Call it when no {@link next} is running. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (this.released) return;
+    this.released = true;
     this.sampler.dispose();
   }
 }
