@@ -2,7 +2,8 @@ import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../../shared/dto';
 import { fixtureModel } from '../../testing/fixtureModels';
-import { DirectDecoder, directDecodeUnsupported } from './directDecode';
+import { DirectDecoder } from './directDecode';
+import { directDecodeUnsupported } from './nodeLlamaInternals';
 import { EngineRuntime } from './engineRuntime';
 import type { GenerateRequest, GenerateResult } from './protocol';
 

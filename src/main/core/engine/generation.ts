@@ -1,7 +1,8 @@
 import { LlamaGrammarEvaluationState, type LlamaGrammar, type LlamaModel, type SequenceEvaluateOptions, type Token } from 'node-llama-cpp';
 import type { GenerationStats, SamplingParams, StopReason, TokenLogprob } from '../../../shared/dto';
 import type { GenerateResult } from './protocol';
-import { DirectDecoder, directDecodeUnsupported } from './directDecode';
+import { DirectDecoder } from './directDecode';
+import { directDecodeUnsupported } from './nodeLlamaInternals';
 import { evaluateOptions } from './sampling';
 import type { SequenceSlot } from './sequencePool';
 import type { StructuredOutput } from './structuredOutput';
