@@ -8,7 +8,9 @@
  *                  the app), the model loaded with 4 parallel sequences of 1024 tokens
  *   llama-server – built from the llama.cpp source node-llama-cpp bundles by
  *                  bench/buildLlamaServer.sh (or `LLAMA_SERVER=<binary>`), `-np 4 -c 4096 -fa on`;
- *                  skipped with a message when it cannot be built (no cmake)
+ *                  skipped with a message when it cannot be built (no cmake). It is built for this
+ *                  CPU; Hearth loads node-llama-cpp's prebuilt binary unless `hearth engine build`
+ *                  made one here too — the output says which.
  * Both are driven by the same client: streamed `POST /v1/chat/completions`, greedy, 128 new tokens,
  * a fresh prompt per stream, usage from `stream_options.include_usage`. Aggregate tok/s = completion
  * tokens of all streams / wall time from the requests to the last `[DONE]`.
@@ -35,6 +37,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getLlama } from 'node-llama-cpp';
+import { binaryKind, llamaBinaryOptions } from '../src/main/core/engine/llamaBinary';
 import { physicalCores } from '../src/main/core/engine/threads';
 import { ensureFixtureModel, type FixturePreset } from '../src/main/fixtures/gguf/generateModel';
 import { startLlamaServer } from './llamaServer';
@@ -169,6 +173,14 @@ function findLlamaServer(): string | undefined {
   return path || undefined;
 }
 
+/** Which llama.cpp binary Hearth's engines load here: the same options, asked the same way. */
+async function hearthLlamaBinary(): Promise<'prebuilt' | 'built here'> {
+  const llama = await getLlama({ ...llamaBinaryOptions(false), progressLogs: false });
+  const kind = binaryKind(llama.buildType);
+  await llama.dispose();
+  return kind;
+}
+
 async function main() {
   const cacheDir = process.env.HEARTH_BENCH_CACHE ?? join(homedir(), '.cache', 'hearth-bench');
   await mkdir(cacheDir, { recursive: true });
@@ -178,6 +190,7 @@ async function main() {
   const wanted = process.env.BENCH_MODELS?.split(',');
   const binary = findLlamaServer();
   if (!binary) console.error('llama-server is not available: the reference rows are skipped.');
+  const hearthBinary = await hearthLlamaBinary();
   const rows: Row[] = [];
   for (const { preset, label } of MODELS.filter((m) => !wanted || wanted.includes(m.key))) {
     console.error(`Generating or reusing ${label} in ${cacheDir}…`);
@@ -189,6 +202,7 @@ async function main() {
 
   const merged = mergeRows(rows);
   console.log(`\nEngine speed — greedy, ${NEW_TOKENS} new tokens per stream, median [min–max] of ${REPS} interleaved reps × ${PROCESSES} fresh process pairs, ${cpus()[0]?.model ?? 'cpu'}, ${cores} physical cores`);
+  console.log(`Hearth's llama.cpp: ${hearthBinary === 'prebuilt' ? "node-llama-cpp's prebuilt binary (hearth engine build compiles one for this CPU)" : 'built on this machine (hearth engine build)'}; llama-server: built on this machine (-march=native)`);
   console.table(cellTable(merged));
   const best = bestAgainstBest(merged);
   if (best.length) {
@@ -200,7 +214,7 @@ async function main() {
   const outDir = new URL('./results/', import.meta.url);
   await mkdir(outDir, { recursive: true });
   const file = new URL(`engine-speed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, outDir);
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), reps: REPS, processes: PROCESSES, newTokens: NEW_TOKENS, cores, llamaServer: binary ?? null, rows, best, notes }, null, 2));
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), reps: REPS, processes: PROCESSES, newTokens: NEW_TOKENS, cores, hearthBinary, llamaServer: binary ?? null, rows, best, notes }, null, 2));
   console.log(`written ${fileURLToPath(file)}`);
 }
 

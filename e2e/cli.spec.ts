@@ -30,6 +30,19 @@ test('help and bad arguments', () => {
   expect(hearth('fly').stderr).toContain('Unknown command "fly"');
 });
 
+test('hearth engine build without the build tools says which are missing and changes nothing', async () => {
+  const emptyPath = await mkdtemp(join(tmpdir(), 'hearth-no-tools-'));
+  try {
+    const run = spawnSync(process.execPath, [BIN, 'engine', 'build'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PATH: emptyPath } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Building llama.cpp needs cmake, c++, git, npm (not found)');
+    expect(run.stderr).toContain('Hearth keeps using the prebuilt binary');
+    expect(run.stdout).not.toContain('Built in');
+  } finally {
+    await rm(emptyPath, { recursive: true, force: true });
+  }
+});
+
 test('hearth ls lists the models folder, unreadable files with their reason', async () => {
   const modelsDir = await mkdtemp(join(tmpdir(), 'hearth-ls-'));
   try {
@@ -107,6 +120,7 @@ test('hearth hardware --json: this machine as one JSON object, and the fit of ev
     expect(ram.freeBytes).toBeLessThanOrEqual(ram.totalBytes);
     expect(llama).not.toBeNull();
     expect(['cuda', 'vulkan', 'metal', 'cpu']).toContain(llama!.backend);
+    expect(['prebuilt', 'built here']).toContain(llama!.binary);
     expect(report.hardware.errors).toEqual([]);
     expect(Array.isArray(report.models)).toBe(true);
     // The two fixture models, not the garbage file (unreadable files are not estimated).
@@ -121,6 +135,7 @@ test('hearth hardware --json: this machine as one JSON object, and the fit of ev
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^CPU +\S/m);
     expect(text.stdout).toMatch(/^RAM +\d+\.\d [KMGT]B free of \d+\.\d [KMGT]B$/m);
+    expect(text.stdout).toMatch(llama!.binary === 'prebuilt' ? /^llama\.cpp .*, prebuilt binary$/m : /^llama\.cpp .*, binary built on this machine/m);
     const tinyLine = text.stdout.split('\n').find((line) => line.startsWith(`${MODELS.tiny.id} `));
     expect(Object.values(fitLabelText).some((label) => tinyLine?.includes(label))).toBe(true);
   } finally {

@@ -44,6 +44,7 @@ test('the Hardware view shows this machine: RAM as a meter, the CPU, and the lla
   const snapshot = await rpc.call<HardwareSnapshot>('hardware.getSnapshot');
   expect(snapshot.ram.totalBytes).toBe(total);
   if (snapshot.cpu.model) await expect(cpu).toContainText(snapshot.cpu.model);
+  await expect(page.getByText(snapshot.llama?.binary === 'built here' ? 'built on this machine' : 'prebuilt', { exact: true })).toBeVisible();
   await expect(cpu).toContainText(`${snapshot.cpu.logicalCores} logical cores`);
   for (const flag of snapshot.cpu.simd) {
     await expect(cpu.getByRole('list', { name: 'SIMD extensions' }).getByText(flag, { exact: true })).toBeVisible();

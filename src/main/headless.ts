@@ -12,6 +12,7 @@ import { USAGE } from './cli/usage';
 import { parseArgs, type BenchOptions, type HardwareOptions, type PullOptions, type RunOptions, type ServeOptions } from './cli/args';
 import { benchCommand } from './cli/bench';
 import { psCommand } from './cli/ps';
+import { engineCommand } from './cli/engine';
 import { formatRemoteModels, providerCommand } from './cli/provider';
 import { ProviderService } from './core/providers/providerService';
 import { FileSecretStore } from './core/providers/secretStore';
@@ -295,6 +296,16 @@ export async function main(argv: string[]): Promise<void> {
       };
       const say = (text: string): void => void process.stdout.write(text);
       process.exitCode = await providerCommand(command.options, { providers, say, err: (text) => void process.stderr.write(text), readKey });
+      return;
+    }
+    case 'engine': {
+      // No engine process: this one compiles, the engines started afterwards load the result.
+      const { buildLlamaForThisMachine } = await import('./core/engine/llamaBinary');
+      process.exitCode = await engineCommand(command.options, {
+        build: () => buildLlamaForThisMachine(),
+        say: (text) => void process.stdout.write(text),
+        err: (text) => void process.stderr.write(text),
+      });
       return;
     }
     case 'ps': {

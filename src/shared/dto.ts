@@ -267,6 +267,8 @@ export interface LlamaHardwareView {
   unifiedBytes: number;
   /** CPU threads llama.cpp would use for math. */
   cpuMathCores: number;
+  /** node-llama-cpp's prebuilt binary, or one compiled on this machine by `hearth engine build`. */
+  binary: 'prebuilt' | 'built here';
 }
 
 /** This machine, for the Hardware view, the fit estimate and `hearth hardware`. */

@@ -1,3 +1,4 @@
+import { parseEngineArgs, type EngineOptions } from './engine';
 import { parseProviderArgs, type ProviderOptions } from './providerArgs';
 import { USAGE } from './usage';
 import { AppError } from '../../shared/errors';
@@ -129,6 +130,7 @@ export interface PsOptions {
 
 export type Command =
   | { name: 'provider'; options: ProviderOptions }
+  | { name: 'engine'; options: EngineOptions }
   | { name: 'run'; options: RunOptions }
   | { name: 'ps'; options: PsOptions }
   | { name: 'lab'; options: LabOptions }
@@ -155,6 +157,7 @@ export function parseArgs(argv: string[]): Command {
   if (name === 'run') return parseRun(rest);
   if (name === 'ps') return parsePs(rest);
   if (name === 'provider') return { name: 'provider', options: parseProviderArgs(rest) };
+  if (name === 'engine') return { name: 'engine', options: parseEngineArgs(rest) };
   if (name === 'lab') return parseLab(rest);
   if (name === 'bench') return parseBench(rest);
   if (name !== 'serve' && name !== 'ls' && name !== 'hardware') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);

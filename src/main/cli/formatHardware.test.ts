@@ -13,7 +13,7 @@ const SNAPSHOT: HardwareSnapshot = {
     { vendor: 'Intel Corporation', model: 'UHD Graphics', vramBytes: null },
   ],
   os: { platform: 'linux', distro: 'Ubuntu', release: '24.04', arch: 'x64' },
-  llama: { backend: 'cpu', gpuNames: [], vram: { totalBytes: 0, usedBytes: 0, freeBytes: 0 }, unifiedBytes: 0, cpuMathCores: 14 },
+  llama: { backend: 'cpu', gpuNames: [], vram: { totalBytes: 0, usedBytes: 0, freeBytes: 0 }, unifiedBytes: 0, cpuMathCores: 14, binary: 'prebuilt' },
   notes: ['llama.cpp runs on the CPU here: its build has no backend for the NVIDIA GPU (NVIDIA GeForce RTX 4060, 8.6 GB)'],
   errors: [],
 };
@@ -77,7 +77,7 @@ describe('formatSnapshot', () => {
         'OS         Ubuntu 24.04 (linux x64)',
         'GPUs       NVIDIA GeForce RTX 4060 (NVIDIA Corporation), 8.6 GB VRAM, driver 550.54.14',
         '           UHD Graphics (Intel Corporation), VRAM not reported',
-        'llama.cpp  CPU only (no GPU backend), 14 CPU math threads',
+        'llama.cpp  CPU only (no GPU backend), 14 CPU math threads, prebuilt binary',
         'Notes      llama.cpp runs on the CPU here: its build has no backend for the NVIDIA GPU (NVIDIA GeForce RTX 4060, 8.6 GB)',
         '',
       ].join('\n'),
@@ -89,13 +89,13 @@ describe('formatSnapshot', () => {
       ...SNAPSHOT,
       gpus: [],
       ram: { ...SNAPSHOT.ram, swapTotalBytes: 0, swapFreeBytes: 0 },
-      llama: { backend: 'metal', gpuNames: ['Apple M2'], vram: { totalBytes: 11 * GB, usedBytes: GB, freeBytes: 10 * GB }, unifiedBytes: 11 * GB, cpuMathCores: 1 },
+      llama: { backend: 'metal', gpuNames: ['Apple M2'], vram: { totalBytes: 11 * GB, usedBytes: GB, freeBytes: 10 * GB }, unifiedBytes: 11 * GB, cpuMathCores: 1, binary: 'built here' },
       notes: [],
     });
     expect(metal).toContain('Swap       none\n');
     expect(metal).toContain('GPUs       none reported by the OS\n');
     expect(metal).toContain(
-      'llama.cpp  Metal backend on Apple M2, 1 CPU math thread\n           VRAM 10.0 GB free of 11.0 GB (1.0 GB in use)\n           11.0 GB of it shared with RAM (unified memory)\n',
+      'llama.cpp  Metal backend on Apple M2, 1 CPU math thread, binary built on this machine (hearth engine build)\n           VRAM 10.0 GB free of 11.0 GB (1.0 GB in use)\n           11.0 GB of it shared with RAM (unified memory)\n',
     );
     expect(metal).not.toContain('Notes');
 

@@ -45,9 +45,11 @@ function formatGpu(gpu: HardwareSnapshot['gpus'][number]): string {
 
 const BACKEND_NAMES: Record<LlamaHardwareView['backend'], string> = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', cpu: 'CPU' };
 
+const BINARY_NAMES: Record<LlamaHardwareView['binary'], string> = { prebuilt: 'prebuilt binary', 'built here': 'binary built on this machine (hearth engine build)' };
+
 function formatLlama(llama: LlamaHardwareView | null): string[] {
   if (!llama) return ['not available (see Errors)'];
-  const threads = `${llama.cpuMathCores} CPU math thread${llama.cpuMathCores === 1 ? '' : 's'}`;
+  const threads = `${llama.cpuMathCores} CPU math thread${llama.cpuMathCores === 1 ? '' : 's'}, ${BINARY_NAMES[llama.binary]}`;
   if (llama.backend === 'cpu') return [`CPU only (no GPU backend), ${threads}`];
   const lines = [`${BACKEND_NAMES[llama.backend]} backend${llama.gpuNames.length ? ` on ${llama.gpuNames.join(', ')}` : ', no GPU found'}, ${threads}`];
   const { totalBytes, usedBytes, freeBytes } = llama.vram;

@@ -1,3 +1,4 @@
+import { ENGINE_USAGE } from './engine';
 import { PROVIDER_USAGE } from './providerArgs';
 
 /** `hearth help`: every command and its options (parsed by args.ts). */
@@ -14,6 +15,7 @@ Commands:
   lab       Compare quantizations of one model: hearth lab <model> <model> … (size, speed, quality)
   bench     Benchmark a model on this machine: hearth bench <model> (pp512, tg128, per thread count)
   provider  Remote servers (vLLM, llama-server, Ollama, another Hearth): hearth provider add|ls|rm|test
+  engine    The llama.cpp binary: hearth engine build compiles one for this CPU (faster on some)
   help      Show this help
 
 serve options:
@@ -91,4 +93,5 @@ ps options:
   --api-key K       Its key, if it needs one (env HEARTH_API_KEY)
   --json            The server's answer (GET /api/ps) as JSON
 
-${PROVIDER_USAGE}`;
+${PROVIDER_USAGE}
+${ENGINE_USAGE}`;

@@ -18,6 +18,7 @@
 import { getLlama, LlamaLogLevel, type Llama, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
 import type { BenchThreadRun } from '../../../shared/benchDto';
 import { AppError } from '../../../shared/errors';
+import { llamaBinaryOptions } from './llamaBinary';
 
 export interface BenchRequest {
   op: 'bench';
@@ -59,7 +60,7 @@ export class BenchRunner {
 
   private llama(): Promise<Llama> {
     // maxThreads 0: no cap, the sweep decides the threads of each context itself.
-    this.llamaPromise ??= getLlama({ gpu: this.options.gpu, build: 'never', skipDownload: true, maxThreads: 0, logLevel: LlamaLogLevel.error, progressLogs: false });
+    this.llamaPromise ??= getLlama({ ...llamaBinaryOptions(this.options.gpu), maxThreads: 0, logLevel: LlamaLogLevel.error, progressLogs: false });
     return this.llamaPromise;
   }
 

@@ -11,6 +11,7 @@ import {
 } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
 import type { EmbedResult, LlamaHardwareView } from '../../../shared/dto';
+import { binaryKind, llamaBinaryOptions } from './llamaBinary';
 import { Embedder } from './embeddings';
 import { Ranker, type RankResult } from './ranking';
 import { Generation, type GenerationInput, type GenerationSink } from './generation';
@@ -72,9 +73,7 @@ export class EngineRuntime {
   /** One `getLlama` per process: it is slow (~0.5 s) and loads native code. Never builds or downloads. */
   private llama(): Promise<Llama> {
     this.llamaPromise ??= getLlama({
-      gpu: this.options.gpu,
-      build: 'never',
-      skipDownload: true,
+      ...llamaBinaryOptions(this.options.gpu),
       maxThreads: this.options.maxThreads,
       logLevel: LlamaLogLevel.error,
       logger: (level, message) => {
@@ -232,6 +231,7 @@ export class EngineRuntime {
       vram: { totalBytes: vram.total, usedBytes: vram.used, freeBytes: vram.free },
       unifiedBytes: vram.unifiedSize,
       cpuMathCores: llama.cpuMathCores,
+      binary: binaryKind(llama.buildType),
     };
   }
 

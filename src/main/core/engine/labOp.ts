@@ -20,6 +20,7 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
+import { llamaBinaryOptions } from './llamaBinary';
 import { appendRecords, readRecords } from '../lab/baseLogitsFile';
 import { compareWithBase, compressLogProbs, emptyKldSums, recordSlots, type KldSums } from '../lab/klDivergence';
 
@@ -92,9 +93,7 @@ export class LabOp {
   private llama(): Promise<Llama> {
     // Only a lab process ever gets here, and it never runs the chat runtime: one Llama per process.
     this.llamaPromise ??= getLlama({
-      gpu: this.options.gpu,
-      build: 'never',
-      skipDownload: true,
+      ...llamaBinaryOptions(this.options.gpu),
       maxThreads: this.options.maxThreads,
       logLevel: LlamaLogLevel.error,
       logger: (level, message) => process.stderr.write(`[llama.cpp] ${level}: ${message.trim()}\n`),

@@ -14,7 +14,7 @@ function snapshot(llama: HardwareSnapshot['llama']): HardwareSnapshot {
     errors: [],
   };
 }
-const cuda = { backend: 'cuda' as const, gpuNames: ['GPU'], vram: { totalBytes: 8e9, usedBytes: 6e9, freeBytes: 2e9 }, unifiedBytes: 0, cpuMathCores: 8 };
+const cuda = { backend: 'cuda' as const, gpuNames: ['GPU'], vram: { totalBytes: 8e9, usedBytes: 6e9, freeBytes: 2e9 }, unifiedBytes: 0, cpuMathCores: 8, binary: 'prebuilt' as const };
 
 describe('toFitHardware', () => {
   it("decides with llama.cpp's view, and with the OS's RAM when the engine could not say", () => {

@@ -41,10 +41,11 @@ const CPU_VIEW: LlamaHardwareView = {
   vram: { totalBytes: 0, usedBytes: 0, freeBytes: 0 },
   unifiedBytes: 0,
   cpuMathCores: 14,
+  binary: 'prebuilt',
 };
 
 function cudaView(totalBytes: number): LlamaHardwareView {
-  return { backend: 'cuda', gpuNames: ['NVIDIA GeForce RTX 4060'], vram: { totalBytes, usedBytes: GIB, freeBytes: totalBytes - GIB }, unifiedBytes: 0, cpuMathCores: 14 };
+  return { backend: 'cuda', gpuNames: ['NVIDIA GeForce RTX 4060'], vram: { totalBytes, usedBytes: GIB, freeBytes: totalBytes - GIB }, unifiedBytes: 0, cpuMathCores: 14, binary: 'prebuilt' };
 }
 
 function service(source: SystemInfoSource, llamaView: () => Promise<LlamaHardwareView> = async () => CPU_VIEW, extra = {}) {
@@ -228,7 +229,7 @@ describe('notes: where the OS and llama.cpp disagree', () => {
 
   it('unified memory (Apple silicon) is not compared with dedicated VRAM', () => {
     const apple = toGpuInfo({ vendor: 'Apple', model: 'Apple M2', vram: 16384, vramDynamic: true });
-    const metal: LlamaHardwareView = { backend: 'metal', gpuNames: ['Apple M2'], vram: { totalBytes: 11 * GIB, usedBytes: 0, freeBytes: 11 * GIB }, unifiedBytes: 11 * GIB, cpuMathCores: 8 };
+    const metal: LlamaHardwareView = { backend: 'metal', gpuNames: ['Apple M2'], vram: { totalBytes: 11 * GIB, usedBytes: 0, freeBytes: 11 * GIB }, unifiedBytes: 11 * GIB, cpuMathCores: 8, binary: 'prebuilt' };
     expect(hardwareNotes([apple], metal)).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ function machine(ramFreeBytes: number): HardwareSnapshot {
     ram: { totalBytes: 2 * ramFreeBytes, freeBytes: ramFreeBytes, swapTotalBytes: 0, swapFreeBytes: 0 },
     gpus: [],
     os: { platform: 'linux', distro: 'test', release: '1', arch: 'x64' },
-    llama: { backend: 'cpu', gpuNames: [], vram: { totalBytes: 0, usedBytes: 0, freeBytes: 0 }, unifiedBytes: 0, cpuMathCores: 2 },
+    llama: { backend: 'cpu', gpuNames: [], vram: { totalBytes: 0, usedBytes: 0, freeBytes: 0 }, unifiedBytes: 0, cpuMathCores: 2, binary: 'prebuilt' },
     notes: [],
     errors: [],
   };

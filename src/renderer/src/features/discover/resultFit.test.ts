@@ -9,7 +9,7 @@ function machine(ramFreeGB: number, vramFreeGB = 0): HardwareSnapshot {
     ram: { totalBytes: 32e9, freeBytes: ramFreeGB * 1e9, swapTotalBytes: 0, swapFreeBytes: 0 },
     gpus: [],
     os: { platform: 'linux', distro: 'debian', release: '13', arch: 'x64' },
-    llama: { backend: vramFreeGB > 0 ? 'cuda' : 'cpu', gpuNames: [], vram: { totalBytes: vramFreeGB * 1e9, usedBytes: 0, freeBytes: vramFreeGB * 1e9 }, unifiedBytes: 0, cpuMathCores: 2 },
+    llama: { backend: vramFreeGB > 0 ? 'cuda' : 'cpu', gpuNames: [], vram: { totalBytes: vramFreeGB * 1e9, usedBytes: 0, freeBytes: vramFreeGB * 1e9 }, unifiedBytes: 0, cpuMathCores: 2, binary: 'prebuilt' },
     notes: [],
     errors: [],
   };

@@ -12,7 +12,7 @@ const snapshot: HardwareSnapshot = {
   ram: { totalBytes: 24e9, freeBytes: 17.8e9, swapTotalBytes: 0, swapFreeBytes: 0 },
   gpus: [],
   os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', arch: 'x64' },
-  llama: { backend: 'cpu', gpuNames: [], vram: { totalBytes: 0, usedBytes: 0, freeBytes: 0 }, unifiedBytes: 0, cpuMathCores: 2 },
+  llama: { backend: 'cpu', gpuNames: [], vram: { totalBytes: 0, usedBytes: 0, freeBytes: 0 }, unifiedBytes: 0, cpuMathCores: 2, binary: 'prebuilt' },
   notes: [],
   errors: [],
 };
