@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bundle="$root/node_modules/node-llama-cpp/llama/gitRelease.bundle"
-tag=$(node -e "console.log(require('$root/node_modules/node-llama-cpp/llama/llama.cpp.info.json').tag)")
+tag=$(node -e "console.log(require('$root/node_modules/node-llama-cpp/llama/binariesGithubRelease.json').release)")  # the bundled release (kept by `npx node-llama-cpp source clear`)
 cache="${HEARTH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hearth-bench}/llama.cpp-$tag"
 binary="$cache/build/bin/llama-server"
 if [ -x "$binary" ]; then echo "$binary"; exit 0; fi

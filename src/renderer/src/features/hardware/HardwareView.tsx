@@ -168,7 +168,7 @@ function LlamaCard({ llama }: { llama: LlamaHardwareView | null }) {
         <dt className={mutedText}>Math threads</dt>
         <dd className="font-mono tabular-nums">{llama.cpuMathCores}</dd>
         <dt className={mutedText}>Binary</dt>
-        <dd title={llama.binary === 'prebuilt' ? 'node-llama-cpp’s prebuilt llama.cpp; `hearth engine build` compiles one for this CPU' : undefined}>
+        <dd title={llama.binary === 'prebuilt' ? 'node-llama-cpp’s prebuilt llama.cpp. Installs from npm or git can compile one for this CPU: hearth engine build' : 'Compiled on this machine by hearth engine build'}>
           {llama.binary === 'prebuilt' ? 'prebuilt' : 'built on this machine'}
         </dd>
       </dl>
