@@ -1,4 +1,6 @@
 import { parseEngineArgs, type EngineOptions } from './engine';
+import { parseInteger, readFlags, type FlagSet } from './flags';
+import { parseBenchArgs, parseLabArgs, type BenchOptions, type LabOptions } from './measureArgs';
 import { parseProviderArgs, type ProviderOptions } from './providerArgs';
 import { USAGE } from './usage';
 import { AppError } from '../../shared/errors';
@@ -79,44 +81,6 @@ export interface RunOptions {
   threads?: number;
 }
 
-/** `hearth bench <model>`: the machine benchmark of one library model. */
-export interface BenchOptions {
-  /** Library id, file name (with or without `.gguf`) or `owner/repo`, as `hearth run` takes it. */
-  model: string;
-  /** Thread counts to measure (default 1 to the physical cores). */
-  threads?: number[];
-  /** Tokens of the pp test (default 512). */
-  promptTokens?: number;
-  /** Tokens of the tg test (default 128). */
-  genTokens?: number;
-  /** Repetitions of each test (default 2). */
-  repetitions?: number;
-  /** The result as JSON on stdout (progress on stderr). */
-  json: boolean;
-  dataDir?: string;
-  modelsDir?: string;
-}
-
-/** `hearth lab <model> <model> …`: the quantization lab on files of one model. */
-export interface LabOptions {
-  /** Two or more library models (id, file name with or without `.gguf`). */
-  models: string[];
-  /** The user's text file; default the bundled sample. */
-  textFile?: string;
-  /** Tokens per chunk (default 512). */
-  contextSize?: number;
-  /** At most this many chunks (default all the text holds). */
-  chunks?: number;
-  /** The reference file (default the largest). */
-  base?: string;
-  /** Keep the base's log-probabilities in this file (llama-perplexity's --kl-divergence-base format). */
-  logitsFile?: string;
-  json: boolean;
-  threads?: number;
-  dataDir?: string;
-  modelsDir?: string;
-}
-
 /** `hearth ps`: what a running `hearth serve --api-port N` has loaded, asked over its API. */
 export interface PsOptions {
   /** The API's port (default HEARTH_API_PORT, else 1234). */
@@ -158,8 +122,8 @@ export function parseArgs(argv: string[]): Command {
   if (name === 'ps') return parsePs(rest);
   if (name === 'provider') return { name: 'provider', options: parseProviderArgs(rest) };
   if (name === 'engine') return { name: 'engine', options: parseEngineArgs(rest) };
-  if (name === 'lab') return parseLab(rest);
-  if (name === 'bench') return parseBench(rest);
+  if (name === 'lab') return { name: 'lab', options: parseLabArgs(rest) };
+  if (name === 'bench') return { name: 'bench', options: parseBenchArgs(rest) };
   if (name !== 'serve' && name !== 'ls' && name !== 'hardware') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);
 
   const flags = readFlags(rest, name === 'hardware' ? HARDWARE_FLAGS : name === 'serve' ? SERVE_API_FLAGS : SERVE_FLAGS);
@@ -257,47 +221,6 @@ function parseRun(args: string[]): Command {
   return { name: 'run', options };
 }
 
-function parseBench(args: string[]): Command {
-  const positional: string[] = [];
-  const flags = readFlags(args, BENCH_FLAGS, positional);
-  if (positional.length !== 1) throw new AppError('BAD_REQUEST', 'hearth bench takes one model: its id, file name or owner/repo (hearth ls lists them).');
-  const options: BenchOptions = { model: positional[0]!, json: flags.has('json') };
-  const threads = flags.get('threads');
-  if (threads !== undefined) {
-    const counts = threads.split(',').map((part) => parseInteger('threads', part.trim(), 1, 256));
-    options.threads = [...new Set(counts)];
-  }
-  const prompt = flags.get('prompt');
-  if (prompt !== undefined) options.promptTokens = parseInteger('prompt', prompt, 1, 8192);
-  const gen = flags.get('gen');
-  if (gen !== undefined) options.genTokens = parseInteger('gen', gen, 1, 4096);
-  const repetitions = flags.get('repetitions');
-  if (repetitions !== undefined) options.repetitions = parseInteger('repetitions', repetitions, 1, 10);
-  const dataDir = flags.get('data-dir');
-  if (dataDir !== undefined) options.dataDir = dataDir;
-  const modelsDir = flags.get('models-dir');
-  if (modelsDir !== undefined) options.modelsDir = modelsDir;
-  return { name: 'bench', options };
-}
-
-function parseLab(args: string[]): Command {
-  const models: string[] = [];
-  const flags = readFlags(args, LAB_FLAGS, models);
-  if (models.length < 2) throw new AppError('BAD_REQUEST', 'hearth lab needs two or more models of one model family (hearth ls lists them).');
-  const options: LabOptions = { models, json: flags.has('json') };
-  const context = flags.get('context');
-  if (context !== undefined) options.contextSize = parseInteger('context', context, 64, 8192);
-  const chunks = flags.get('chunks');
-  if (chunks !== undefined) options.chunks = parseInteger('chunks', chunks, 1, 10_000);
-  const threads = flags.get('threads');
-  if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
-  for (const [flag, key] of [['text', 'textFile'], ['base', 'base'], ['logits', 'logitsFile'], ['data-dir', 'dataDir'], ['models-dir', 'modelsDir']] as const) {
-    const value = flags.get(flag);
-    if (value !== undefined) options[key] = value;
-  }
-  return { name: 'lab', options };
-}
-
 function parsePs(args: string[]): Command {
   const flags = readFlags(args, PS_FLAGS);
   const options: PsOptions = { json: flags.has('json') };
@@ -310,8 +233,6 @@ function parsePs(args: string[]): Command {
   return { name: 'ps', options };
 }
 
-/** Options a command accepts: `true` for switches (no value), `false` for options with a value. */
-type FlagSet = ReadonlyMap<string, boolean>;
 const SERVE_FLAGS: FlagSet = new Map(['host', 'port', 'data-dir', 'models-dir', 'threads', 'memory-limit'].map((key) => [key, false]));
 /** `serve` alone also takes the API server's options. */
 const SERVE_API_FLAGS: FlagSet = new Map([...SERVE_FLAGS, ...['max-models', 'api-port', 'api-host', 'api-key', 'api-idle-ttl', 'api-cors-origin'].map((key): [string, boolean] => [key, false])]);
@@ -336,67 +257,9 @@ const RM_FLAGS: FlagSet = new Map([
   ['data-dir', false],
 ]);
 const RUN_FLAGS: FlagSet = new Map(['max-tokens', 'temperature', 'context', 'threads', 'data-dir', 'models-dir'].map((key) => [key, false]));
-const BENCH_FLAGS: FlagSet = new Map([
-  ['threads', false],
-  ['prompt', false],
-  ['gen', false],
-  ['repetitions', false],
-  ['json', true],
-  ['data-dir', false],
-  ['models-dir', false],
-]);
-const LAB_FLAGS: FlagSet = new Map([
-  ['text', false],
-  ['context', false],
-  ['chunks', false],
-  ['base', false],
-  ['logits', false],
-  ['json', true],
-  ['threads', false],
-  ['data-dir', false],
-  ['models-dir', false],
-]);
 const PS_FLAGS: FlagSet = new Map([
   ['api-port', false],
   ['api-host', false],
   ['api-key', false],
   ['json', true],
 ]);
-
-/** Reads `--flags`; other arguments go to `positional` when the command takes any, else are refused. */
-/** Options that may be given several times (their values are joined with commas). */
-const LIST_FLAGS = new Set(['api-cors-origin']);
-
-function readFlags(args: string[], known: FlagSet, positional?: string[]): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--') && positional) {
-      positional.push(arg);
-      continue;
-    }
-    if (!arg.startsWith('--')) throw new AppError('BAD_REQUEST', `Unexpected argument "${arg}".`);
-    const eq = arg.indexOf('=');
-    const key = arg.slice(2, eq === -1 ? undefined : eq);
-    const isSwitch = known.get(key);
-    if (isSwitch === undefined) throw new AppError('BAD_REQUEST', `Unknown option "--${key}".`);
-    if (isSwitch) {
-      if (eq !== -1) throw new AppError('BAD_REQUEST', `Option "--${key}" takes no value.`);
-      flags.set(key, 'true');
-      continue;
-    }
-    const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === '') throw new AppError('BAD_REQUEST', `Option "--${key}" needs a value.`);
-    // A list option given again adds to it; any other option given again: the last one wins.
-    flags.set(key, LIST_FLAGS.has(key) && flags.has(key) ? `${flags.get(key)!},${value}` : value);
-  }
-  return flags;
-}
-
-function parseInteger(name: string, value: string, min: number, max: number): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
-    throw new AppError('BAD_REQUEST', `--${name} must be a whole number from ${min} to ${max}, got "${value}".`);
-  }
-  return number;
-}

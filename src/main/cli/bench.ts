@@ -8,7 +8,7 @@ import { toErrorShape } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
 import type { Core } from '../core/createCore';
 import { ModelOnDemand } from '../core/generation/modelOnDemand';
-import type { BenchOptions } from './args';
+import type { BenchOptions } from './measureArgs';
 import type { CliOutput } from './prompt';
 
 export interface BenchDeps {

@@ -29,7 +29,6 @@ export interface EngineCommandDeps {
 
 /** Runs `hearth engine build`; the exit code (1 when the build could not run or failed, with why on stderr). */
 export async function engineCommand(options: EngineOptions, deps: EngineCommandDeps): Promise<number> {
-  if (options.action !== 'build') return 2;
   deps.say("Building llama.cpp for this CPU (minutes; the builder's output follows)…\n");
   try {
     const { seconds } = await deps.build();

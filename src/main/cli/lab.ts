@@ -14,7 +14,7 @@ import type { LabProgress } from '../../shared/labDto';
 import { MAX_LAB_TEXT_BYTES } from '../../shared/labSchemas';
 import type { Core } from '../core/createCore';
 import { labMarkdown } from '../core/lab/labExport';
-import type { LabOptions } from './args';
+import type { LabOptions } from './measureArgs';
 import { formatEta, PLAIN_INTERVAL_MS } from './progressLine';
 
 export interface LabDeps {
