@@ -126,7 +126,8 @@ export const samplingParamsSchema = z
 /**
  * How a reply's text is cut into streamed chunks: `token` = each generated token (each valid UTF-8
  * piece) on its own, as OpenAI, Ollama and llama-server stream to API clients; `batched` (the
- * default) = what arrived in about 16 ms, enough for a UI that repaints per frame.
+ * default) = what arrived together, one chunk per engine message. Either way the engine posts text
+ * at most every 50 ms (`STREAM_FLUSH_MS`, main/core/engine/tokenBatcher.ts): 20 updates a second.
  */
 export const chunkingSchema = z.enum(['token', 'batched']);
 

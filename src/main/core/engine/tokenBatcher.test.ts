@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineMessage } from './protocol';
-import { StreamOutbox } from './tokenBatcher';
+import { STREAM_FLUSH_MS, StreamOutbox } from './tokenBatcher';
 
-const INTERVAL_MS = 16;
+const INTERVAL_MS = STREAM_FLUSH_MS;
 
-/** An outbox on fake timers and the messages it posted. */
+/** An outbox on fake timers (with the interval the engine ships) and the messages it posted. */
 function outbox() {
   const sent: EngineMessage[] = [];
-  return { sent, box: new StreamOutbox((message) => sent.push(message), INTERVAL_MS) };
+  return { sent, box: new StreamOutbox((message) => sent.push(message)) };
 }
 
 const tokens = (requestId: string, text: string, tokenCount: number) => ({ kind: 'tokens', requestId, text, tokenCount });

@@ -9,20 +9,34 @@ export interface TextPiece {
 }
 
 /**
+ * How long the engine process holds streamed text before it posts it to the host: at most one
+ * message per this many ms while replies generate (the first piece of each reply goes at once).
+ *
+ * Why 50 and not a display frame (16): with compute threads on every core, each message wakes the
+ * engine's timer, the host (which writes the SSE frames or WebSocket events) and the client
+ * reading them, and each wake takes a core from a compute thread mid-decode, whose partner then
+ * spins at the next barrier. Measured through the API against llama-server, 2 threads on 2 cores,
+ * interleaved medians (README, "Threads and engine speed"): 135M-shaped, 4 streams, 1.04 → 1.14
+ * of llama-server; 1B-shaped, 4 streams, 0.98 → 1.04; 1B, one stream, 0.98 → 1.04; 135M, one
+ * stream at 1 thread (a core to spare), unchanged. 100 ms measured faster still (1.21 on 135M × 4),
+ * but 10 updates a second reads as stutter; 20 a second still reads as a stream. API clients
+ * still get one SSE chunk per token (`chunking: 'token'`), several per write.
+ */
+export const STREAM_FLUSH_MS = 50;
+
+/**
  * Coalesces the streamed text of every reply in the engine process into few messages to the host.
  *
  * - The first piece of a reply goes out at once: time to first token matters most.
- * - Later pieces wait; `intervalMs` after the first of them, one timer sends what every reply has
- *   waiting, in one message (`batch` when several replies have text).
+ * - Later pieces wait; {@link STREAM_FLUSH_MS} after the first of them, one timer sends what every
+ *   reply has waiting, in one message (`batch` when several replies have text).
  * - `flush()` on a reply's batcher sends its waiting text now: before its tool call or its result,
  *   so text never arrives out of order or after the reply ended.
  *
- * Why one timer for all replies: when every core runs a ggml compute thread, each wake-up of the
- * host (and of the API client behind it) takes a core from a compute thread mid-decode, and the
- * decode's other threads wait for it at the next barrier. A timer per reply woke the host once per
- * reply per token on 4 streams of the 1B model; one timer wakes it once per round (measured through
- * the API, 4 streams, 2 threads on 2 cores: 0.90 → 0.94 of llama-server). Sending at the end of
- * each scheduler round instead was tried and measured far worse on one stream at 2 threads (0.79
+ * Why one timer for all replies: a timer per reply woke the host once per reply per token on 4
+ * streams of the 1B model; one timer wakes it once per interval (measured through the API, 4
+ * streams, 2 threads on 2 cores: 0.90 → 0.94 of llama-server). Sending at the end of each
+ * scheduler round instead was tried and measured far worse on one stream at 2 threads (0.79
  * against 1.06 of llama-server, erratic from rep to rep): the host then wakes exactly as the next
  * decode starts its threads.
  */
@@ -32,7 +46,7 @@ export class StreamOutbox {
 
   constructor(
     private readonly post: (message: EngineMessage) => void,
-    private readonly intervalMs = 16,
+    private readonly intervalMs = STREAM_FLUSH_MS,
   ) {}
 
   /** The text of one reply; `keepPieces` (a caller streaming each token) keeps the pieces apart inside a message. */

@@ -186,7 +186,7 @@ describe('API streaming granularity', () => {
       },
     });
     expect(chunks.reduce((a, b) => a + b, 0)).toBe(outcome.usage.completionTokens);
-    // Batched per ~16 ms: chunks carry several tokens each once generation is under way.
+    // Batched per engine message (STREAM_FLUSH_MS): chunks carry several tokens each once generation is under way.
     expect(outcome.usage.completionTokens).toBeGreaterThanOrEqual(50);
     expect(chunks.length).toBeLessThan(outcome.usage.completionTokens);
   }, 120_000);
