@@ -46,7 +46,10 @@ const storedChat = async (): Promise<Conversation> => JSON.parse(await readFile(
  * model may call the tool more than once in a round). Returns how many cards were answered.
  */
 async function sendAndAnswer(page: Page, text: string, decision: string): Promise<number> {
-  const before = await replies(page).count();
+  // The chat's earlier replies first: counted before the page has drawn them, the new one would be miscounted.
+  const detail = await rpc.call<ChatDetail>('chats.get', { chatId });
+  const before = detail.activePath.filter((id) => detail.messages.find((message) => message.id === id)?.role === 'assistant').length;
+  await expect(replies(page)).toHaveCount(before, { timeout: 30_000 });
   await messageBox(page).fill(text);
   await messageBox(page).press('Enter');
   await expect(replies(page)).toHaveCount(before + 1, { timeout: 30_000 });
