@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../shared/errors';
+import { given } from '../shared/given';
 import type { HardwareSnapshot, ModelFit } from '../shared/dto';
 import { USAGE } from './cli/usage';
 import { parseArgs, type HardwareOptions, type PullOptions, type RunOptions, type ServeOptions } from './cli/args';
@@ -87,9 +88,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       const status = await core.server.start({
         port,
         host,
-        ...(apiKey !== undefined ? { apiKey } : {}),
-        ...(idleUnloadMinutes !== undefined ? { idleUnloadMinutes } : {}),
-        ...(corsOrigins !== undefined ? { corsOrigins } : {}),
+        ...given({ apiKey, idleUnloadMinutes, corsOrigins }),
       });
       apiLine = `Hearth API at ${status.baseUrl}${apiKey !== undefined ? ' (API key required)' : ''}\n`;
       const warning = exposureWarning(host);
@@ -180,7 +179,7 @@ export async function pull(options: PullOptions): Promise<void> {
 /** `hearth run`: a core of its own (no server needed); the engine starts to load the model. */
 export async function run(options: RunOptions): Promise<void> {
   const { dataDir, modelsDir, threads } = options;
-  const config = resolveStartupConfig({ ...(dataDir !== undefined ? { dataDir } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}), ...(threads !== undefined ? { threads } : {}) });
+  const config = resolveStartupConfig({ dataDir, modelsDir, threads });
   const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
   const interrupt = new AbortController();
   // One reply: Ctrl-C stops it (a second one quits at once). In the chat, readline takes Ctrl-C itself.
@@ -200,7 +199,7 @@ export async function run(options: RunOptions): Promise<void> {
 /** `hearth bench`: a core of its own; the benchmark itself runs in an engine process of its own. */
 export async function bench(options: BenchOptions): Promise<void> {
   const { dataDir, modelsDir } = options;
-  const config = resolveStartupConfig({ ...(dataDir !== undefined ? { dataDir } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}) });
+  const config = resolveStartupConfig({ dataDir, modelsDir });
   const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
   const interrupt = new AbortController();
   const onSignal = (): void => (interrupt.signal.aborted ? process.exit(EXIT_INTERRUPTED) : interrupt.abort());
@@ -249,10 +248,7 @@ export async function main(argv: string[]): Promise<void> {
       await pull(command.options);
       return;
     case 'rm': {
-      const config = resolveStartupConfig({
-        ...(command.options.modelsDir !== undefined ? { modelsDir: command.options.modelsDir } : {}),
-        ...(command.options.dataDir !== undefined ? { dataDir: command.options.dataDir } : {}),
-      });
+      const config = resolveStartupConfig({ modelsDir: command.options.modelsDir, dataDir: command.options.dataDir });
       const modelsDir = config.modelsDir;
       const library = cliLibrary(config);
       const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -271,7 +267,7 @@ export async function main(argv: string[]): Promise<void> {
     case 'lab': {
       // A core of its own, like `hearth run`; Ctrl-C cancels the run and keeps the files finished.
       const { dataDir, modelsDir, threads } = command.options;
-      const config = resolveStartupConfig({ ...(dataDir !== undefined ? { dataDir } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}), ...(threads !== undefined ? { threads } : {}) });
+      const config = resolveStartupConfig({ dataDir, modelsDir, threads });
       const core = await createHeadlessCore(config, createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error'));
       const interrupt = new AbortController();
       process.on('SIGINT', () => (interrupt.signal.aborted ? process.exit(130) : interrupt.abort()));
@@ -284,7 +280,7 @@ export async function main(argv: string[]): Promise<void> {
     case 'provider': {
       // No engine: the providers of the data dir, their key file, and the network.
       const { dataDir } = command.options;
-      const config = resolveStartupConfig(dataDir !== undefined ? { dataDir } : {});
+      const config = resolveStartupConfig({ dataDir });
       const logger = createConsoleLogger(config.logLevel === 'debug' ? 'debug' : 'error');
       const providers = await ProviderService.open({ dataDir: config.dataDir, secrets: new FileSecretStore(config.dataDir), logger });
       const readKey = async (): Promise<string> => {

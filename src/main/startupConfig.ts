@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { AppError } from '../shared/errors';
+import { given } from '../shared/given';
 import { defaultThreads, physicalCores } from './core/engine/threads';
 import { readFileSync } from 'node:fs';
 import { defaultDataDir, defaultModelsDir } from './core/paths';
@@ -79,8 +80,7 @@ export function resolveStartupConfig(
   const envMaxModels = env[ENV_VARS.maxModels] ? parseCount(env[ENV_VARS.maxModels]!, ENV_VARS.maxModels) : undefined;
   const maxModels = overrides.maxModels ?? envMaxModels;
   return {
-    ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
-    ...(maxModels !== undefined ? { maxModels } : {}),
+    ...given({ memoryLimitBytes, maxModels }),
     ...(api ? { api } : {}),
     dataDir: resolve(overrides.dataDir ?? (env[ENV_VARS.dataDir] || defaults.dataDir || defaultDataDir(env))),
     modelsDir: resolve(overrides.modelsDir ?? (env[ENV_VARS.modelsDir] || defaults.modelsDir || defaultModelsDir())),
@@ -122,9 +122,7 @@ function resolveApi(overrides: StartupOverrides, env: NodeJS.ProcessEnv): Startu
   return {
     port,
     host: overrides.apiHost ?? '127.0.0.1',
-    ...(apiKey !== undefined ? { apiKey } : {}),
-    ...(overrides.apiIdleUnloadMinutes !== undefined ? { idleUnloadMinutes: overrides.apiIdleUnloadMinutes } : {}),
-    ...(overrides.apiCorsOrigins !== undefined ? { corsOrigins: overrides.apiCorsOrigins } : {}),
+    ...given({ apiKey, idleUnloadMinutes: overrides.apiIdleUnloadMinutes, corsOrigins: overrides.apiCorsOrigins }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema } from './schemas';
+import { idSchema, MAX_THREADS } from './schemas';
 
 /** Inputs of the `bench.*` and `recommendation.*` methods. */
 
@@ -14,7 +14,7 @@ export const benchRunArgsSchema = z
   .object({
     modelId: idSchema,
     /** Thread counts to measure, each once; default 1 to the number of physical cores. */
-    threads: z.array(z.number().int().min(1).max(256)).min(1).max(64).optional(),
+    threads: z.array(z.number().int().min(1).max(MAX_THREADS)).min(1).max(64).optional(),
     /** Prompt tokens of the pp test; default 512. */
     promptTokens: z.number().int().min(1).max(8192).optional(),
     /** Generated tokens of the tg test; default 128. */

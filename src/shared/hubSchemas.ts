@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CONTEXT_TOKENS, MIN_FIT_CONTEXT_TOKENS } from './schemas';
 
 /**
  * Inputs of the model hub and downloads methods. Clients name things (a repo, a file of its
@@ -42,7 +43,7 @@ export const hubFitArgsSchema = z
     /** Commit from `hub.getRepo` (every file from one snapshot); default `main`. */
     revision: revisionSchema.optional(),
     /** Context per sequence to estimate for, in tokens; default 8192 capped by each model's trained length. */
-    contextSize: z.number().int().min(256).max(1_048_576).optional(),
+    contextSize: z.number().int().min(MIN_FIT_CONTEXT_TOKENS).max(MAX_CONTEXT_TOKENS).optional(),
   })
   .strict();
 

@@ -137,6 +137,13 @@ export const MAX_TOP_LOGPROBS = 20;
 /** Return each generated token's log probability, and the `top` likeliest alternatives at its position (0 = none). */
 export const logprobsSchema = z.object({ top: z.number().int().min(0).max(MAX_TOP_LOGPROBS) }).strict();
 
+/** Most tokens of context anything may ask for: a load, a fit estimate, a command-line flag. */
+export const MAX_CONTEXT_TOKENS = 1_048_576;
+/** Fewest tokens of context a fit estimate may be asked for (the command line's `--context` too). */
+export const MIN_FIT_CONTEXT_TOKENS = 256;
+/** Most CPU threads a load or a measurement may ask for. */
+export const MAX_THREADS = 256;
+
 /** KV cache element type: f16 (default), or quantized (half / a quarter of the memory; needs flash attention). */
 export const kvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']);
 
@@ -149,9 +156,9 @@ export const kvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']);
 export const loadSettingsSchema = z
   .object({
     /** Context window per conversation, in tokens; default min(4096, trained length). */
-    contextSize: z.number().int().min(64).max(1_048_576).optional(),
+    contextSize: z.number().int().min(64).max(MAX_CONTEXT_TOKENS).optional(),
     /** CPU threads; default the app setting. */
-    threads: z.number().int().min(1).max(256).optional(),
+    threads: z.number().int().min(1).max(MAX_THREADS).optional(),
     /**
      * Replies generated at once (parallel sequences of one context); default: as many as fit
      * (up to 4), see `parallelSequences.ts`. Each costs one context's KV cache.
@@ -184,7 +191,7 @@ export const loadOptionsSchema = loadSettingsSchema
 export const fitArgsSchema = z
   .object({
     /** Context per sequence to estimate for, in tokens; default 8192 capped by each model's trained length. */
-    contextSize: z.number().int().min(256).max(1_048_576).optional(),
+    contextSize: z.number().int().min(MIN_FIT_CONTEXT_TOKENS).max(MAX_CONTEXT_TOKENS).optional(),
     /** KV cache element type; default f16. */
     kvCacheType: kvCacheTypeSchema.optional(),
     /** Flash attention; default on, as loads use it. */

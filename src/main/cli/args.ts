@@ -1,9 +1,10 @@
 import { parseEngineArgs, type EngineOptions } from './engine';
-import { parseInteger, readFlags, type FlagSet } from './flags';
+import { contextFlag, integerFlag, numberFlag, parseInteger, readFlags, threadsFlag, type FlagSet } from './flags';
 import { parseBenchArgs, parseLabArgs, type BenchOptions, type LabOptions } from './measureArgs';
 import { parseProviderArgs, type ProviderOptions } from './providerArgs';
 import { USAGE } from './usage';
 import { AppError } from '../../shared/errors';
+import { given } from '../../shared/given';
 import { MAX_TEMPERATURE } from '../../shared/schemas';
 import { corsOriginSchema } from '../../shared/serverSchemas';
 
@@ -127,47 +128,32 @@ export function parseArgs(argv: string[]): Command {
   if (name !== 'serve' && name !== 'ls' && name !== 'hardware') throw new AppError('BAD_REQUEST', `Unknown command "${name}".\n\n${USAGE}`);
 
   const flags = readFlags(rest, name === 'hardware' ? HARDWARE_FLAGS : name === 'serve' ? SERVE_API_FLAGS : SERVE_FLAGS);
-  const dataDir = flags.get('data-dir');
-  const modelsDir = flags.get('models-dir');
-  const memoryLimit = flags.get('memory-limit');
-  if (name === 'hardware') {
-    const options: HardwareOptions = { json: flags.has('json') };
-    const context = flags.get('context');
-    if (context !== undefined) options.contextSize = parseInteger('context', context, 256, 1_048_576);
-    if (dataDir !== undefined) options.dataDir = dataDir;
-    if (modelsDir !== undefined) options.modelsDir = modelsDir;
-    if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
-    return { name: 'hardware', options };
+  const folders = given({ dataDir: flags.get('data-dir'), modelsDir: flags.get('models-dir') });
+  const memoryLimit = given({ memoryLimit: flags.get('memory-limit') });
+  if (name === 'hardware') return { name, options: { json: flags.has('json'), ...given({ contextSize: contextFlag(flags) }), ...folders, ...memoryLimit } };
+  const cors = flags.get('api-cors-origin');
+  const apiCorsOrigins = cors?.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of apiCorsOrigins ?? []) {
+    const checked = corsOriginSchema.safeParse(origin);
+    if (!checked.success) throw new AppError('BAD_REQUEST', `--api-cors-origin "${origin.slice(0, 100)}" ${checked.error.issues[0]?.message ?? 'is not an origin'}.`);
   }
   const options: ServeOptions = {
     host: flags.get('host') ?? '127.0.0.1',
     port: parseInteger('port', flags.get('port') ?? String(DEFAULT_PORT), 0, 65535),
+    ...folders,
+    ...memoryLimit,
+    ...given({
+      threads: threadsFlag(flags),
+      maxModels: integerFlag(flags, 'max-models', 1, 64),
+      apiPort: integerFlag(flags, 'api-port', 0, 65535),
+      apiHost: flags.get('api-host'),
+      apiKey: flags.get('api-key'),
+      apiIdleUnloadMinutes: integerFlag(flags, 'api-idle-ttl', 0, 7 * 24 * 60),
+      apiCorsOrigins,
+    }),
   };
-  if (dataDir !== undefined) options.dataDir = dataDir;
-  if (modelsDir !== undefined) options.modelsDir = modelsDir;
-  const threads = flags.get('threads');
-  if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
-  if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
-  const maxModels = flags.get('max-models');
-  if (maxModels !== undefined) options.maxModels = parseInteger('max-models', maxModels, 1, 64);
-  const apiPort = flags.get('api-port');
-  if (apiPort !== undefined) options.apiPort = parseInteger('api-port', apiPort, 0, 65535);
-  const apiHost = flags.get('api-host');
-  if (apiHost !== undefined) options.apiHost = apiHost;
-  const apiKey = flags.get('api-key');
-  if (apiKey !== undefined) options.apiKey = apiKey;
-  const apiIdle = flags.get('api-idle-ttl');
-  if (apiIdle !== undefined) options.apiIdleUnloadMinutes = parseInteger('api-idle-ttl', apiIdle, 0, 7 * 24 * 60);
-  const cors = flags.get('api-cors-origin');
-  if (cors !== undefined) {
-    options.apiCorsOrigins = cors.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
-    for (const origin of options.apiCorsOrigins) {
-      const checked = corsOriginSchema.safeParse(origin);
-      if (!checked.success) throw new AppError('BAD_REQUEST', `--api-cors-origin "${origin.slice(0, 100)}" ${checked.error.issues[0]?.message ?? 'is not an origin'}.`);
-    }
-  }
-  if (name === 'ls') return { name: 'ls', options: { ...(modelsDir !== undefined ? { modelsDir } : {}), ...(dataDir !== undefined ? { dataDir } : {}) } };
-  return { name: 'serve', options };
+  // `ls` takes serve's flags (and checks them) but needs only the folders.
+  return name === 'ls' ? { name, options: folders } : { name, options };
 }
 
 /** `pull` and `rm`: one positional argument (the model) plus flags. */
@@ -178,21 +164,12 @@ function parseModelCommand(name: 'pull' | 'rm', args: string[]): Command {
   if (positional.length === 0) throw new AppError('BAD_REQUEST', `hearth ${name} needs ${what}.`);
   if (positional.length > 1) throw new AppError('BAD_REQUEST', `hearth ${name} takes one model, got ${positional.length}: ${positional.join(' ')}.`);
   const target = positional[0]!;
-  const modelsDir = flags.get('models-dir');
   const yes = flags.has('yes');
-  const dataDir = flags.get('data-dir');
-  if (name === 'rm') return { name, options: { model: target, yes, ...(modelsDir !== undefined ? { modelsDir } : {}), ...(dataDir !== undefined ? { dataDir } : {}) } };
-  const options: PullOptions = { reference: target, yes };
+  const folders = given({ modelsDir: flags.get('models-dir'), dataDir: flags.get('data-dir') });
+  if (name === 'rm') return { name, options: { model: target, yes, ...folders } };
   const quant = flags.get('quant');
-  if (quant !== undefined) {
-    if (!/^[A-Za-z0-9_]{1,32}$/.test(quant)) throw new AppError('BAD_REQUEST', `--quant must be a quantization name such as Q4_K_M, got "${quant.slice(0, 40)}".`);
-    options.quant = quant.toUpperCase();
-  }
-  const context = flags.get('context');
-  if (context !== undefined) options.contextSize = parseInteger('context', context, 256, 1_048_576);
-  if (dataDir !== undefined) options.dataDir = dataDir;
-  if (modelsDir !== undefined) options.modelsDir = modelsDir;
-  return { name, options };
+  if (quant !== undefined && !/^[A-Za-z0-9_]{1,32}$/.test(quant)) throw new AppError('BAD_REQUEST', `--quant must be a quantization name such as Q4_K_M, got "${quant.slice(0, 40)}".`);
+  return { name, options: { reference: target, yes, ...given({ quant: quant?.toUpperCase(), contextSize: contextFlag(flags) }), ...folders } };
 }
 
 function parseRun(args: string[]): Command {
@@ -200,36 +177,24 @@ function parseRun(args: string[]): Command {
   const flags = readFlags(args, RUN_FLAGS, positional);
   const [model, ...words] = positional;
   if (model === undefined) throw new AppError('BAD_REQUEST', 'hearth run needs a model: its id, file name or owner/repo (hearth ls lists them).');
-  const options: RunOptions = { model };
-  if (words.length > 0) options.prompt = words.join(' ');
-  const maxTokens = flags.get('max-tokens');
-  if (maxTokens !== undefined) options.maxTokens = parseInteger('max-tokens', maxTokens, 1, 1_000_000);
-  const temperature = flags.get('temperature');
-  if (temperature !== undefined) {
-    const value = Number(temperature);
-    if (!Number.isFinite(value) || value < 0 || value > MAX_TEMPERATURE) throw new AppError('BAD_REQUEST', `--temperature must be a number from 0 to ${MAX_TEMPERATURE}, got "${temperature.slice(0, 20)}".`);
-    options.temperature = value;
-  }
-  const context = flags.get('context');
-  if (context !== undefined) options.contextSize = parseInteger('context', context, 256, 1_048_576);
-  const threads = flags.get('threads');
-  if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
-  for (const key of ['data-dir', 'models-dir'] as const) {
-    const value = flags.get(key);
-    if (value !== undefined) options[key === 'data-dir' ? 'dataDir' : 'modelsDir'] = value;
-  }
+  const options: RunOptions = {
+    model,
+    ...given({
+      prompt: words.length > 0 ? words.join(' ') : undefined,
+      maxTokens: integerFlag(flags, 'max-tokens', 1, 1_000_000),
+      temperature: numberFlag(flags, 'temperature', 0, MAX_TEMPERATURE),
+      contextSize: contextFlag(flags),
+      threads: threadsFlag(flags),
+      dataDir: flags.get('data-dir'),
+      modelsDir: flags.get('models-dir'),
+    }),
+  };
   return { name: 'run', options };
 }
 
 function parsePs(args: string[]): Command {
   const flags = readFlags(args, PS_FLAGS);
-  const options: PsOptions = { json: flags.has('json') };
-  const port = flags.get('api-port');
-  if (port !== undefined) options.apiPort = parseInteger('api-port', port, 1, 65535);
-  const host = flags.get('api-host');
-  if (host !== undefined) options.apiHost = host;
-  const key = flags.get('api-key');
-  if (key !== undefined) options.apiKey = key;
+  const options: PsOptions = { json: flags.has('json'), ...given({ apiPort: integerFlag(flags, 'api-port', 1, 65535), apiHost: flags.get('api-host'), apiKey: flags.get('api-key') }) };
   return { name: 'ps', options };
 }
 

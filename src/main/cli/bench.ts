@@ -5,6 +5,7 @@
  */
 import type { BenchProgress, BenchResult, BenchThreadRun } from '../../shared/benchDto';
 import { toErrorShape } from '../../shared/errors';
+import { given } from '../../shared/given';
 import { formatBytes } from '../../shared/format';
 import type { Core } from '../core/createCore';
 import { ModelOnDemand } from '../core/generation/modelOnDemand';
@@ -30,9 +31,7 @@ export async function benchCommand(options: BenchOptions, deps: BenchDeps): Prom
       {
         modelId: model.id,
         ...(options.threads ? { threads: options.threads } : {}),
-        ...(options.promptTokens !== undefined ? { promptTokens: options.promptTokens } : {}),
-        ...(options.genTokens !== undefined ? { genTokens: options.genTokens } : {}),
-        ...(options.repetitions !== undefined ? { repetitions: options.repetitions } : {}),
+        ...given({ promptTokens: options.promptTokens, genTokens: options.genTokens, repetitions: options.repetitions }),
       },
       (progress) => {
         const line = progressLine(progress);

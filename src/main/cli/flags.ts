@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { MAX_CONTEXT_TOKENS, MAX_THREADS, MIN_FIT_CONTEXT_TOKENS } from '../../shared/schemas';
 
 /** Reading `hearth` command-line flags, shared by every command's parser. */
 
@@ -35,7 +36,6 @@ export function readFlags(args: string[], known: FlagSet, positional?: string[])
   return flags;
 }
 
-
 export function parseInteger(name: string, value: string, min: number, max: number): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < min || number > max) {
@@ -43,3 +43,23 @@ export function parseInteger(name: string, value: string, min: number, max: numb
   }
   return number;
 }
+
+/** `--name`'s value as a whole number from `min` to `max`; undefined when the flag was not given. */
+export function integerFlag(flags: ReadonlyMap<string, string>, name: string, min: number, max: number): number | undefined {
+  const value = flags.get(name);
+  return value === undefined ? undefined : parseInteger(name, value, min, max);
+}
+
+/** `--name`'s value as a number (decimals too) from `min` to `max`; undefined when the flag was not given. */
+export function numberFlag(flags: ReadonlyMap<string, string>, name: string, min: number, max: number): number | undefined {
+  const value = flags.get(name);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max) throw new AppError('BAD_REQUEST', `--${name} must be a number from ${min} to ${max}, got "${value.slice(0, 20)}".`);
+  return number;
+}
+
+/** `--threads N`, as loads take it. */
+export const threadsFlag = (flags: ReadonlyMap<string, string>) => integerFlag(flags, 'threads', 1, MAX_THREADS);
+/** `--context N` of the commands that estimate fits or load (`hardware`, `pull`, `run`). */
+export const contextFlag = (flags: ReadonlyMap<string, string>) => integerFlag(flags, 'context', MIN_FIT_CONTEXT_TOKENS, MAX_CONTEXT_TOKENS);

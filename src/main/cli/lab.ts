@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { AppError, toErrorShape } from '../../shared/errors';
+import { given } from '../../shared/given';
 import type { ModelInfo } from '../../shared/dto';
 import type { LabProgress } from '../../shared/labDto';
 import { MAX_LAB_TEXT_BYTES } from '../../shared/labSchemas';
@@ -38,9 +39,7 @@ export async function labCommand(options: LabOptions, deps: LabDeps): Promise<nu
     const run = await deps.core.lab.run(
       {
         modelIds,
-        ...(baseModelId !== undefined ? { baseModelId } : {}),
-        ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
-        ...(options.chunks !== undefined ? { chunks: options.chunks } : {}),
+        ...given({ baseModelId, contextSize: options.contextSize, chunks: options.chunks }),
         ...(text ? { text } : {}),
       },
       {

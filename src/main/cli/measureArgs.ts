@@ -1,5 +1,7 @@
 import { AppError } from '../../shared/errors';
-import { parseInteger, readFlags, type FlagSet } from './flags';
+import { given } from '../../shared/given';
+import { integerFlag, parseInteger, readFlags, threadsFlag, type FlagSet } from './flags';
+import { MAX_THREADS } from '../../shared/schemas';
 
 /** Arguments of the commands that measure models: `hearth bench` and `hearth lab`. */
 
@@ -66,39 +68,37 @@ export function parseBenchArgs(args: string[]): BenchOptions {
   const positional: string[] = [];
   const flags = readFlags(args, BENCH_FLAGS, positional);
   if (positional.length !== 1) throw new AppError('BAD_REQUEST', 'hearth bench takes one model: its id, file name or owner/repo (hearth ls lists them).');
-  const options: BenchOptions = { model: positional[0]!, json: flags.has('json') };
   const threads = flags.get('threads');
-  if (threads !== undefined) {
-    const counts = threads.split(',').map((part) => parseInteger('threads', part.trim(), 1, 256));
-    options.threads = [...new Set(counts)];
-  }
-  const prompt = flags.get('prompt');
-  if (prompt !== undefined) options.promptTokens = parseInteger('prompt', prompt, 1, 8192);
-  const gen = flags.get('gen');
-  if (gen !== undefined) options.genTokens = parseInteger('gen', gen, 1, 4096);
-  const repetitions = flags.get('repetitions');
-  if (repetitions !== undefined) options.repetitions = parseInteger('repetitions', repetitions, 1, 10);
-  const dataDir = flags.get('data-dir');
-  if (dataDir !== undefined) options.dataDir = dataDir;
-  const modelsDir = flags.get('models-dir');
-  if (modelsDir !== undefined) options.modelsDir = modelsDir;
-  return options;
+  return {
+    model: positional[0]!,
+    json: flags.has('json'),
+    ...given({
+      threads: threads === undefined ? undefined : [...new Set(threads.split(',').map((part) => parseInteger('threads', part.trim(), 1, MAX_THREADS)))],
+      promptTokens: integerFlag(flags, 'prompt', 1, 8192),
+      genTokens: integerFlag(flags, 'gen', 1, 4096),
+      repetitions: integerFlag(flags, 'repetitions', 1, 10),
+      dataDir: flags.get('data-dir'),
+      modelsDir: flags.get('models-dir'),
+    }),
+  };
 }
 
 export function parseLabArgs(args: string[]): LabOptions {
   const models: string[] = [];
   const flags = readFlags(args, LAB_FLAGS, models);
   if (models.length < 2) throw new AppError('BAD_REQUEST', 'hearth lab needs two or more models of one model family (hearth ls lists them).');
-  const options: LabOptions = { models, json: flags.has('json') };
-  const context = flags.get('context');
-  if (context !== undefined) options.contextSize = parseInteger('context', context, 64, 8192);
-  const chunks = flags.get('chunks');
-  if (chunks !== undefined) options.chunks = parseInteger('chunks', chunks, 1, 10_000);
-  const threads = flags.get('threads');
-  if (threads !== undefined) options.threads = parseInteger('threads', threads, 1, 256);
-  for (const [flag, key] of [['text', 'textFile'], ['base', 'base'], ['logits', 'logitsFile'], ['data-dir', 'dataDir'], ['models-dir', 'modelsDir']] as const) {
-    const value = flags.get(flag);
-    if (value !== undefined) options[key] = value;
-  }
-  return options;
+  return {
+    models,
+    json: flags.has('json'),
+    ...given({
+      contextSize: integerFlag(flags, 'context', 64, 8192),
+      chunks: integerFlag(flags, 'chunks', 1, 10_000),
+      threads: threadsFlag(flags),
+      textFile: flags.get('text'),
+      base: flags.get('base'),
+      logitsFile: flags.get('logits'),
+      dataDir: flags.get('data-dir'),
+      modelsDir: flags.get('models-dir'),
+    }),
+  };
 }

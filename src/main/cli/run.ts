@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { toErrorShape } from '../../shared/errors';
+import { given } from '../../shared/given';
 import type { ChatMessage } from '../../shared/dto';
 import type { GenerationSampling } from '../../shared/generation';
 import type { Core } from '../core/createCore';
@@ -47,10 +48,7 @@ export async function runCommand(options: RunOptions, deps: RunDeps): Promise<nu
     // A provider's model (`<provider>/<model>`) is held by its server: nothing to load here.
     const lease = deps.core.providers?.target(options.model) ? { model: { id: options.model }, release: () => {} } : await models.acquire(options.model);
     const session: Session = { deps, models, modelId: lease.model.id };
-    const sampling: GenerationSampling = {
-      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
-      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
-    };
+    const sampling: GenerationSampling = given({ maxTokens: options.maxTokens, temperature: options.temperature });
     try {
       if (options.prompt === undefined && deps.interactive) return await chat(session, sampling);
       const prompt = options.prompt ?? (await readAll(deps.input)).trim();
