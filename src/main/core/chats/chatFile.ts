@@ -92,6 +92,16 @@ export function parseConversation(text: string): Conversation {
   return conversation;
 }
 
+/** A reply left `streaming` by a Hearth that stopped mid-reply: keep its text, say what happened. */
+export function markInterrupted(conversation: Conversation): Conversation {
+  for (const message of conversation.messages) {
+    if (message.reply?.status === 'streaming') {
+      Object.assign(message.reply, { status: 'error', stopReason: 'error', error: 'Hearth stopped before this reply finished.' });
+    }
+  }
+  return conversation;
+}
+
 /** The JSON written to disk and exported. */
 export function serializeConversation(conversation: Conversation): string {
   return `${JSON.stringify(conversation, null, 1)}\n`;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type {
-  ChatContextUsage,
   ChatDetail,
   ChatExport,
   ChatList,
@@ -32,15 +31,16 @@ import type { EventBus } from '../events/eventBus';
 import type { Logger } from '../logging/logger';
 import { ChangeNotifier } from './changeNotifier';
 import { exportConversation } from './chatExport';
-import { parseConversation } from './chatFile';
-import { CURRENT_CHAT_SCHEMA } from './chatMigrations';
-import { chatContextSize, chatModelFields, type ChatModelLookup } from './chatModels';
+import { markInterrupted, parseConversation } from './chatFile';
+import { chatModelFields, type ChatModelLookup } from './chatModels';
 import { ReplyRunner, type ChatGenerate } from './chatReplies';
 import { searchConversations } from './chatSearch';
+import { newConversation, setChatOverrides, setChatTools } from './chatSettings';
 import { ToolCallGate, type ChatToolHost } from './chatTools';
 import { ToolApprovalStore } from './toolApprovals';
 import { ChatStore } from './chatStore';
-import { activePath, findMessage, removeSubtree, reveal } from './chatTree';
+import { findMessage, removeSubtree, reveal } from './chatTree';
+import { chatDetail, chatSummary, type ChatViewSources } from './chatViews';
 import { appendUserMessage, editedUserMessage, regenerateTarget } from './replyTargets';
 
 export interface ChatServiceOptions extends ChatModelLookup {
@@ -75,6 +75,7 @@ export class ChatService {
   private readonly replies: ReplyRunner;
   private readonly approvals: ToolApprovalStore;
   private readonly gate = new ToolCallGate();
+  private readonly viewSources: ChatViewSources;
 
   private constructor(private readonly options: ChatServiceOptions) {
     this.store = new ChatStore(join(options.dataDir, 'chats'), options.logger);
@@ -91,6 +92,7 @@ export class ChatService {
         : {}),
       host: { conversation: (chatId) => this.live(chatId), persist: (conversation) => this.persist(conversation) },
     });
+    this.viewSources = { replies: this.replies, gate: this.gate, models: options };
   }
 
   /** Loads every chat (quarantining unreadable files) and returns the ready service. */
@@ -103,35 +105,19 @@ export class ChatService {
   }
 
   list(): ChatList {
-    const chats = [...this.chats.values()].map((c) => this.summary(c)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    const chats = [...this.chats.values()].map((c) => chatSummary(c, this.viewSources)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     return { chats, quarantined: [...this.quarantined] };
   }
 
   get(chatId: string): ChatDetail {
-    return this.detail(this.live(chatId));
+    return chatDetail(this.live(chatId), this.viewSources);
   }
 
   async create(args: ChatCreateArgs): Promise<ChatDetail> {
-    const now = new Date().toISOString();
-    const conversation: Conversation = {
-      schemaVersion: CURRENT_CHAT_SCHEMA,
-      id: await this.freshId(),
-      title: args.title ?? 'New chat',
-      titleSource: args.title ? 'user' : 'default',
-      createdAt: now,
-      updatedAt: now,
-      overrides: {
-        ...(args.systemPrompt ? { systemPrompt: args.systemPrompt } : {}),
-        ...(args.params ? { params: args.params } : {}),
-        ...(args.responseFormat && args.responseFormat.type !== 'text' ? { responseFormat: args.responseFormat } : {}),
-      },
-      ...(args.modelId ? chatModelFields(args.modelId, this.options) : {}),
-      messages: [],
-      currentChild: {},
-    };
+    const conversation = newConversation(await this.freshId(), args, this.options);
     this.chats.set(conversation.id, conversation);
     await this.persist(conversation);
-    return this.detail(conversation);
+    return chatDetail(conversation, this.viewSources);
   }
 
   /** A user's title always wins: auto-titling never replaces it. */
@@ -139,7 +125,7 @@ export class ChatService {
     const conversation = this.live(chatId);
     Object.assign(conversation, { title, titleSource: 'user' });
     await this.persist(conversation);
-    return this.summary(conversation);
+    return chatSummary(conversation, this.viewSources);
   }
 
   /** Stops its reply, then moves the chat to the trash; `restore` undoes it (see TRASH_RETENTION_MS). */
@@ -157,7 +143,7 @@ export class ChatService {
     const conversation = markInterrupted(await this.store.restore(chatId));
     this.chats.set(chatId, conversation);
     this.notifier.notify(chatId);
-    return this.summary(conversation);
+    return chatSummary(conversation, this.viewSources);
   }
 
   search(args: ChatSearchArgs): ChatSearchHit[] {
@@ -179,7 +165,7 @@ export class ChatService {
     if (this.chats.has(conversation.id) || (await this.store.exists(conversation.id))) conversation.id = await this.freshId();
     this.chats.set(conversation.id, conversation);
     await this.persist(conversation, false);
-    return this.summary(conversation);
+    return chatSummary(conversation, this.viewSources);
   }
 
   /** Appends a user message after the last one shown and replies to it. */
@@ -214,7 +200,7 @@ export class ChatService {
     const conversation = this.live(chatId);
     reveal(conversation, this.message(conversation, messageId).id);
     await this.persist(conversation);
-    return this.detail(conversation);
+    return chatDetail(conversation, this.viewSources);
   }
 
   /** Removes a message and everything under it; refused while a reply is being written here. */
@@ -224,27 +210,14 @@ export class ChatService {
     if (this.replies.isRunning(chatId)) throw new AppError('BUSY', 'Stop the reply being written before deleting messages.', { retryAfterMs: 1_000 });
     removeSubtree(conversation, messageId);
     await this.persist(conversation);
-    return this.detail(conversation);
+    return chatDetail(conversation, this.viewSources);
   }
 
   async setOverrides(args: ChatOverridesArgs): Promise<ChatDetail> {
     const conversation = this.live(args.chatId);
-    const overrides = { ...conversation.overrides };
-    if (args.systemPrompt !== undefined) {
-      if (args.systemPrompt) overrides.systemPrompt = args.systemPrompt;
-      else delete overrides.systemPrompt;
-    }
-    if (args.params !== undefined) {
-      if (args.params) overrides.params = args.params;
-      else delete overrides.params;
-    }
-    if (args.responseFormat !== undefined) {
-      if (args.responseFormat && args.responseFormat.type !== 'text') overrides.responseFormat = args.responseFormat;
-      else delete overrides.responseFormat;
-    }
-    conversation.overrides = overrides;
+    setChatOverrides(conversation, args);
     await this.persist(conversation);
-    return this.detail(conversation);
+    return chatDetail(conversation, this.viewSources);
   }
 
   /**
@@ -255,7 +228,7 @@ export class ChatService {
     const conversation = this.live(args.chatId);
     Object.assign(conversation, chatModelFields(args.modelId, this.options));
     await this.persist(conversation);
-    return this.detail(conversation);
+    return chatDetail(conversation, this.viewSources);
   }
 
   /**
@@ -265,13 +238,9 @@ export class ChatService {
    */
   async setTools(args: ChatSetToolsArgs): Promise<ChatDetail> {
     const conversation = this.live(args.chatId);
-    if (args.sources.length) conversation.toolSources = args.sources;
-    else delete conversation.toolSources;
-    // `auto` is the default, so it is stored as absent (files stay as they were).
-    if (args.toolUse === 'required') conversation.toolUse = 'required';
-    else if (args.toolUse === 'auto') delete conversation.toolUse;
+    setChatTools(conversation, args);
     await this.persist(conversation);
-    return this.detail(conversation);
+    return chatDetail(conversation, this.viewSources);
   }
 
   /** Answers a tool call waiting in this chat's running reply (see `chats.decideToolCall`). */
@@ -330,42 +299,4 @@ export class ChatService {
       if (!this.chats.has(id) && !(await this.store.exists(id))) return id;
     }
   }
-
-  private summary(conversation: Conversation): ChatSummary {
-    const path = activePath(conversation);
-    return {
-      id: conversation.id,
-      title: conversation.title,
-      updatedAt: conversation.updatedAt,
-      messageCount: path.length,
-      modelId: conversation.modelId ?? null,
-      generating: this.replies.isRunning(conversation.id),
-    };
-  }
-
-  private detail(conversation: Conversation): ChatDetail {
-    return {
-      ...structuredClone(conversation),
-      activePath: activePath(conversation).map((m) => m.id),
-      streamingMessageId: this.replies.streamingMessageId(conversation.id),
-      pendingToolCalls: this.gate.pendingIn(conversation.id),
-      context: this.contextUsage(conversation),
-    };
-  }
-
-  /** Tokens the active path used when last read (the last reply with stats) and the chat's model's context size. */
-  private contextUsage(conversation: Conversation): ChatContextUsage {
-    const stats = activePath(conversation).findLast((m) => m.reply?.stats)?.reply?.stats;
-    return { usedTokens: stats ? stats.promptTokens + stats.completionTokens : 0, contextSize: chatContextSize(conversation, this.options) };
-  }
-}
-
-/** A reply left `streaming` by a Hearth that stopped mid-reply: keep its text, say what happened. */
-function markInterrupted(conversation: Conversation): Conversation {
-  for (const message of conversation.messages) {
-    if (message.reply?.status === 'streaming') {
-      Object.assign(message.reply, { status: 'error', stopReason: 'error', error: 'Hearth stopped before this reply finished.' });
-    }
-  }
-  return conversation;
 }

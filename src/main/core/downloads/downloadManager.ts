@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 import type { HubClient } from '../hub/hubClient';
 import type { HubGgufFile } from '../hub/hubTypes';
 import type { Logger } from '../logging/logger';
-import { freeDiskBytes as statfsFreeBytes, formatBytes } from './diskSpace';
+import { freeDiskBytes as statfsFreeBytes } from './diskSpace';
 import { DownloadJournal } from './downloadJournal';
+import { downloadStatus, newDownload, type Download } from './downloadRecord';
 import { JournalBacklog, sameParts } from './journalBacklog';
 import type { DownloadState, DownloadStatus, JournalEntry } from './downloadTypes';
-import { modelIdOf, partTarget } from './modelPaths';
-import { DEFAULT_RETRY, downloadPart, type RetryPolicy } from './partDownloader';
-import { ProgressMeter } from './progressMeter';
+import { bytesOnDisk, checkDiskSpace, deleteFiles, deletePartials } from './modelFiles';
+import { partTarget } from './modelPaths';
+import { DEFAULT_RETRY, type RetryPolicy } from './partDownloader';
+import { runDownload, type RunContext } from './runDownload';
 
 export interface DownloadManagerOptions {
   hub: HubClient;
@@ -39,18 +40,6 @@ export interface StartDownload {
   file: HubGgufFile;
   /** Commit sha from the repo listing (preferred: every part from one snapshot) or a branch; default `main`. */
   revision?: string;
-}
-
-interface Download {
-  entry: Omit<JournalEntry, 'state'>;
-  state: DownloadState;
-  error?: string;
-  receivedBytes: number;
-  meter: ProgressMeter;
-  /** When the last progress event went out, in ms. */
-  lastEmitAt: number;
-  controller?: AbortController;
-  task?: Promise<void>;
 }
 
 const ACTIVE: ReadonlySet<DownloadState> = new Set(['downloading', 'verifying']);
@@ -115,17 +104,17 @@ export class DownloadManager {
     for (const part of file.parts) partTarget(this.options.modelsDir, repo, part.path);
     const existing = this.unfinished(repo, file.name);
     if (existing) return existing.entry.id;
-    await this.checkDiskSpace(repo, file);
+    await checkDiskSpace(this.options.modelsDir, repo, file, this.freeBytes);
     const journalled = await this.backlog.take(repo, file.name);
     let id: string = randomUUID();
     if (journalled && sameParts(journalled.file, file)) id = journalled.id;
     // The repo changed since: the partial bytes belong to other files and would fail the hash check.
-    else if (journalled) await this.deletePartials(journalled.repo, journalled.file);
-    const received = await this.bytesOnDisk(repo, file);
+    else if (journalled) await deletePartials(this.options.modelsDir, journalled.repo, journalled.file);
+    const received = await bytesOnDisk(this.options.modelsDir, repo, file);
     // resumeAll() may have registered the same model while this one waited.
     const raced = this.unfinished(repo, file.name);
     if (raced) return raced.entry.id;
-    const download = this.newDownload({ id, repo, revision: request.revision ?? 'main', file }, 'queued');
+    const download = newDownload({ id, repo, revision: request.revision ?? 'main', file }, 'queued');
     download.receivedBytes = received;
     this.downloads.set(id, download);
     this.changed(id);
@@ -140,12 +129,12 @@ export class DownloadManager {
     for (const entry of await this.backlog.takeAll()) {
       if (this.downloads.has(entry.id) || this.unfinished(entry.repo, entry.file.name)) continue;
       const { state, ...rest } = entry;
-      const download = this.newDownload(rest, state === 'paused' ? 'paused' : 'queued');
+      const download = newDownload(rest, state === 'paused' ? 'paused' : 'queued');
       this.downloads.set(entry.id, download);
       resumed.push(download);
     }
     for (const download of resumed) {
-      download.receivedBytes = await this.bytesOnDisk(download.entry.repo, download.entry.file);
+      download.receivedBytes = await bytesOnDisk(this.options.modelsDir, download.entry.repo, download.entry.file);
       this.changed(download.entry.id);
     }
     this.pump();
@@ -183,7 +172,9 @@ export class DownloadManager {
     download.controller?.abort(new AppError('BAD_REQUEST', 'cancelled'));
     // Delete only after the transfer stopped, or its last write could recreate the partial file.
     await task;
-    await this.deleteFiles(download);
+    await deleteFiles(this.options.modelsDir, download.entry.repo, download.entry.file);
+    download.receivedBytes = 0;
+    this.changed(download.entry.id);
   }
 
   /** Forgets a finished, failed or cancelled download (the files it left stay); false when it is still running. */
@@ -196,11 +187,11 @@ export class DownloadManager {
 
   /** One download's status; throws NOT_FOUND for an unknown id. */
   statusOf(id: string): DownloadStatus {
-    return this.status(this.get(id));
+    return downloadStatus(this.get(id));
   }
 
   list(): DownloadStatus[] {
-    return [...this.downloads.values()].map((d) => this.status(d));
+    return [...this.downloads.values()].map((d) => downloadStatus(d));
   }
 
   /**
@@ -215,10 +206,6 @@ export class DownloadManager {
     });
     await Promise.all(tasks);
     await this.lastSave;
-  }
-
-  private newDownload(entry: Omit<JournalEntry, 'state'>, state: DownloadState): Download {
-    return { entry, state, receivedBytes: 0, meter: new ProgressMeter(), lastEmitAt: 0 };
   }
 
   private unfinished(repo: string, name: string): Download | undefined {
@@ -240,7 +227,7 @@ export class DownloadManager {
       if (download.state !== 'queued' || download.task !== undefined) continue;
       running++;
       download.controller = new AbortController();
-      download.task = this.run(download, download.controller.signal).finally(() => {
+      download.task = runDownload(download, download.controller.signal, this.runContext(download)).finally(() => {
         download.task = undefined;
         download.controller = undefined;
         this.pump();
@@ -248,89 +235,16 @@ export class DownloadManager {
     }
   }
 
-  private async run(download: Download, signal: AbortSignal): Promise<void> {
-    const { repo, revision, file } = download.entry;
-    download.meter.reset();
-    this.setState(download, 'downloading');
-    try {
-      await this.checkDiskSpace(repo, file);
-      let finishedBytes = 0;
-      for (const part of file.parts) {
-        const target = partTarget(this.options.modelsDir, repo, part.path);
-        await downloadPart({
-          hub: this.options.hub, repo, revision, part, ...target, signal, retry: this.retry, logger: this.options.logger,
-          onBytes: (bytes) => this.progress(download, finishedBytes + bytes),
-          onVerifying: () => this.setState(download, 'verifying'),
-        });
-        finishedBytes += part.size;
-        // A pause during the hash check lands here: honour it before the next part.
-        if (signal.aborted) throw signal.reason;
-        if (download.state === 'verifying') this.setState(download, 'downloading');
-      }
-      download.receivedBytes = file.size;
-      download.meter.reset();
-      this.setState(download, 'done');
-      this.options.logger.info('model downloaded', { repo, name: file.name });
-      this.announce(modelIdOf(repo, file.parts[0]?.path ?? file.name));
-    } catch (error) {
-      if (this.closing) return;
-      download.meter.reset();
-      // pause() / cancel() already set the state before aborting; anything else is a failure.
-      if (signal.aborted && (download.state === 'paused' || download.state === 'cancelled')) {
-        this.changed(download.entry.id);
-        return;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      this.options.logger.warn('download failed', { repo, name: file.name, error: message });
-      download.error = message;
-      this.setState(download, 'failed');
-    }
-  }
-
-  private announce(modelId: string): void {
-    try {
-      this.options.onModelReady?.(modelId);
-    } catch (error) {
-      this.options.logger.error('onModelReady threw', { modelId, error: String(error) });
-    }
-  }
-
-  /** Refuses when the bytes still missing (the whole model minus what is on disk) exceed the free space. */
-  private async checkDiskSpace(repo: string, file: HubGgufFile): Promise<void> {
-    await mkdir(this.options.modelsDir, { recursive: true });
-    const needed = file.size - (await this.bytesOnDisk(repo, file));
-    const free = await this.freeBytes(this.options.modelsDir);
-    if (needed > free) {
-      throw new AppError('BAD_REQUEST', `Not enough disk space for ${file.name}: it needs ${formatBytes(needed)} (${needed} bytes) but ${this.options.modelsDir} has ${formatBytes(free)} (${free} bytes) free.`);
-    }
-  }
-
-  /** Finished parts plus partial files, in bytes. */
-  private async bytesOnDisk(repo: string, file: HubGgufFile): Promise<number> {
-    let total = 0;
-    for (const part of file.parts) {
-      const target = partTarget(this.options.modelsDir, repo, part.path);
-      const final = await stat(target.final).catch(() => undefined);
-      if (final?.size === part.size) total += part.size;
-      else total += Math.min(part.size, (await stat(target.partial).catch(() => undefined))?.size ?? 0);
-    }
-    return total;
-  }
-
-  private async deletePartials(repo: string, file: HubGgufFile): Promise<void> {
-    for (const part of file.parts) await rm(partTarget(this.options.modelsDir, repo, part.path).partial, { force: true });
-  }
-
-  private async deleteFiles(download: Download): Promise<void> {
-    const { repo, file } = download.entry;
-    for (const part of file.parts) {
-      const target = partTarget(this.options.modelsDir, repo, part.path);
-      await rm(target.partial, { force: true });
-      // A lone finished part of a split model cannot be loaded; leaving it would show a broken model.
-      if (file.parts.length > 1) await rm(target.final, { force: true });
-    }
-    download.receivedBytes = 0;
-    this.changed(download.entry.id);
+  /** What `runDownload` needs for `download`: the settings, and hooks that emit and journal its changes. */
+  private runContext(download: Download): RunContext {
+    const { hub, modelsDir, logger, onModelReady } = this.options;
+    return {
+      hub, modelsDir, logger, onModelReady, retry: this.retry, freeBytes: this.freeBytes,
+      isClosing: () => this.closing,
+      setState: (state) => this.setState(download, state),
+      changed: () => this.changed(download.entry.id),
+      progress: (receivedBytes) => this.progress(download, receivedBytes),
+    };
   }
 
   private progress(download: Download, receivedBytes: number): void {
@@ -369,7 +283,7 @@ export class DownloadManager {
   }
 
   private emit(download: Download): void {
-    const status = this.status(download);
+    const status = downloadStatus(download);
     for (const listener of this.listeners) {
       try {
         listener(status);
@@ -377,18 +291,5 @@ export class DownloadManager {
         this.options.logger.error('download listener threw', { error: String(error) });
       }
     }
-  }
-
-  private status(download: Download): DownloadStatus {
-    const { id, repo, file } = download.entry;
-    const transferring = download.state === 'downloading';
-    const speed = transferring ? download.meter.bytesPerSecond() : 0;
-    const eta = transferring ? download.meter.etaSeconds(file.size) : undefined;
-    return {
-      id, repo, name: file.name, ...(file.quant ? { quant: file.quant } : {}), state: download.state,
-      receivedBytes: download.receivedBytes, totalBytes: file.size, bytesPerSecond: Math.round(speed),
-      ...(eta !== undefined ? { etaSeconds: eta } : {}), ...(download.error ? { error: download.error } : {}),
-      ...(download.state === 'done' ? { modelId: modelIdOf(repo, file.parts[0]?.path ?? file.name) } : {}),
-    };
   }
 }

@@ -66,6 +66,30 @@ export class AdmissionQueue {
     });
   }
 
+  /**
+   * Runs `attempt` until it admits. After its first refusal the request takes its place in line
+   * (`waiter()`) and tries again only as the head, at each change; at `deadline` it fails with
+   * `expired(reason)`, the last refusal's reason.
+   */
+  async admit<T>(attempt: () => Promise<{ member: T } | { reason: string }>, waiter: () => AdmissionWaiter, deadline: number, expired: (reason: string) => Error): Promise<T> {
+    let ticket: AdmissionTicket | undefined;
+    let reason = '';
+    try {
+      for (;;) {
+        if (!ticket || this.isHead(ticket)) {
+          const outcome = await attempt();
+          if ('member' in outcome) return outcome.member;
+          reason = outcome.reason;
+          // Only on-demand requests get here: they wait for busy models to go idle, first come first served.
+          ticket ??= this.enter(waiter());
+        }
+        await this.nextChange(ticket, deadline, () => expired(reason));
+      }
+    } finally {
+      if (ticket) this.leave(ticket);
+    }
+  }
+
   /** Something changed: the head tries again. */
   wake(): void {
     this.tickets[0]?.wakeUp?.();

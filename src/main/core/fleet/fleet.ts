@@ -6,11 +6,16 @@ import type { EngineStatusResult } from '../engine/protocol';
 import type { EventBus } from '../events/eventBus';
 import type { FitHardware } from '../hardware/fitBudget';
 import type { Logger } from '../logging/logger';
-import { planAdmission, type MemoryBytes } from './admission';
-import { AdmissionQueue, type AdmissionTicket } from './admissionQueue';
+import type { MemoryBytes } from './admission';
+import { AdmissionQueue } from './admissionQueue';
 import type { RankArgs, RankResult } from '../engine/ranking';
-import { threadShares } from './threadShare';
-import { admissionView, describeMember, isBusy, memoryAccount, memoryOf, type Member } from './fleetMember';
+import { isBusy, leaseOf, memoryAccount, type FleetLease, type Member } from './fleetMember';
+import { fleetState, primaryOf } from './fleetView';
+import { armIdleTimer, dropStopped, shareThreads, touch } from './memberUpkeep';
+import { busyReloadError, decideAdmission, DEFAULT_ADMISSION_WAIT_MS, retune, waitExpiredError, type ResidencyPolicy } from './residency';
+
+export type { FleetLease };
+export { ADMISSION_RETRY_MS, DEFAULT_ADMISSION_WAIT_MS, type ResidencyPolicy } from './residency';
 
 export interface FleetOptions {
   launchEngine: EngineLauncher;
@@ -27,28 +32,6 @@ export interface FleetOptions {
   /** Queue and watchdog limits of each engine (tests shorten them). */
   engine?: Pick<EngineServiceOptions, 'maxQueue' | 'queueTimeoutMs' | 'watchdog'>;
 }
-
-/** How a model becomes resident. */
-export interface ResidencyPolicy {
-  /** Loaded by the user in the app: pinned (stays until unloaded), and may replace idle models, pinned ones included. */
-  pin: boolean;
-  /** Unpinned models: unloaded after this long without use, in ms; 0 = never. */
-  idleTtlMs?: number;
-  /** Also give a resident unpinned model this `idleTtlMs` (Ollama's `keep_alive`); default it keeps the one it was loaded with. */
-  setIdleTtl?: boolean;
-  /** On-demand requests wait (in a fair queue, told their place) for busy models to make room. */
-  wait?: { signal: AbortSignal; emit(chunk: { type: 'queued'; position: number }): void };
-}
-
-/** A request's hold on a resident model: while held it is never evicted. */
-export interface FleetLease {
-  model: LoadedModel;
-  release(): void;
-}
-
-/** Retry hint of a BUSY admission, in ms. */
-export const ADMISSION_RETRY_MS = 5_000;
-export const DEFAULT_ADMISSION_WAIT_MS = 60_000;
 
 /**
  * The fleet: the one place that decides which models are resident. Each local model runs in its
@@ -82,18 +65,7 @@ export class Fleet {
   // ── What is resident ────────────────────────────────────────────────────────────────────────
 
   getState(): InferenceState {
-    const members = this.ordered();
-    const primary = this.primaryMember();
-    const states = members.map((m) => m.engine.getState());
-    return {
-      engine: primary?.engine.getState().engine ?? this.loadingNow?.engine.getState().engine ?? this.lastCrash ?? this.spare?.getState().engine ?? { state: 'idle' },
-      loaded: primary?.engine.loadedModel ?? null,
-      models: members.map((m) => describeMember(m)),
-      loading: this.loadingNow ? { modelId: this.loadingNow.modelId, progress: this.loadingNow.progress } : null,
-      activeRequests: states.flatMap((s) => s.activeRequests),
-      queuedRequests: states.reduce((sum, s) => sum + s.queuedRequests, 0),
-      maxModels: this.options.maxModels ?? null,
-    };
+    return fleetState([...this.members.values()], { loading: this.loadingNow, lastCrash: this.lastCrash, spare: this.spare, maxModels: this.options.maxModels });
   }
 
   /** The resident model of that id, if any. */
@@ -107,12 +79,7 @@ export class Fleet {
    * models never change what the user's chat talks to.
    */
   get primary(): LoadedModel | null {
-    return this.primaryMember()?.engine.loadedModel ?? null;
-  }
-
-  private primaryMember(): Member | undefined {
-    const members = this.ordered();
-    return members.find((m) => m.pinned) ?? members[0];
+    return primaryOf(this.members.values())?.engine.loadedModel ?? null;
   }
 
   /**
@@ -137,18 +104,9 @@ export class Fleet {
   /** Holds `modelId` for one request, loading it first (unpinned) when it is not resident. */
   async acquire(modelId: string, plan: () => Promise<LoadSpec>, policy: ResidencyPolicy): Promise<FleetLease> {
     const resident = this.members.get(modelId);
-    if (resident?.engine.loadedModel) this.retune(resident, policy);
+    if (resident?.engine.loadedModel) retune(resident, policy);
     const member = resident?.engine.loadedModel ? this.hold(resident) : await this.admit(modelId, plan, policy, { reload: false, hold: true });
-    let released = false;
-    return {
-      model: member.engine.loadedModel!,
-      release: () => {
-        if (released) return;
-        released = true;
-        member.holds--;
-        this.changed();
-      },
-    };
+    return leaseOf(member, () => this.changed());
   }
 
   /** Unloads one model (its running replies stop with reason `abort`), or every one. */
@@ -162,60 +120,23 @@ export class Fleet {
 
   private async admit(modelId: string, plan: () => Promise<LoadSpec>, policy: ResidencyPolicy, how: { reload: boolean; hold: boolean }): Promise<Member> {
     const deadline = Date.now() + (this.options.admissionWaitMs ?? DEFAULT_ADMISSION_WAIT_MS);
-    let ticket: AdmissionTicket | undefined;
-    let reason = '';
-    try {
-      for (;;) {
-        if (!ticket || this.waiting.isHead(ticket)) {
-          const outcome = await this.serialised(() => this.tryAdmit(modelId, plan, policy, how));
-          if ('member' in outcome) return outcome.member;
-          reason = outcome.reason;
-          // Only on-demand requests get here: they wait for busy models to go idle, first come first served.
-          ticket ??= this.waiting.enter(policy.wait!);
-        }
-        await this.waiting.nextChange(ticket, deadline, () => new AppError('BUSY', `Hearth cannot load "${modelId}" now: ${reason}. Try again in about ${ADMISSION_RETRY_MS / 1000} s.`, { retryAfterMs: ADMISSION_RETRY_MS }));
-      }
-    } finally {
-      if (ticket) this.waiting.leave(ticket);
-    }
+    const attempt = () => this.serialised(() => this.tryAdmit(modelId, plan, policy, how));
+    return this.waiting.admit(attempt, () => policy.wait!, deadline, (reason) => waitExpiredError(modelId, reason));
   }
 
   private async tryAdmit(modelId: string, plan: () => Promise<LoadSpec>, policy: ResidencyPolicy, how: { reload: boolean; hold: boolean }): Promise<{ member: Member } | { reason: string }> {
     if (this.disposed) throw new AppError('ENGINE_ERROR', 'Hearth is shutting down.');
     const existing = this.members.get(modelId);
-    if (existing && how.reload && isBusy(existing)) {
-      // A reload would cut someone's reply short.
-      const { running, queued } = existing.engine.activity;
-      const busy = running + queued;
-      throw new AppError('BUSY', `"${modelId}" has ${busy || 'a request'} ${busy === 1 ? 'reply' : 'replies'} running or waiting. Stop them or wait for them to finish, then load it again.`, { retryAfterMs: ADMISSION_RETRY_MS });
-    }
+    if (existing && how.reload && isBusy(existing)) throw busyReloadError(existing);
     if (existing && !how.reload) {
       // Resident already: another request loaded it meanwhile.
       if (policy.pin) existing.pinned = true;
-      this.retune(existing, policy);
-      return { member: how.hold ? this.hold(existing) : this.touch(existing) };
+      retune(existing, policy);
+      return { member: how.hold ? this.hold(existing) : touch(existing, this.members.values()) };
     }
     const spec = await plan();
-    const residents = [...this.members.values()].filter((m) => m !== existing).map((m) => admissionView(m));
-    const hardware = await this.options.memory();
-    // Reloading frees what the model holds now.
-    const freed = existing ? memoryOf(existing.engine.loadedModel) : { ramBytes: 0, vramBytes: 0 };
-    const decision = planAdmission({
-      need: spec.predicted ?? { ramBytes: 0, vramBytes: 0 },
-      hardware: { ...hardware, ramFreeBytes: hardware.ramFreeBytes + freed.ramBytes, vramFreeBytes: hardware.vramFreeBytes + freed.vramBytes },
-      residents,
-      mayEvictPinned: policy.pin,
-      maxModels: this.options.maxModels ?? Number.POSITIVE_INFINITY,
-      force: spec.force === true,
-    });
-    if (decision.kind === 'refuse') {
-      const code = policy.pin ? 'WONT_FIT' : 'BUSY';
-      throw new AppError(code, `Hearth cannot load "${modelId}" next to the loaded models: ${decision.reason}.${policy.pin ? ' Unload a model or choose a smaller one.' : ''}`, policy.pin ? {} : { retryAfterMs: ADMISSION_RETRY_MS });
-    }
-    if (decision.kind === 'wait') {
-      if (!policy.wait) throw new AppError('BUSY', `Hearth cannot load "${modelId}" now: ${decision.reason}. Try again when they are done.`, { retryAfterMs: ADMISSION_RETRY_MS });
-      return { reason: decision.reason };
-    }
+    const decision = await decideAdmission(modelId, spec, policy, { members: [...this.members.values()], existing, memory: () => this.options.memory(), maxModels: this.options.maxModels });
+    if ('reason' in decision) return decision;
     for (const id of decision.evict) await this.evict(id, `to make room for ${modelId}`);
     const member = existing ?? this.newMember(modelId, policy);
     this.loadingNow = { modelId, progress: 0, engine: member.engine };
@@ -233,14 +154,9 @@ export class Fleet {
     this.loadingNow = null;
     if (decision.evict.length) this.options.logger.info('models evicted to make room', { modelId, evicted: decision.evict });
     if (how.hold) member.holds++;
-    this.touch(member);
+    touch(member, this.members.values());
     this.changed();
     return { member };
-  }
-
-  /** A request's own idle TTL for a resident model (`setIdleTtl`); the timer re-arms with it once the model is idle again. */
-  private retune(member: Member, policy: ResidencyPolicy): void {
-    if (policy.setIdleTtl && !member.pinned) member.idleTtlMs = policy.idleTtlMs ?? 0;
   }
 
   private newMember(modelId: string, policy: ResidencyPolicy): Member {
@@ -313,8 +229,7 @@ export class Fleet {
 
   /** What llama.cpp sees of this machine, from any engine process (starting the spare one if none runs). */
   hardwareView(): Promise<LlamaHardwareView> {
-    const engine = this.primaryMember()?.engine ?? this.spare ?? (this.spare = this.newEngine());
-    return engine.hardwareView();
+    return this.engineOf().hardwareView();
   }
 
   /** Diagnostics and tests: an engine process as it sees itself (see {@link engineOf}). */
@@ -325,7 +240,7 @@ export class Fleet {
   /** Tests and diagnostics: the engine running `modelId`; without one the primary's, else the spare one. */
   engineOf(modelId?: string): EngineService {
     if (modelId !== undefined) return this.memberFor(modelId).engine;
-    return this.primaryMember()?.engine ?? this.spare ?? (this.spare = this.newEngine());
+    return primaryOf(this.members.values())?.engine ?? this.spare ?? (this.spare = this.newEngine());
   }
 
   async dispose(reason = 'Hearth is shutting down.'): Promise<void> {
@@ -343,80 +258,33 @@ export class Fleet {
   // ── Bookkeeping ─────────────────────────────────────────────────────────────────────────────
 
   private memberFor(modelId: string | undefined): Member {
-    const member = modelId === undefined ? this.primaryMember() : this.members.get(modelId);
-    if (member?.engine.loadedModel) return this.touch(member);
+    const member = modelId === undefined ? primaryOf(this.members.values()) : this.members.get(modelId);
+    if (member?.engine.loadedModel) return touch(member, this.members.values());
     const loading = this.loadingNow && (modelId === undefined || this.loadingNow.modelId === modelId) ? this.loadingNow.modelId : undefined;
     if (loading) throw new AppError('MODEL_NOT_LOADED', `"${loading}" is still loading; send the request when it is ready.`);
     throw new AppError('MODEL_NOT_LOADED', modelId === undefined ? 'No model is loaded. Load a model first.' : `"${modelId}" is not loaded. Load it first.`);
   }
 
-  private touch(member: Member): Member {
-    member.lastUsedAt = Math.max(Date.now(), ...[...this.members.values()].map((m) => m.lastUsedAt + (m === member ? 0 : 1)));
-    return member;
-  }
-
   private hold(member: Member): Member {
     member.holds++;
-    this.touch(member);
+    touch(member, this.members.values());
     this.changed();
     return member;
   }
 
-
-
-  /** Most recently used first. */
-  private ordered(): Member[] {
-    return [...this.members.values()].filter((m) => m.engine.loadedModel).sort((a, b) => b.lastUsedAt - a.lastUsedAt);
-  }
-
-
   /** After every change of any engine: drop crashed models, share the cores, arm idle timers, wake waiters, publish. */
   private changed(): void {
-    for (const member of [...this.members.values()]) {
-      // A reload under way (or one that just failed, handled by its caller) is not a crash.
-      if (member.engine.loadedModel || member.engine.activity.loading || this.loadingNow?.engine === member.engine) continue;
-      // The engine lost its model without us unloading it: it crashed or hung.
-      this.members.delete(member.modelId);
-      clearTimeout(member.idleTimer);
-      this.lastCrash = member.engine.getState().engine;
-      this.options.logger.warn('a model left the fleet: its engine stopped', { modelId: member.modelId, error: this.lastCrash.lastError });
-      void member.engine.dispose('The engine stopped.');
-    }
-    this.shareThreads();
-    for (const member of this.members.values()) this.armIdleTimer(member);
+    dropStopped(this.members, this.loadingNow?.engine, this.options.logger, (status) => (this.lastCrash = status));
+    shareThreads([...this.members.values()], this.options.cores, this.options.logger);
+    for (const member of this.members.values()) armIdleTimer(member, () => this.unloadIdle(member));
     this.waiting.wake();
     this.options.events.emit('inference.stateChanged', this.getState());
   }
 
-  private shareThreads(): void {
-    const members = [...this.members.values()];
-    const generating = members.map((m) => m.engine.activity.running + m.engine.activity.queued > 0);
-    const shares = threadShares(this.options.cores, generating);
-    members.forEach((member, i) => {
-      const share = shares[i]!;
-      if (!generating[i] || share === member.threads) return;
-      member.threads = share;
-      member.engine.limitThreads(share).catch((error: unknown) => this.options.logger.warn('could not share the threads', { modelId: member.modelId, error: String(error) }));
-    });
-  }
-
-  private armIdleTimer(member: Member): void {
-    const idle = !member.pinned && member.idleTtlMs > 0 && !isBusy(member);
-    if (!idle) {
-      clearTimeout(member.idleTimer);
-      member.idleTimer = undefined;
-      member.idleDeadline = undefined;
-      return;
-    }
-    if (member.idleTimer) return;
-    member.idleDeadline = Date.now() + member.idleTtlMs;
-    member.idleTimer = setTimeout(() => {
-      member.idleTimer = undefined;
-      member.idleDeadline = undefined;
-      if (this.members.get(member.modelId) !== member || isBusy(member) || member.pinned) return;
-      void this.serialised(() => (isBusy(member) ? Promise.resolve() : this.evict(member.modelId, 'idle'))).catch(() => {});
-    }, member.idleTtlMs);
-    member.idleTimer.unref?.();
+  /** `member`'s idle TTL passed: unload it, unless it left the fleet, got busy or was pinned meanwhile. */
+  private unloadIdle(member: Member): void {
+    if (this.members.get(member.modelId) !== member || isBusy(member) || member.pinned) return;
+    void this.serialised(() => (isBusy(member) ? Promise.resolve() : this.evict(member.modelId, 'idle'))).catch(() => {});
   }
 
   private serialised<T>(operation: () => Promise<T>): Promise<T> {

@@ -17,6 +17,26 @@ export interface Member {
   threads: number;
 }
 
+/** A request's hold on a resident model: while held it is never evicted. */
+export interface FleetLease {
+  model: LoadedModel;
+  release(): void;
+}
+
+/** A lease on `member`, whose hold was taken for it: releasing it (once) drops the hold and runs `released`. */
+export function leaseOf(member: Member, released: () => void): FleetLease {
+  let done = false;
+  return {
+    model: member.engine.loadedModel!,
+    release: () => {
+      if (done) return;
+      done = true;
+      member.holds--;
+      released();
+    },
+  };
+}
+
 /** Running, queued, loading or held by a request: never evicted, never idle-unloaded. */
 export function isBusy(member: Member): boolean {
   const { running, queued, loading } = member.engine.activity;
