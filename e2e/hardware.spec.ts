@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { HardwareSnapshot, LoadedModel, ModelFit, ModelInfo } from '../src/shared/dto';
+import type { LoadedModel, ModelInfo } from '../src/shared/dto';
+import type { HardwareSnapshot, ModelFit } from '../src/shared/hardwareDto';
 import { fitLabelText, formatBytes } from '../src/shared/format';
 import { startHearth, type HearthServer } from './support/hearthServer';
 import { MODELS, populateE2eModels } from './support/models';

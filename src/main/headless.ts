@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../shared/errors';
 import { given } from '../shared/given';
-import type { HardwareSnapshot, ModelFit } from '../shared/dto';
+import type { HardwareSnapshot, ModelFit } from '../shared/hardwareDto';
 import { USAGE } from './cli/usage';
 import { parseArgs, type HardwareOptions, type PullOptions, type RunOptions, type ServeOptions } from './cli/args';
 import type { BenchOptions } from './cli/measureArgs';

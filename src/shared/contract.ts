@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { AppInfo, ChatChunk, ChatResult, EmbedResult, HardwareSnapshot, InferenceState, LoadedModel, ModelFit, ModelInfo } from './dto';
+import type { AppInfo, ChatChunk, ChatResult, EmbedResult, InferenceState, LoadedModel, ModelInfo } from './dto';
+import type { HardwareSnapshot, ModelFit } from './hardwareDto';
 import type { DownloadStatus, HubRepoDetail, HubSearchPage, RemoteRepoFit } from './hubDto';
 import type { ApiLogPage, ApiServerStatus } from './serverDto';
 import { serverLogArgsSchema, serverStartArgsSchema } from './serverSchemas';

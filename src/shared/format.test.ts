@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FitLabel } from './dto';
+import type { FitLabel } from './hardwareDto';
 // formatBytes is tested with the UI's formatters (src/renderer/src/shared/lib/format.test.ts).
 import { fitLabelText } from './format';
 

@@ -1,4 +1,4 @@
-import type { FitLabel } from './dto';
+import type { FitLabel } from './hardwareDto';
 /**
  * Formatting shared by the UI and the CLI. Sizes use decimal units (1 MB = 1,000,000 bytes), like
  * the Hugging Face Hub, so the same file shows the same size everywhere.

@@ -3,7 +3,7 @@
  * repos, the fit of each remote file, and downloads. Plain JSON (no classes, ISO dates); sizes
  * in bytes, speeds in bytes per second, times in seconds where named so.
  */
-import type { FitEstimate } from './dto';
+import type { FitEstimate } from './hardwareDto';
 import type { FileTradeoff } from './benchDto';
 
 /** Search order; the Hub always sorts descending for us (most first / newest first). */

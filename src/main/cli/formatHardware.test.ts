@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FitEstimate, HardwareSnapshot, ModelFit } from '../../shared/dto';
+import type { FitEstimate, HardwareSnapshot, ModelFit } from '../../shared/hardwareDto';
 import { formatFits, formatHardwareReport, formatSnapshot } from './formatHardware';
 
 const GB = 1_000_000_000;

@@ -1,4 +1,4 @@
-import type { HardwareSnapshot, LlamaHardwareView, ModelFit } from '../../shared/dto';
+import type { HardwareSnapshot, LlamaHardwareView, ModelFit } from '../../shared/hardwareDto';
 import { fitLabelText, formatBytes } from '../../shared/format';
 
 /** What `hearth hardware` prints: the machine, then how each local model would run on it. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FitEstimate, FitLabel, ModelInfo } from '../../shared/dto';
+import type { ModelInfo } from '../../shared/dto';
+import type { FitEstimate, FitLabel } from '../../shared/hardwareDto';
 import type { HubGgufFile, HubRepo, HubRepoDetail, RemoteFileFit, RemoteRepoFit } from '../../shared/hubDto';
 import { AppError } from '../../shared/errors';
 import { CliFailure } from './cliFailure';

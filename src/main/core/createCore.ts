@@ -2,22 +2,20 @@ import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatcher';
-import type { Handlers } from '../../shared/contract';
 import type { AppInfo, ChatArgs } from '../../shared/dto';
 import { ChatService } from './chats/chatService';
+import { coreHandlers } from './coreHandlers';
 import { EventBus } from './events/eventBus';
 import type { EngineLauncher } from './engine/engineProcess';
-import type { EngineServiceOptions, GenerationCaller } from './engine/engineService';
+import type { EngineServiceOptions } from './engine/engineService';
+import type { GenerationCaller } from './engine/replyCall';
 import { Fleet } from './fleet/fleet';
 import { physicalCores } from './engine/threads';
 import { FitService } from './hardware/fitService';
-import { DownloadManager } from './downloads/downloadManager';
-import { DownloadsService } from './downloads/downloadsService';
-import { HubClient } from './hub/hubClient';
-import { HubService } from './hub/hubService';
-import { RemoteFitService } from './hub/remoteFit';
-import { LicenceService } from './hub/licence';
-import { StarterService } from './hub/starters';
+import type { DownloadManager } from './downloads/downloadManager';
+import type { DownloadsService } from './downloads/downloadsService';
+import type { HubService } from './hub/hubService';
+import { createHubServices } from './hubServices';
 import { HardwareService } from './hardware/hardwareService';
 import { LoadMemoryLog } from './hardware/loadMemoryLog';
 import { InferenceService } from './inference/inferenceService';
@@ -222,34 +220,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger: options.logger,
     mcp,
   });
-  const hubClient = new HubClient({ endpoint: options.hub.endpoint, ...(options.hub.token ? { token: options.hub.token } : {}) });
-  const remoteFit = new RemoteFitService({ hub: hubClient, token: options.hub.token, recommendContext: () => tradeoff.context() });
-  const hub = new HubService({
-    client: hubClient,
-    remoteFit,
-    fitHardware: () => fit.fitHardware(),
-  });
-  const licences = new LicenceService(settings);
-  const starters = new StarterService({ hub, remoteFit, licences, fitHardware: () => fit.fitHardware() });
-  const downloadManager = new DownloadManager({
-    hub: hubClient,
-    modelsDir: options.modelsDir,
-    dataDir: options.dataDir,
-    logger: options.logger,
-    ...(options.downloadRetry ? { retry: options.downloadRetry } : {}),
-    onModelReady: (modelId) => events.emit('library.changed', { reason: `downloaded ${modelId}` }),
-  });
-  const downloads = new DownloadsService({
-    manager: downloadManager,
-    hub,
-    events,
-    logger: options.logger,
-    // No context or parallel given: the load plan picks what fits (the recommended settings).
-    loadModel: (modelId) => inference.loadModel({ modelId }),
-  });
-  if (options.resumeDownloads) {
-    void downloadManager.resumeAll().catch((error: unknown) => options.logger.error('resuming downloads failed', { error: String(error) }));
-  }
+  const { hub, licences, starters, downloadManager, downloads } = createHubServices(options, { events, settings, fit, tradeoff, inference });
   const info: AppInfo = {
     version: options.version,
     host: options.host,
@@ -272,88 +243,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     saved: apiServerSettingsStore(settings, secrets, options.logger),
   });
 
-  const handlers: Handlers = {
-    'app.getInfo': async () => info,
-    'library.listModels': () => library.listModels(),
-    'library.listFolders': () => library.listFolders(),
-    'library.addFolder': (args) => library.addFolder(args.path),
-    'library.removeFolder': (args) => library.removeFolder(args.path),
-    'library.importModel': (args) => library.importModel(args),
-    'library.deleteModel': (args) => library.deleteModel(args.modelId),
-    'library.estimateFits': (args) => fit.estimateFits(args),
-    'hardware.getSnapshot': (args) => hardware.getSnapshot(args),
-    'inference.getState': async () => inference.getState(),
-    'inference.loadModel': (args) => inference.loadModel(args),
-    'inference.unloadModel': (args) => inference.unloadModel(args),
-    'inference.chat': (args, context) => generateResident(args, context),
-    // A remote generation (`<provider>/<model>`) is the providers'; any other the fleet's.
-    'inference.stop': async (args) => (providers.stop(args.requestId) ? { stopped: true } : inference.stop(args)),
-    'inference.embed': (args, context) => inference.embed(args, context.signal),
-    'chats.list': async () => chats.list(),
-    'chats.get': async (args) => chats.get(args.chatId),
-    'chats.create': (args) => chats.create(args),
-    'chats.rename': (args) => chats.rename(args.chatId, args.title),
-    'chats.delete': (args) => chats.delete(args.chatId),
-    'chats.restore': (args) => chats.restore(args.chatId),
-    'chats.search': async (args) => chats.search(args),
-    'chats.export': async (args) => chats.export(args.chatId, args.format),
-    'chats.import': (args) => chats.import(args.text),
-    'chats.send': (args, context) => chats.send(args, context),
-    'chats.attachReply': (args, context) => chats.attachReply(args.chatId, context),
-    'chats.stop': (args) => chats.stop(args.chatId),
-    'chats.regenerate': (args, context) => chats.regenerate(args, context),
-    'chats.editMessage': (args, context) => chats.editMessage(args, context),
-    'chats.switchVersion': (args) => chats.switchVersion(args.chatId, args.messageId),
-    'chats.deleteMessage': (args) => chats.deleteMessage(args.chatId, args.messageId),
-    'chats.setOverrides': (args) => chats.setOverrides(args),
-    'chats.setModel': (args) => chats.setModel(args),
-    'chats.setTools': (args) => chats.setTools(args),
-    'chats.decideToolCall': (args) => chats.decideToolCall(args),
-    'chats.listToolApprovals': () => chats.listToolApprovals(),
-    'chats.revokeToolApproval': (args) => chats.revokeToolApproval(args),
-    'presets.list': () => presets.list(),
-    'presets.save': (args) => presets.save(args),
-    'presets.delete': (args) => presets.delete(args.name),
-    'hub.search': (args, context) => hub.search(args, context.signal),
-    'hub.getRepo': (args, context) => hub.getRepo(args.reference, context.signal),
-    'hub.estimateFits': (args, context) => hub.estimateFits(args, context.signal),
-    'hub.listStarters': (_args, context) => starters.list(context.signal),
-    'hub.checkLicence': (args) => licences.check(args),
-    'hub.acceptLicence': (args) => licences.accept(args.family),
-    'downloads.list': async () => downloads.list(),
-    'downloads.start': (args) => downloads.start(args),
-    'downloads.pause': (args) => downloads.pause(args.id),
-    'downloads.resume': async (args) => downloads.resume(args.id),
-    'downloads.cancel': (args) => downloads.cancel(args.id),
-    'downloads.dismiss': async (args) => ({ dismissed: downloads.dismiss(args.id) }),
-    'server.getStatus': async () => server.restored.then(() => server.getStatus()),
-    'server.start': (args) => server.start(args, { remember: true }),
-    'server.stop': () => server.stop(),
-    'server.getLog': async (args) => server.getLog(args),
-    'bench.run': (args, context) => bench.run(args, (progress) => context.emit(progress), context.signal),
-    'bench.getResults': () => bench.overview(),
-    'recommendation.getPreference': async () => ({ preference: await tradeoff.getPreference() }),
-    'recommendation.setPreference': async (args) => ({ preference: await tradeoff.setPreference(args.preference) }),
-    'lab.listGroups': () => lab.listGroups(),
-    'lab.run': (args, context) => lab.run(args, context),
-    'lab.cancel': async () => lab.cancel(),
-    'lab.listResults': () => lab.listResults(),
-    'lab.export': (args) => lab.export(args.runId, args.format),
-    'mcp.listServers': () => mcp.listServers(),
-    'mcp.saveServer': (args) => mcp.saveServer(args),
-    'mcp.removeServer': (args) => mcp.removeServer(args.name),
-    'mcp.setEnabled': (args) => mcp.setEnabled(args.name, args.enabled),
-    'mcp.importConfig': (args) => mcp.importConfig(args.text),
-    'mcp.listTools': (args) => mcp.listTools(args.name),
-    'providers.list': () => providers.list(),
-    'providers.add': (args) => providers.add(args),
-    'providers.remove': (args) => providers.remove(args.name),
-    'providers.test': (args) => providers.test(args.name),
-    'providers.refresh': (args) => providers.refresh(args.name),
-  };
-
   // A lab gets an engine process of its own, so the chat engine's model stays loaded.
   const lab = new LabService({ dataDir: options.dataDir, library, launchEngine: options.launchEngine, threads: options.threads, logger: options.logger });
+  const handlers = coreHandlers({ info, library, fit, hardware, inference, generateResident, providers, chats, presets, hub, starters, licences, downloads, server, bench, tradeoff, lab, mcp });
 
   const self: Core = {
     dispatch: createDispatcher(handlers),

@@ -1,6 +1,6 @@
 import { ROOT_KEY, type Conversation } from '../../shared/chatDto';
 import type { ChatArgs, ChatResult, GenerationStats, StopReason } from '../../shared/dto';
-import type { GenerationCaller } from '../core/engine/engineService';
+import type { GenerationCaller } from '../core/engine/replyCall';
 import { CURRENT_CHAT_SCHEMA } from '../core/chats/chatMigrations';
 
 /** A small valid conversation: a question and its answer. */

@@ -1,25 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatMessageNode, ChatReplyChunk, ChatReplyResult, Conversation, ReplyInfo } from '../../../shared/chatDto';
 import type { CallContext } from '../../../shared/contract';
-import type { ChatArgs, ChatMessage, ChatResult, ResponseFormat, SamplingParams, Tool, ToolChoice } from '../../../shared/dto';
+import type { ResponseFormat, SamplingParams } from '../../../shared/dto';
 import { AppError, toErrorShape } from '../../../shared/errors';
-import type { GenerationCaller } from '../engine/engineService';
+import type { GenerationCaller } from '../engine/replyCall';
 import type { Logger } from '../logging/logger';
 import { autoTitle } from './autoTitle';
 import { usableParams, usableResponseFormat } from './chatFile';
 import { replyModel, type ChatModelLookup } from './chatModels';
-import { answerCall, MAX_TOOL_ROUNDS, nodeMessages, offerChatTools, requestTools, STOPPED_TEXT, storedCall, type ToolRunDeps } from './chatTools';
+import { answerCall, MAX_TOOL_ROUNDS, offerChatTools, requestTools, STOPPED_TEXT, storedCall, type ToolRunDeps } from './chatTools';
 import { addMessage, pathTo } from './chatTree';
-import { DEFAULT_MAX_TOKENS, dropMore, MAX_OVERFLOW_RETRIES, messagesToDrop } from './contextWindow';
+import { DEFAULT_MAX_TOKENS } from './contextWindow';
 import { ReplyFanout } from './replyFanout';
+import { generateFitting, type ChatGenerate } from './replyPrompt';
 
 /** Longest a partial reply waits in memory before it is written to disk, in ms. */
 export const CHECKPOINT_INTERVAL_MS = 1_000;
 /** Longest shutdown waits for running replies to stop and save, in ms. */
 const DISPOSE_WAIT_MS = 5_000;
 
-/** What generates a reply: `InferenceService.chat` (tests may pass a plain function). */
-export type ChatGenerate = (args: ChatArgs, caller: GenerationCaller) => Promise<ChatResult>;
 
 /** What the runner needs from the service that owns the conversations. */
 export interface ReplyHost {
@@ -188,7 +187,7 @@ export class ReplyRunner {
       for (;;) {
         // Required applies to the first round only: later rounds may answer (else every round calls, up to the cap).
         const toolChoice = conversation.toolUse === 'required' && !reply.toolRounds?.length ? 'required' : 'auto';
-        const result = await this.generateFitting(conversation, user, reply, requestId, { signal: stopSignal, emit }, { tools: requestTools(tools), toolChoice });
+        const result = await generateFitting(this.options, conversation, user, reply, requestId, { signal: stopSignal, emit }, { tools: requestTools(tools), toolChoice });
         reply.content = result.text;
         info.stats = result.stats;
         if (result.json) info.json = result.json;
@@ -238,71 +237,6 @@ export class ReplyRunner {
     });
     if (failure) throw failure;
     return { chatId: conversation.id, userMessageId: user.id, message: structuredClone(reply) };
-  }
-
-  /**
-   * Generates with the history that fits the context (see `contextWindow.ts`): the oldest turns
-   * left out by estimate, and one more turn per CONTEXT_OVERFLOW, at most MAX_OVERFLOW_RETRIES
-   * times. How many were left out is recorded on the reply (`droppedMessages`).
-   */
-  private async generateFitting(
-    conversation: Conversation,
-    user: ChatMessageNode,
-    reply: ChatMessageNode,
-    requestId: string,
-    caller: GenerationCaller,
-    { tools, toolChoice }: { tools: Tool[]; toolChoice: ToolChoice },
-  ): Promise<ChatResult> {
-    const info = reply.reply!;
-    const { system, nodes, turns, ends } = this.history(conversation, user);
-    // This reply's own rounds so far (its calls and their results) follow the history; never left out.
-    const ongoing = reply.toolRounds?.length ? nodeMessages({ ...reply, content: '' }) : [];
-    const previous = nodes.findLastIndex((m) => m.reply?.stats);
-    const before = previous >= 0 ? nodes[previous]!.reply! : undefined;
-    const known = before?.stats ? { from: before.droppedMessages ?? 0, to: ends[previous]!, tokens: before.stats.promptTokens + before.stats.completionTokens } : undefined;
-    let dropped = messagesToDrop({
-      system,
-      turns,
-      // The context of the model writing this reply (the chat's model may be changed meanwhile).
-      contextSize: this.options.models.residentModel(info.modelId)?.settings.contextSize ?? null,
-      maxTokens: info.params.maxTokens ?? DEFAULT_MAX_TOKENS,
-      previouslyDropped: before?.droppedMessages ?? 0,
-      ...(known ? { known } : {}),
-    });
-    for (let attempt = 0; ; attempt++) {
-      if (dropped > 0) info.droppedMessages = dropped;
-      else delete info.droppedMessages;
-      const messages = [...(system ? [system] : []), ...turns.slice(dropped), ...ongoing];
-      const args: ChatArgs = {
-        requestId,
-        modelId: info.modelId,
-        messages,
-        params: info.params,
-        ...(info.responseFormat ? { responseFormat: info.responseFormat } : {}),
-        ...(tools.length ? { tools, toolChoice } : {}),
-      };
-      try {
-        return await this.options.generate(args, caller);
-      } catch (error) {
-        const more = dropMore(turns, dropped);
-        if (toErrorShape(error).code !== 'CONTEXT_OVERFLOW' || attempt >= MAX_OVERFLOW_RETRIES || more === dropped || caller.signal.aborted) throw error;
-        this.options.logger.info('chat did not fit the context; leaving out one more turn', { chatId: conversation.id, dropped: more });
-        dropped = more;
-      }
-    }
-  }
-
-  /**
-   * What the model may read: the system prompt, and the messages down to `user` (empty failed
-   * replies left out; a reply with tool calls as its rounds, see `nodeMessages`). `ends[i]` is
-   * where node i's messages end in `turns`.
-   */
-  private history(conversation: Conversation, user: ChatMessageNode): { system: ChatMessage | null; nodes: ChatMessageNode[]; turns: ChatMessage[]; ends: number[] } {
-    const system: ChatMessage | null = conversation.overrides.systemPrompt ? { role: 'system', content: conversation.overrides.systemPrompt } : null;
-    const nodes = pathTo(conversation, user.id).filter((m) => m.role === 'user' || m.content || m.toolRounds?.length);
-    const turns: ChatMessage[] = [];
-    const ends = nodes.map((node) => turns.push(...nodeMessages(node)));
-    return { system, nodes, turns, ends };
   }
 
   /** The tools of the chat's MCP sources; a server that cannot start is left out and named in the reply's notice. */

@@ -9,7 +9,7 @@ import { createTestCore } from '../../testing/testCore';
 import { EventBus } from '../events/eventBus';
 import { silentLogger } from '../logging/logger';
 import { everythingServer } from '../mcp/mcpTestServers';
-import type { ChatGenerate } from './chatReplies';
+import type { ChatGenerate } from './replyPrompt';
 import { parseConversation } from './chatFile';
 import { ChatService } from './chatService';
 import { DENIED_TEXT, STOPPED_TEXT } from './chatTools';

@@ -1,4 +1,5 @@
-import type { ChatResult, LoadMemoryCheck } from '../../../shared/dto';
+import type { ChatResult } from '../../../shared/dto';
+import type { LoadMemoryCheck } from '../../../shared/hardwareDto';
 import type { GenerateResult } from './protocol';
 
 /** The engine's reply as the service returns it: queue wait added to the times. */

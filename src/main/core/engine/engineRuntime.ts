@@ -10,7 +10,8 @@ import {
   type LlamaModel,
 } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
-import type { EmbedResult, LlamaHardwareView } from '../../../shared/dto';
+import type { EmbedResult } from '../../../shared/dto';
+import type { LlamaHardwareView } from '../../../shared/hardwareDto';
 import { binaryKind, llamaBinaryOptions } from './llamaBinary';
 import { Embedder } from './embeddings';
 import { Ranker, type RankResult } from './ranking';

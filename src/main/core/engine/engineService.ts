@@ -1,11 +1,14 @@
 import { AppError } from '../../../shared/errors';
-import type { ChatArgs, ChatChunk, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, EngineMemberState, InferenceState, LlamaHardwareView, LoadedModel } from '../../../shared/dto';
+import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, EngineMemberState, InferenceState, LoadedModel } from '../../../shared/dto';
+import type { LlamaHardwareView } from '../../../shared/hardwareDto';
 import type { Logger } from '../logging/logger';
 import { EngineClient, type EngineClientOptions } from './engineClient';
 import type { EngineLauncher } from './engineProcess';
-import { abortedBeforeStart, memoryCheck, toChatResult } from './engineResults';
-import type { EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest } from './protocol';
+import { abortedBeforeStart, toChatResult } from './engineResults';
+import { loadRequest, toLoadedModel, type LoadSpec } from './modelLoad';
+import type { EngineStatusResult } from './protocol';
 import type { RankArgs, RankResult } from './ranking';
+import { generateOnEngine, logToolFormat, type GenerationCaller } from './replyCall';
 import { RequestQueue } from './requestQueue';
 
 export interface EngineServiceOptions {
@@ -23,20 +26,6 @@ export interface EngineServiceOptions {
   watchdog?: Pick<EngineClientOptions, 'hangTimeoutMs' | 'stallTimeoutMs' | 'deadlines'>;
 }
 
-/** What to load: the engine's load request, plus the model's id and what the fit estimate expects. */
-export interface LoadSpec extends Omit<LoadRequest, 'op'> {
-  modelId: string;
-  /** What the fit estimate expects this load to take, for the predicted-vs-measured check. */
-  predicted?: { ramBytes: number; vramBytes: number };
-  /** The user chose "load anyway": load even where the estimate says it will not fit. */
-  force?: boolean;
-}
-
-/** Who is asking for a reply: where its chunks go and when it gives up. */
-export interface GenerationCaller {
-  signal: AbortSignal;
-  emit(chunk: ChatChunk): void;
-}
 
 export const DEFAULT_MAX_QUEUE = 32;
 export const DEFAULT_QUEUE_TIMEOUT_MS = 10 * 60_000;
@@ -148,17 +137,8 @@ export class EngineService {
       this.publish();
       const started = performance.now();
       try {
-        const { modelId: _modelId, predicted: _predicted, force: _force, ...request } = resolved;
-        const result = await this.client.call({ op: 'load', ...request });
-        this.loaded = {
-          modelId: resolved.modelId,
-          name: result.name,
-          settings: result.settings,
-          loadMs: Math.round(performance.now() - started),
-          loadedAt: new Date().toISOString(),
-          modelBytes: result.modelBytes,
-          ...(resolved.predicted ? { memory: memoryCheck(resolved.predicted, result.measured) } : {}),
-        };
+        const result = await this.client.call(loadRequest(resolved));
+        this.loaded = toLoadedModel(resolved, result, started);
         this.options.logger.info('model loaded', { modelId: resolved.modelId, loadMs: this.loaded.loadMs, parallel: result.settings.parallel });
         return this.loaded;
       } finally {
@@ -252,18 +232,9 @@ export class EngineService {
     try {
       if (!this.loaded) throw new AppError('MODEL_NOT_LOADED', 'The model was unloaded before this request started.');
       if (caller.signal.aborted) return abortedBeforeStart(args.requestId, queuedMs, wantsJson);
-      const common = { op: 'generate' as const, requestId: args.requestId, params: args.params ?? {}, responseFormat: args.responseFormat, ...(args.chunking ? { chunking: args.chunking } : {}), ...(args.logprobs ? { logprobs: args.logprobs } : {}) };
-      const request: GenerateRequest = 'prompt' in args ? { ...common, prompt: args.prompt } : { ...common, messages: args.messages, ...engineTools(args) };
-      const result = await this.client.call(request, (event) => {
-        if (event.kind === 'promptProgress') return caller.emit({ type: 'prompt', processed: event.processed, total: event.total });
-        if (event.kind === 'toolCall') return caller.emit({ type: 'toolCall', index: event.index, id: event.id, name: event.name, argumentsDelta: event.delta });
-        // Pieces kept apart in the engine's batch are passed on one by one (one API chunk per token).
-        for (const piece of event.pieces ?? [event]) {
-          caller.emit({ type: 'tokens', text: piece.text, tokenCount: piece.tokenCount, ...(piece.logprobs ? { logprobs: piece.logprobs } : {}) });
-        }
-      });
+      const result = await generateOnEngine(this.client, args, caller);
       this.queue.recordDuration(performance.now() - requested - queuedMs);
-      if (result.toolFormat) this.logToolFormat(result.toolFormat);
+      if (result.toolFormat) logToolFormat(this.options.logger, this.genericToolsLogged, this.loaded?.modelId, result.toolFormat);
       return toChatResult(args.requestId, result, queuedMs);
     } finally {
       caller.signal.removeEventListener('abort', onAbort);
@@ -271,19 +242,6 @@ export class EngineService {
       this.queue.release();
       this.publish();
     }
-  }
-
-  /**
-   * Says once per loaded model when its tools run in Hearth's generic format (its chat template has
-   * no tool format of its own), and every schema a grammar could not enforce.
-   */
-  private logToolFormat(format: NonNullable<GenerateResult['toolFormat']>): void {
-    const modelId = this.loaded?.modelId;
-    if (!format.native && modelId !== undefined && !this.genericToolsLogged.has(modelId)) {
-      this.genericToolsLogged.add(modelId);
-      this.options.logger.info(`tools: ${modelId} has no tool format of its own in its chat template (${format.name}); its tool calls use Hearth's generic JSON format`);
-    }
-    for (const note of format.notes) this.options.logger.warn(`tools: ${note}`);
   }
 
   /** Stops a running or queued reply. True when there was one. */
@@ -333,11 +291,4 @@ export class EngineService {
   private publish(): void {
     this.options.onChange();
   }
-}
-
-/** A chat's tools as the engine runs them: `toolChoice: none` offers none (the conversation's earlier calls still render). */
-function engineTools(args: ChatArgs): Pick<GenerateRequest, 'tools'> {
-  const choice = args.toolChoice ?? 'auto';
-  if (!args.tools || args.tools.length === 0 || choice === 'none') return {};
-  return { tools: { tools: args.tools, choice, parallel: args.parallelToolCalls ?? true } };
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { getLlama, LlamaLogLevel, type LlamaOptions } from 'node-llama-cpp';
-import type { LlamaHardwareView } from '../../../shared/dto';
+import type { LlamaHardwareView } from '../../../shared/hardwareDto';
 import { AppError } from '../../../shared/errors';
 
 /**

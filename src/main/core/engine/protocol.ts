@@ -4,7 +4,8 @@ import type { LabRequest, LabResultOf } from './labOp';
 import type { TextPiece } from './tokenBatcher';
 import type { BenchOpResult, BenchRequest } from './benchOp';
 import type { RankResult } from './ranking';
-import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LlamaHardwareView, LoadSettings, ResponseFormat, SamplingParams, TokenLogprob, Tool, ToolCall, ToolChoice } from '../../../shared/dto';
+import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LoadSettings, ResponseFormat, SamplingParams, TokenLogprob, Tool, ToolCall, ToolChoice } from '../../../shared/dto';
+import type { LlamaHardwareView } from '../../../shared/hardwareDto';
 
 /**
  * Messages between the host and the engine process. Plain JSON-serializable objects only, so

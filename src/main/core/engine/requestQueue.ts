@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors';
-import type { GenerationCaller } from './engineService';
+import type { GenerationCaller } from './replyCall';
 
 interface Waiter {
   requestId: string;

@@ -1,7 +1,10 @@
-import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, EngineStatus, InferenceState, LlamaHardwareView, LoadedModel } from '../../../shared/dto';
+import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, EngineStatus, InferenceState, LoadedModel } from '../../../shared/dto';
+import type { LlamaHardwareView } from '../../../shared/hardwareDto';
 import { AppError } from '../../../shared/errors';
 import type { EngineLauncher } from '../engine/engineProcess';
-import { EngineService, type EngineServiceOptions, type GenerationCaller, type LoadSpec } from '../engine/engineService';
+import { EngineService, type EngineServiceOptions } from '../engine/engineService';
+import type { LoadSpec } from '../engine/modelLoad';
+import type { GenerationCaller } from '../engine/replyCall';
 import type { EngineStatusResult } from '../engine/protocol';
 import type { EventBus } from '../events/eventBus';
 import type { FitHardware } from '../hardware/fitBudget';
@@ -14,8 +17,6 @@ import { fleetState, primaryOf } from './fleetView';
 import { armIdleTimer, dropStopped, shareThreads, touch } from './memberUpkeep';
 import { busyReloadError, decideAdmission, DEFAULT_ADMISSION_WAIT_MS, retune, waitExpiredError, type ResidencyPolicy } from './residency';
 
-export type { FleetLease };
-export { ADMISSION_RETRY_MS, DEFAULT_ADMISSION_WAIT_MS, type ResidencyPolicy } from './residency';
 
 export interface FleetOptions {
   launchEngine: EngineLauncher;

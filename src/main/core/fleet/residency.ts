@@ -5,7 +5,7 @@
  * WONT_FIT it fails with. The fleet (fleet.ts) carries the decision out.
  */
 import { AppError } from '../../../shared/errors';
-import type { LoadSpec } from '../engine/engineService';
+import type { LoadSpec } from '../engine/modelLoad';
 import type { FitHardware } from '../hardware/fitBudget';
 import { planAdmission } from './admission';
 import type { AdmissionWaiter } from './admissionQueue';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FitEstimate, FitLabel } from '../../../shared/dto';
+import type { FitEstimate, FitLabel } from '../../../shared/hardwareDto';
 import { estimateFit, recommend, type FitHardware, type RecommendCandidate } from './fitEstimate';
 import { HARDWARE_PROFILES } from './testing/hardwareProfiles';
 import { buildFileInfo, MODEL_SHAPES, type ModelShapeName, type QuantMix } from './testing/modelShapes';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FitEstimate, FitLabel } from '../../../shared/dto';
+import type { FitEstimate, FitLabel } from '../../../shared/hardwareDto';
 import { safetyMargin } from './fitBudget';
 import { estimateFit, type FitHardware, type FitInput } from './fitEstimate';
 import { HARDWARE_PROFILES, type HardwareProfileName } from './testing/hardwareProfiles';

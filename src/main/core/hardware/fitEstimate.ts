@@ -6,7 +6,8 @@
  * without a backend (it test-loads the binary in a child process first); later calls reuse it.
  */
 import { GgufInsights, type GgufFileInfo } from 'node-llama-cpp';
-import type { FitEstimate, FitLabel, KvCacheType } from '../../../shared/dto';
+import type { KvCacheType } from '../../../shared/dto';
+import type { FitEstimate, FitLabel } from '../../../shared/hardwareDto';
 import { AppError } from '../../../shared/errors';
 import { budgetOf, checkFit, vramBudget, type Budget } from './fitBudget';
 import { mostLayersWithin, placeLayers, type ContextSettings, type LayerPlacement } from './fitMemory';

@@ -8,7 +8,8 @@
  * arithmetic over the header, so the same header gives the same answer on any machine.
  */
 import { GgmlType, type GgufInsights } from 'node-llama-cpp';
-import type { KvCacheType, MemorySplit } from '../../../shared/dto';
+import type { KvCacheType } from '../../../shared/dto';
+import type { MemorySplit } from '../../../shared/hardwareDto';
 
 /** What a context is created with; the KV cache and compute buffers depend on all of it. */
 export interface ContextSettings {

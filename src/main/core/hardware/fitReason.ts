@@ -4,7 +4,7 @@
  * "Context" is everything a context adds: its KV cache plus compute buffers.
  */
 import type { FileTradeoff, QualityLoss, RecommendPreference } from '../../../shared/benchDto';
-import type { FitEstimate } from '../../../shared/dto';
+import type { FitEstimate } from '../../../shared/hardwareDto';
 import { formatBytes } from '../../../shared/format';
 import type { Budget, FitCheck } from './fitBudget';
 

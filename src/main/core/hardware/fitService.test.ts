@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HardwareSnapshot } from '../../../shared/dto';
+import type { HardwareSnapshot } from '../../../shared/hardwareDto';
 import { toFitHardware } from './fitService';
 
 function snapshot(llama: HardwareSnapshot['llama']): HardwareSnapshot {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp';
-import type { FitArgs, FitEstimate, HardwareSnapshot, ModelFit, ModelInfo } from '../../../shared/dto';
+import type { FitArgs, ModelInfo } from '../../../shared/dto';
+import type { FitEstimate, HardwareSnapshot, ModelFit } from '../../../shared/hardwareDto';
 import { AppError } from '../../../shared/errors';
 import type { LibraryService } from '../library/libraryService';
 import type { Logger } from '../logging/logger';

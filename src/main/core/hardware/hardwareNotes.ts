@@ -1,4 +1,4 @@
-import type { GpuInfo, LlamaHardwareView } from '../../../shared/dto';
+import type { GpuInfo, LlamaHardwareView } from '../../../shared/hardwareDto';
 import { formatBytes } from '../../../shared/format';
 
 /** Relative VRAM difference above which the two views are said to disagree. */

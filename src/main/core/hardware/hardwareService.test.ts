@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LlamaHardwareView } from '../../../shared/dto';
+import type { LlamaHardwareView } from '../../../shared/hardwareDto';
 import { silentLogger } from '../logging/logger';
 import { hardwareNotes } from './hardwareNotes';
 import { HardwareService } from './hardwareService';

@@ -1,4 +1,4 @@
-import type { GpuInfo, HardwareSnapshot, LlamaHardwareView } from '../../../shared/dto';
+import type { GpuInfo, HardwareSnapshot, LlamaHardwareView } from '../../../shared/hardwareDto';
 import type { Logger } from '../logging/logger';
 import { hardwareNotes } from './hardwareNotes';
 import {

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { LoadedModel, LoadMemoryCheck } from '../../../shared/dto';
+import type { LoadedModel } from '../../../shared/dto';
+import type { LoadMemoryCheck } from '../../../shared/hardwareDto';
 import type { Logger } from '../logging/logger';
 
 /** Pairs kept; the file is cut back to this many when it has twice as many. */

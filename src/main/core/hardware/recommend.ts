@@ -15,7 +15,7 @@
  *   the most precise one.
  */
 import type { FileTradeoff, MachineProfile, RecommendPreference } from '../../../shared/benchDto';
-import type { FitEstimate } from '../../../shared/dto';
+import type { FitEstimate } from '../../../shared/hardwareDto';
 import { defaultProfile, predictTokensPerSecond } from '../bench/machineProfile';
 import { priorQuality, type QualityLookup } from '../hub/quantQuality';
 import { recommendationReason } from './fitReason';

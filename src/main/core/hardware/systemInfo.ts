@@ -4,7 +4,7 @@
  * never rejects: a failed part gives safe defaults from `node:os` and one line in `errors`.
  */
 import { arch as osArch, availableParallelism, cpus, freemem, platform as osPlatform, release as osRelease, totalmem } from 'node:os';
-import type { GpuInfo, HardwareSnapshot } from '../../../shared/dto';
+import type { GpuInfo, HardwareSnapshot } from '../../../shared/hardwareDto';
 
 /** The few systeminformation calls Hearth uses, narrowed to the fields it reads (tests fake it). */
 export interface SystemInfoSource {

@@ -1,7 +1,11 @@
-import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, FitEstimate, InferenceState, LoadedModel, LoadOptions, ModelInfo } from '../../../shared/dto';
+import type { ChatArgs, ChatResult, CompletionArgs, EmbedArgs, EmbedResult, InferenceState, LoadedModel, LoadOptions, ModelInfo } from '../../../shared/dto';
+import type { FitEstimate } from '../../../shared/hardwareDto';
 import { AppError } from '../../../shared/errors';
-import type { GenerationCaller, LoadSpec } from '../engine/engineService';
-import type { Fleet, FleetLease, ResidencyPolicy } from '../fleet/fleet';
+import type { LoadSpec } from '../engine/modelLoad';
+import type { GenerationCaller } from '../engine/replyCall';
+import type { Fleet } from '../fleet/fleet';
+import type { FleetLease } from '../fleet/fleetMember';
+import type { ResidencyPolicy } from '../fleet/residency';
 import { MAX_AUTO_PARALLEL, MEMORY_SHARE } from '../engine/parallelSequences';
 import type { FitService } from '../hardware/fitService';
 import type { LoadMemoryLog } from '../hardware/loadMemoryLog';

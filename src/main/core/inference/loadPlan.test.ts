@@ -1,7 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HardwareSnapshot } from '../../../shared/dto';
+import type { HardwareSnapshot } from '../../../shared/hardwareDto';
 import { conversationOf } from '../../testing/fillContext';
 import { fixtureModel } from '../../testing/fixtureModels';
 import { createTestCore } from '../../testing/testCore';

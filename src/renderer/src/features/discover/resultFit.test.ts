@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HardwareSnapshot } from '../../../../shared/dto';
+import type { HardwareSnapshot } from '../../../../shared/hardwareDto';
 import { estimateResult } from './resultFit';
 
 function machine(ramFreeGB: number, vramFreeGB = 0): HardwareSnapshot {

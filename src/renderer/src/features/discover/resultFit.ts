@@ -1,4 +1,4 @@
-import type { HardwareSnapshot } from '../../../../shared/dto';
+import type { HardwareSnapshot } from '../../../../shared/hardwareDto';
 
 /**
  * A search result's size and fit, before its repo is opened: the Hub's search gives the parameter

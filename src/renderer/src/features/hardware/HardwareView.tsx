@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
-import type { HardwareSnapshot, LlamaHardwareView } from '../../../../shared/dto';
+import type { HardwareSnapshot, LlamaHardwareView } from '../../../../shared/hardwareDto';
 import { formatBytes } from '../../shared/lib/format';
 import { badge, cx, errorText, mutedText, secondaryButton } from '../../shared/components/ui';
 import { backendName, osLine, sortGpus, useHardwareStore } from './hardware';

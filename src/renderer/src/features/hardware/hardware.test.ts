@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GpuInfo, HardwareSnapshot } from '../../../../shared/dto';
+import type { GpuInfo, HardwareSnapshot } from '../../../../shared/hardwareDto';
 
 import { backendName, meterText, meterValues, osLine, sortGpus, useHardwareStore } from './hardware';
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { GpuInfo, HardwareSnapshot, LlamaHardwareView } from '../../../../shared/dto';
+import type { GpuInfo, HardwareSnapshot, LlamaHardwareView } from '../../../../shared/hardwareDto';
 import { api } from '../../api/api';
 import { errorMessage } from '../../api/errors';
 

@@ -1,4 +1,5 @@
-import type { LoadMemoryCheck, ResidentModel } from '../../../../shared/dto';
+import type { ResidentModel } from '../../../../shared/dto';
+import type { LoadMemoryCheck } from '../../../../shared/hardwareDto';
 import { formatBytes, formatCtxExact } from '../../shared/lib/format';
 import { ChevronDownIcon } from '../../shared/components/icons';
 import { Popover } from '../../shared/components/Popover';

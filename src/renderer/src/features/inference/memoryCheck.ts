@@ -1,4 +1,5 @@
-import type { LoadedModel, LoadMemoryCheck } from '../../../../shared/dto';
+import type { LoadedModel } from '../../../../shared/dto';
+import type { LoadMemoryCheck } from '../../../../shared/hardwareDto';
 import { formatBytes } from '../../shared/lib/format';
 
 /** `3.84` → `"+3.8 %"`, `-2.06` → `"−2.1 %"`, `0` → `"±0.0 %"`. */

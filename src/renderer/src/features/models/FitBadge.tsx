@@ -1,4 +1,4 @@
-import type { ModelFit } from '../../../../shared/dto';
+import type { ModelFit } from '../../../../shared/hardwareDto';
 import { badge, cx, errorText, mutedText } from '../../shared/components/ui';
 import { fitBadge, fitTitle, formatHeadroom, selectFit, splitRows, useFitsStore } from './fits';
 import { formatBytes } from '../../shared/lib/format';

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FitArgs, FitEstimate, ModelFit } from '../../../../shared/dto';
+import type { FitArgs } from '../../../../shared/dto';
+import type { FitEstimate, ModelFit } from '../../../../shared/hardwareDto';
 import {
   CONTEXT_CHOICES,
   DEFAULT_FIT_CONTEXT,

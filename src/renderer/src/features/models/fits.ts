@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { FitEstimate, FitLabel, ModelFit } from '../../../../shared/dto';
+import type { FitEstimate, FitLabel, ModelFit } from '../../../../shared/hardwareDto';
 import { fitLabelText, formatBytes } from '../../../../shared/format';
 import { api } from '../../api/api';
 import { errorMessage } from '../../api/errors';
