@@ -19,6 +19,7 @@ import { getLlama, LlamaLogLevel, type Llama, type LlamaContextSequence, type Ll
 import type { BenchThreadRun } from '../../../shared/benchDto';
 import { AppError } from '../../../shared/errors';
 import { llamaBinaryOptions } from './llamaBinary';
+import { releasingFailedContext } from './nodeLlamaInternals';
 
 export interface BenchRequest {
   op: 'bench';
@@ -80,14 +81,16 @@ export class BenchRunner {
       this.loaded = { path: request.modelPath, gpuLayers: request.gpuLayers, model };
     }
     const model = this.loaded.model;
-    const context = await model.createContext({
-      // The longest test plus the BOS token; llama-bench sizes its context the same way (n_prompt + n_gen).
-      contextSize: Math.max(256, request.promptTokens + request.genTokens + 8),
-      sequences: 1,
-      threads: request.threads,
-      batchSize: Math.min(BENCH_BATCH, request.promptTokens),
-      flashAttention: request.flashAttention && model.flashAttentionSupported,
-    });
+    const context = await releasingFailedContext(model, () =>
+      model.createContext({
+        // The longest test plus the BOS token; llama-bench sizes its context the same way (n_prompt + n_gen).
+        contextSize: Math.max(256, request.promptTokens + request.genTokens + 8),
+        sequences: 1,
+        threads: request.threads,
+        batchSize: Math.min(BENCH_BATCH, request.promptTokens),
+        flashAttention: request.flashAttention && model.flashAttentionSupported,
+      }),
+    );
     try {
       const sequence = context.getSequence();
       const tokens = new RandomTokens(model);

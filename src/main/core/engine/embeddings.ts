@@ -3,6 +3,7 @@ import type { EmbedResult } from '../../../shared/dto';
 import { AppError } from '../../../shared/errors';
 import { checkedTokens } from './prompt';
 import { SideContext, type Exclusive } from './sideContext';
+import { releasingFailedContext } from './nodeLlamaInternals';
 
 /**
  * Most tokens one `embed` call may evaluate over all its texts. Keeps a call well inside its
@@ -32,7 +33,7 @@ export class Embedder {
     this.side = new SideContext(
       options.exclusive,
       // Threads set explicitly: node-llama-cpp's default oversubscribes small machines.
-      () => model.createEmbeddingContext({ contextSize: options.contextSize, threads: options.threads }),
+      () => releasingFailedContext(model, () => model.createEmbeddingContext({ contextSize: options.contextSize, threads: options.threads })),
       (error) => new AppError('BAD_REQUEST', `This model cannot compute embeddings: ${error instanceof Error ? error.message : String(error)}`),
     );
   }

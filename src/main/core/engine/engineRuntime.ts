@@ -20,6 +20,7 @@ import { ToolCallDriver } from './toolCallDriver';
 import { ToolGrammars } from './toolGrammars';
 import { LockstepScheduler } from './lockstepScheduler';
 import { chooseParallel } from './parallelSequences';
+import { releasingFailedContext } from './nodeLlamaInternals';
 import { ensurePromptFits, renderPrompt } from './prompt';
 import type { EmbedRequest, RankRequest, EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
 import { reusePrefix, SequencePool } from './sequencePool';
@@ -121,8 +122,8 @@ export class EngineRuntime {
       });
       const kvCacheType = request.kvCacheType ?? 'f16';
       const kvType = KV_GGML_TYPES[kvCacheType];
-      const context = await model
-        .createContext({
+      const context = await releasingFailedContext(model, () =>
+        model.createContext({
           contextSize,
           sequences: parallel,
           threads: request.threads,
@@ -130,11 +131,11 @@ export class EngineRuntime {
           ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
           // node-llama-cpp marks these experimental; f16 is llama.cpp's own default, so only a quantized choice is passed.
           ...(kvCacheType !== 'f16' ? { experimentalKvCacheKeyType: kvType, experimentalKvCacheValueType: kvType } : {}),
-        })
-        .catch(async (error: unknown) => {
-          // Settings this model cannot take (e.g. a q8_0 cache on 16-wide heads) or too little memory: say which.
-          throw new AppError('ENGINE_ERROR', `llama.cpp could not create the context with these settings: ${await this.loadFailureReason(error)}`);
-        });
+        }),
+      ).catch(async (error: unknown) => {
+        // Settings this model cannot take (e.g. a q8_0 cache on 16-wide heads) or too little memory: say which.
+        throw new AppError('ENGINE_ERROR', `llama.cpp could not create the context with these settings: ${await this.loadFailureReason(error)}`);
+      });
       const sequences = Array.from({ length: parallel }, () => context.getSequence());
       this.loaded = {
         model,

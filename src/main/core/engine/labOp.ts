@@ -23,6 +23,7 @@ import { AppError } from '../../../shared/errors';
 import { llamaBinaryOptions } from './llamaBinary';
 import { appendRecords, readRecords } from '../lab/baseLogitsFile';
 import { compareWithBase, compressLogProbs, emptyKldSums, recordSlots, type KldSums } from '../lab/klDivergence';
+import { releasingFailedContext } from './nodeLlamaInternals';
 
 export type LabAction =
   | { action: 'load'; modelPath: string; contextSize: number; threads: number }
@@ -138,13 +139,15 @@ export class LabOp {
     });
     try {
       // One chunk is one batch, as llama-perplexity's default batch (2048) holds a 512-token chunk.
-      const context = await model.createContext({
-        contextSize: request.contextSize,
-        batchSize: request.contextSize,
-        sequences: 1,
-        threads: request.threads,
-        flashAttention: true,
-      });
+      const context = await releasingFailedContext(model, () =>
+        model.createContext({
+          contextSize: request.contextSize,
+          batchSize: request.contextSize,
+          sequences: 1,
+          threads: request.threads,
+          flashAttention: true,
+        }),
+      );
       const sequence = context.getSequence();
       this.loaded = { model, context, sequence };
       const loadMs = performance.now() - started;

@@ -71,3 +71,40 @@ export interface SequenceInternals {
   };
   readonly model: { _model: unknown; _llama: { _bindings: { AddonSampler: new (model: unknown) => NativeSampler } } };
 }
+
+/** What of a node-llama-cpp 3.22.1 model's dispose guard {@link releasingFailedContext} uses. */
+interface ModelDisposeGuard {
+  createPreventDisposalHandle(ignoreAwaitingDispose?: boolean): { readonly disposed: boolean; dispose(): void };
+}
+
+/**
+ * Runs `create`, a context creation on `model` (plain, embedding or ranking), so that a failed one
+ * cannot wedge the model. In node-llama-cpp 3.22.1 a context takes a hold on its model when it is
+ * constructed and gives it back only in its own dispose. A creation that fails (llama.cpp refuses
+ * the settings, memory runs out) never disposes that context; the model's dispose disposes it only
+ * if it is still reachable, so once the garbage collector has taken it, `model.dispose()` waits for
+ * the hold forever. That hung a load that failed and then freed its model, about one time in 15
+ * under load. This keeps the holds a context constructor takes during `create` (the ones without
+ * `ignoreAwaitingDispose`; a context's own guard passes it when it holds its parent) and gives back
+ * the ones still held if `create` fails. It assumes no other context creation on `model` runs
+ * meanwhile: the engine creates contexts one at a time (loads and side contexts are exclusive).
+ */
+export async function releasingFailedContext<T>(model: object, create: () => Promise<T>): Promise<T> {
+  const guard = (model as { _backendModelDisposeGuard?: Partial<ModelDisposeGuard> })._backendModelDisposeGuard;
+  const own = guard?.createPreventDisposalHandle;
+  if (!guard || typeof own !== 'function' || Object.hasOwn(guard, 'createPreventDisposalHandle')) return create();
+  const taken: ReturnType<ModelDisposeGuard['createPreventDisposalHandle']>[] = [];
+  guard.createPreventDisposalHandle = (ignoreAwaitingDispose?: boolean) => {
+    const handle = own.call(guard, ignoreAwaitingDispose);
+    if (!ignoreAwaitingDispose) taken.push(handle);
+    return handle;
+  };
+  try {
+    return await create();
+  } catch (error) {
+    for (const handle of taken) if (!handle.disposed) handle.dispose();
+    throw error;
+  } finally {
+    delete guard.createPreventDisposalHandle;
+  }
+}

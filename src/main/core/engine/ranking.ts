@@ -1,6 +1,7 @@
 import type { LlamaModel, LlamaRankingContext } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
 import { SideContext, type Exclusive } from './sideContext';
+import { releasingFailedContext } from './nodeLlamaInternals';
 
 /** Most documents one `rank` call takes; a client with more is split by the API route. */
 export const MAX_RANK_DOCUMENTS_PER_CALL = 64;
@@ -49,7 +50,7 @@ export class Ranker {
     this.side = new SideContext(
       options.exclusive,
       // Threads set explicitly: node-llama-cpp's default oversubscribes small machines.
-      () => model.createRankingContext({ contextSize: options.contextSize, threads: options.threads }),
+      () => releasingFailedContext(model, () => model.createRankingContext({ contextSize: options.contextSize, threads: options.threads })),
       (error) => new AppError('ENGINE_ERROR', `llama.cpp could not create the ranking context: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
