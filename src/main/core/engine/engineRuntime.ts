@@ -1,52 +1,22 @@
-import { freemem } from 'node:os';
-import {
-  getLlama,
-  LlamaLogLevel,
-  resolveChatWrapper,
-  type ChatWrapper,
-  type Llama,
-  type LlamaContext,
-  type LlamaContextSequence,
-  type LlamaModel,
-} from 'node-llama-cpp';
+import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { AppError } from '../../../shared/errors';
 import type { EmbedResult } from '../../../shared/dto';
 import type { LlamaHardwareView } from '../../../shared/hardwareDto';
 import { binaryKind, llamaBinaryOptions } from './llamaBinary';
-import { Embedder } from './embeddings';
-import { Ranker, type RankResult } from './ranking';
+import type { RankResult } from './ranking';
 import { Generation, type GenerationInput, type GenerationSink } from './generation';
 import { ToolCallDriver } from './toolCallDriver';
-import { ToolGrammars } from './toolGrammars';
 import { LockstepScheduler } from './lockstepScheduler';
-import { chooseParallel } from './parallelSequences';
-import { releasingFailedContext } from './nodeLlamaInternals';
+import { LlamaErrorLog, openModel, type Loaded } from './openModel';
 import { ensurePromptFits, renderPrompt } from './prompt';
 import type { EmbedRequest, RankRequest, EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
-import { reusePrefix, SequencePool } from './sequencePool';
-import { GrammarCache } from './structuredOutput';
-import type { KvCacheType } from '../../../shared/schemas';
-
-/** Hearth's KV cache names as ggml type names for node-llama-cpp. */
-const KV_GGML_TYPES: Record<KvCacheType, 'F16' | 'Q8_0' | 'Q4_0'> = { f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' };
+import { reusePrefix } from './sequencePool';
 
 /** How the engine reaches llama.cpp. `gpu: false` forces the CPU build. */
 export interface EngineRuntimeOptions {
   gpu: 'auto' | false;
   /** Upper bound for threads across the process (node-llama-cpp's `maxThreads`). */
   maxThreads: number;
-}
-
-interface Loaded {
-  model: LlamaModel;
-  context: LlamaContext;
-  pool: SequencePool;
-  chatWrapper: ChatWrapper;
-  contextSize: number;
-  grammars: GrammarCache;
-  toolGrammars: ToolGrammars;
-  embedder: Embedder;
-  ranker: Ranker;
 }
 
 /**
@@ -63,8 +33,7 @@ export class EngineRuntime {
   private readonly scheduler = new LockstepScheduler();
   /** Requests between arrival and joining the scheduler (tokenising, reusing the prefix), and which of them were stopped meanwhile. */
   private readonly starting = new Map<string, { aborted: boolean }>();
-  /** Last few error lines llama.cpp logged: its thrown errors are generic, the reason is only logged. */
-  private readonly recentLlamaErrors: string[] = [];
+  private readonly llamaErrors = new LlamaErrorLog();
   /** The thread cap in force (setMaxThreads); the process's own until the fleet shares the cores. */
   private maxThreads: number;
 
@@ -79,8 +48,7 @@ export class EngineRuntime {
       maxThreads: this.options.maxThreads,
       logLevel: LlamaLogLevel.error,
       logger: (level, message) => {
-        this.recentLlamaErrors.push(message.trim());
-        if (this.recentLlamaErrors.length > 8) this.recentLlamaErrors.shift();
+        this.llamaErrors.add(message.trim());
         process.stderr.write(`[llama.cpp] ${level}: ${message.trim()}\n`);
       },
       progressLogs: false,
@@ -92,98 +60,14 @@ export class EngineRuntime {
     if (this.scheduler.size) throw new AppError('BUSY', 'Replies are being generated; stop them before loading another model.');
     await this.unload();
     const llama = await this.llama();
-    this.recentLlamaErrors.length = 0;
-    const before = await memoryNow(llama);
-    const model = await llama
-      .loadModel({
-        modelPath: request.modelPath,
-        gpuLayers: this.options.gpu === false || !llama.supportsGpuOffloading ? 0 : request.gpuLayers,
-        useMmap: request.mmap ?? true,
-        onLoadProgress: onProgress,
-      })
-      .catch(async (error: unknown) => {
-        throw new AppError('MODEL_UNREADABLE', `llama.cpp could not load this model: ${await this.loadFailureReason(error)}`);
-      });
-    try {
-      const contextSize = Math.min(request.contextSize, model.trainContextSize);
-      const vram = model.gpuLayers > 0 ? await llama.getVramState() : undefined;
-      const { parallel } = await chooseParallel({
-        requested: request.parallel,
-        estimate: async (sequences) => {
-          const need = await model.fileInsights.estimateContextResourceRequirementsV2({
-            contextSize,
-            sequences,
-            modelGpuLayers: model.gpuLayers,
-          });
-          return { ram: need.cpuRam, vram: need.gpuVram };
-        },
-        freeRamBytes: freemem(),
-        freeVramBytes: vram?.free ?? 0,
-      });
-      const kvCacheType = request.kvCacheType ?? 'f16';
-      const kvType = KV_GGML_TYPES[kvCacheType];
-      const context = await releasingFailedContext(model, () =>
-        model.createContext({
-          contextSize,
-          sequences: parallel,
-          threads: request.threads,
-          flashAttention: request.flashAttention,
-          ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
-          // node-llama-cpp marks these experimental; f16 is llama.cpp's own default, so only a quantized choice is passed.
-          ...(kvCacheType !== 'f16' ? { experimentalKvCacheKeyType: kvType, experimentalKvCacheValueType: kvType } : {}),
-        }),
-      ).catch(async (error: unknown) => {
-        // Settings this model cannot take (e.g. a q8_0 cache on 16-wide heads) or too little memory: say which.
-        throw new AppError('ENGINE_ERROR', `llama.cpp could not create the context with these settings: ${await this.loadFailureReason(error)}`);
-      });
-      const sequences = Array.from({ length: parallel }, () => context.getSequence());
-      this.loaded = {
-        model,
-        context,
-        pool: new SequencePool(sequences),
-        chatWrapper: resolveChatWrapper(model),
-        contextSize,
-        grammars: new GrammarCache(llama),
-        toolGrammars: new ToolGrammars(llama),
-        embedder: new Embedder(model, { contextSize, threads: request.threads, exclusive: (task) => this.scheduler.exclusive(task) }),
-        ranker: new Ranker(model, { contextSize, threads: request.threads, exclusive: (task) => this.scheduler.exclusive(task) }),
-      };
-      // One decode touches every weight page and the compute buffers, so the measurement is what
-      // running costs (memory-mapped weights count only once read), and the first reply starts warm.
-      await warmUp(model, sequences[0]!);
-      const after = await memoryNow(llama);
-      return {
-        name: model.fileInfo.metadata.general?.name ?? model.filename ?? 'model',
-        settings: {
-          contextSize,
-          threads: context.currentThreads,
-          parallel,
-          gpuLayers: model.gpuLayers,
-          flashAttention: request.flashAttention,
-          kvCacheType,
-          batchSize: context.batchSize,
-          mmap: model.useMmap,
-        },
-        modelBytes: model.size,
-        trainContextSize: model.trainContextSize,
-        measured: { ramBytes: Math.max(0, after.ram - before.ram), vramBytes: Math.max(0, after.vram - before.vram) },
-      };
-    } catch (error) {
-      await model.dispose();
-      throw error;
-    }
-  }
-
-  /** The most specific reason llama.cpp gave for a failed load (e.g. "tensor ... data is not within the file bounds"). */
-  private async loadFailureReason(error: unknown): Promise<string> {
-    const marker = 'error loading model: ';
-    // llama.cpp's log lines reach JavaScript asynchronously, often just after the rejection.
-    for (let waited = 0; waited < 200 && !this.recentLlamaErrors.some((l) => l.includes(marker)); waited += 10) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const detailed = this.recentLlamaErrors.find((line) => line.includes(marker));
-    if (detailed) return detailed.slice(detailed.indexOf(marker) + marker.length);
-    return this.recentLlamaErrors.at(-1) ?? (error instanceof Error ? error.message : String(error));
+    const { loaded, result } = await openModel(llama, request, {
+      gpu: this.options.gpu,
+      errors: this.llamaErrors,
+      exclusive: (task) => this.scheduler.exclusive(task),
+      onProgress,
+    });
+    this.loaded = loaded;
+    return result;
   }
 
   /** Ends every running reply (stop reason `abort`), waits for the generation loop, then frees the model. */
@@ -339,20 +223,4 @@ export class EngineRuntime {
     const llama = await this.llamaPromise?.catch(() => undefined);
     await llama?.dispose();
   }
-}
-
-/**
- * Memory in use now: this process's resident set (weights are memory-mapped, so their pages count
- * once touched, as loading does) and llama.cpp's used VRAM, in bytes.
- */
-async function memoryNow(llama: Llama): Promise<{ ram: number; vram: number }> {
-  const vram = llama.gpu === false ? 0 : (await llama.getVramState()).used;
-  return { ram: process.memoryUsage().rss, vram };
-}
-
-async function warmUp(model: LlamaModel, sequence: LlamaContextSequence): Promise<void> {
-  const token = model.tokens.bos ?? model.tokenize(' ')[0];
-  if (token === undefined) return;
-  await sequence.evaluateWithoutGeneratingNewTokens([token]);
-  await sequence.eraseContextTokenRanges([{ start: 0, end: sequence.nextTokenIndex }]);
 }

@@ -1,8 +1,10 @@
 import { LlamaGrammarEvaluationState, type LlamaGrammar, type LlamaModel, type SequenceEvaluateOptions, type Token } from 'node-llama-cpp';
-import type { GenerationStats, SamplingParams, StopReason, TokenLogprob } from '../../../shared/dto';
+import type { SamplingParams, StopReason, TokenLogprob } from '../../../shared/dto';
 import type { GenerateResult } from './protocol';
+import { generationStats } from './engineResults';
 import { DirectDecoder } from './directDecode';
 import { directDecodeUnsupported } from './nodeLlamaInternals';
+import { adaptedChunkSize, FIRST_PROMPT_CHUNK } from './promptChunks';
 import { evaluateOptions } from './sampling';
 import type { SequenceSlot } from './sequencePool';
 import type { StructuredOutput } from './structuredOutput';
@@ -19,15 +21,6 @@ interface TokenWithMetadata {
   confidence: number;
   probabilities?: Map<Token, number>;
 }
-
-/**
- * Prompt evaluation is cut into chunks so Stop works within a fraction of a second and progress
- * can be shown. The chunk size adapts so one chunk takes about {@link CHUNK_TARGET_MS}.
- */
-const FIRST_CHUNK = 64;
-const MIN_CHUNK = 16;
-const MAX_CHUNK = 512;
-const CHUNK_TARGET_MS = 200;
 
 export interface GenerationSink {
   /** New text of `tokenCount` tokens; with log probabilities asked for, each of those tokens' (in order). */
@@ -77,7 +70,7 @@ export class Generation {
   private aborted = false;
   private remainingPrompt: Token[];
   private processed: number;
-  private chunkSize = FIRST_CHUNK;
+  private chunkSize = FIRST_PROMPT_CHUNK;
   private iterator: AsyncGenerator<Token | TokenWithMetadata, void, void | Token | Token[]> | undefined;
   /** With log probabilities: every generated token's, and those not yet handed to the sink. */
   private readonly logprobs: TokenLogprob[] = [];
@@ -144,7 +137,7 @@ export class Generation {
       const started = performance.now();
       return this.slot.sequence.evaluateWithoutGeneratingNewTokens(chunk).then(() => {
         this.processed += chunk.length;
-        this.adaptChunk(chunk.length, performance.now() - started);
+        this.chunkSize = adaptedChunkSize(this.chunkSize, chunk.length, performance.now() - started);
         this.input.sink.onPromptProgress(this.processed, this.input.promptTokens.length);
       });
     }
@@ -281,7 +274,7 @@ export class Generation {
     this.slot.lastReply = { text, tokens: this.generated, detokenize: (tokens) => this.input.model.detokenize(tokens, false) };
     this.resolve({
       text,
-      stats: buildStats(startedAt, this.firstTokenAt, performance.now(), promptTokens.length, cachedTokens, this.generated.length, stopReason),
+      stats: generationStats(startedAt, this.firstTokenAt, performance.now(), promptTokens.length, cachedTokens, this.generated.length, stopReason),
       sequenceId: this.slot.id,
       ...(structured ? { json: structured.check(text, stopReason) } : {}),
       ...(this.input.logprobs ? { logprobs: this.logprobs } : {}),
@@ -303,38 +296,4 @@ export class Generation {
     this.iterator = undefined;
     await iterator?.return();
   }
-
-  private adaptChunk(tokens: number, elapsedMs: number): void {
-    if (elapsedMs <= 0) return;
-    const ideal = (tokens * CHUNK_TARGET_MS) / elapsedMs;
-    this.chunkSize = Math.round(Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, ideal)));
-  }
-}
-
-function buildStats(
-  started: number,
-  firstTokenAt: number,
-  ended: number,
-  promptTokens: number,
-  cachedPromptTokens: number,
-  completionTokens: number,
-  stopReason: StopReason,
-): Omit<GenerationStats, 'queuedMs'> {
-  const first = firstTokenAt || ended;
-  const genSeconds = (ended - first) / 1000;
-  const promptSeconds = (first - started) / 1000;
-  return {
-    promptTokens,
-    cachedPromptTokens,
-    completionTokens,
-    timeToFirstTokenMs: round(first - started),
-    totalMs: round(ended - started),
-    tokensPerSecond: completionTokens > 1 && genSeconds > 0 ? round((completionTokens - 1) / genSeconds) : 0,
-    promptTokensPerSecond: promptSeconds > 0 ? round((promptTokens - cachedPromptTokens) / promptSeconds) : 0,
-    stopReason,
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }
