@@ -3,7 +3,8 @@
  * no class instances. Sizes are bytes, durations milliseconds, lengths tokens.
  */
 
-import type { LoadSettingsRequest, ToolCall } from './schemas';
+import type { LoadSettingsRequest } from './schemas';
+import type { ToolCall } from './toolSchemas';
 import type { LoadMemoryCheck } from './hardwareDto';
 
 /** GGUF metadata Hearth shows for a model file. */
@@ -150,7 +151,8 @@ export interface InferenceState {
 /** One engine process's part of {@link InferenceState}. */
 export type EngineMemberState = Omit<InferenceState, 'models' | 'maxModels'>;
 
-export type { ChatMessage, ChatRole, SamplingParams, LoadOptions, ChatArgs, KvCacheType, FitArgs, ResponseFormat, CompletionArgs, EmbedArgs, Tool, ToolChoice, ToolCall } from './schemas';
+export type { ChatMessage, ChatRole, SamplingParams, LoadOptions, ChatArgs, KvCacheType, FitArgs, ResponseFormat, CompletionArgs, EmbedArgs } from './schemas';
+export type { Tool, ToolChoice, ToolCall } from './toolSchemas';
 
 /** Why a reply ended: end-of-generation token, token limit, a stop string, the user's stop, or the model called tools (and ended). */
 export type StopReason = 'eos' | 'length' | 'stop' | 'abort' | 'toolCalls';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ChatChunk, ChatResult } from './dto';
 import { AppError } from './errors';
-import { chatMessageSchema, checkToolFields, chunkingSchema, logprobsSchema, rawPromptSchema, responseFormatSchema, samplingParamsSchema, toolFieldsShape } from './schemas';
+import { chatMessageSchema, chunkingSchema, logprobsSchema, rawPromptSchema, responseFormatSchema, samplingParamsSchema } from './schemas';
+import { checkToolFields, toolFieldsShape } from './toolSchemas';
 
 /**
  * One generation request, whichever surface it came from (the OpenAI and Ollama routes,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LlamaText, SpecialTokensText, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
 import type { ToolCall } from '../../../shared/dto';
-import { MAX_TOOL_CALLS_PER_REPLY } from '../../../shared/schemas';
+import { MAX_TOOL_CALLS_PER_REPLY } from '../../../shared/toolSchemas';
 import { TokenTextStream } from './textStream';
 import { callTriggers, type ToolFormat } from './toolFormat';
 import type { ToolGrammars } from './toolGrammars';

@@ -1,7 +1,7 @@
 import { getLlama, resolveChatWrapper, type LlamaModel } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, Tool } from '../../../shared/dto';
-import { MAX_TOOL_CALLS_PER_REPLY } from '../../../shared/schemas';
+import { MAX_TOOL_CALLS_PER_REPLY } from '../../../shared/toolSchemas';
 import { fixtureModel } from '../../testing/fixtureModels';
 import { EngineRuntime } from './engineRuntime';
 import { renderPrompt } from './prompt';

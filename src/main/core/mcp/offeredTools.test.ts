@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toolSchema } from '../../../shared/schemas';
+import { toolSchema } from '../../../shared/toolSchemas';
 import { offeredTools } from './offeredTools';
 
 const schema = { type: 'object', properties: {} };

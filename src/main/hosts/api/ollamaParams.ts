@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ResponseFormat, Tool } from '../../../shared/dto';
-import { MAX_TOOLS } from '../../../shared/schemas';
+import { MAX_TOOLS } from '../../../shared/toolSchemas';
 import type { GenerationSampling } from '../../../shared/generation';
 import { badRequest } from './openaiErrors';
 import { readSampling } from './samplingFields';
