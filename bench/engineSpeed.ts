@@ -43,6 +43,8 @@ import { physicalCores } from '../src/main/core/engine/threads';
 import { ensureFixtureModel, type FixturePreset } from '../src/main/fixtures/gguf/generateModel';
 import { startLlamaServer } from './llamaServer';
 import { waitCpuIdle, waitGone } from './processes';
+import { whyNot } from '../src/main/core/engine/ggmlThreadpool';
+import { ENGINE_PROCESS_ENV } from '../src/main/core/engine/engineProcess';
 import { startHearthApi, type SpeedServer } from './speedServers';
 import { bestAgainstBest, cellTable, median, mergeRows, row, type Engine, type Row } from './speedStats';
 import { streamChat } from './streamChat';
@@ -203,6 +205,8 @@ async function main() {
   const merged = mergeRows(rows);
   console.log(`\nEngine speed — greedy, ${NEW_TOKENS} new tokens per stream, median [min–max] of ${REPS} interleaved reps × ${PROCESSES} fresh process pairs, ${cpus()[0]?.model ?? 'cpu'}, ${cores} physical cores`);
   console.log(`Hearth's llama.cpp: ${hearthBinary === 'prebuilt' ? "node-llama-cpp's prebuilt binary (hearth engine build compiles one for this CPU)" : 'built on this machine (hearth engine build)'}; llama-server: built on this machine (-march=native)`);
+  const pool = whyNot({ ...process.env, ...ENGINE_PROCESS_ENV });
+  console.log(`Hearth's ggml threads: ${pool === null ? 'kept between decodes (src/native/ggmlThreadpool.c)' : `made per decode, the threadpool helper is ${pool}`}`);
   console.table(cellTable(merged));
   const best = bestAgainstBest(merged);
   if (best.length) {

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildNative } from './buildNative.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outputs = ['out/main/headless.js', 'out/main/engineWorker.js', 'out/renderer/index.html'].map((p) => join(root, p));
@@ -23,3 +24,5 @@ const stale = !missing && newestMtime(join(root, 'src')) > Math.min(...outputs.m
 if (force || missing || stale) {
   execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 }
+// The engine's native helper (a no-op when it is up to date, or on platforms without it).
+buildNative();

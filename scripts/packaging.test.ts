@@ -119,6 +119,10 @@ describe('electron-builder configuration (resolved by electron-builder)', () => 
     ]) {
       expect(linux.packsAppFile(path), path).toBe(false);
     }
+    // The engine's native threadpool helper ships unpacked: native code cannot load from the asar.
+    expect(linux.packsAppFile('out/native/ggml-threadpool.node')).toBe(true);
+    expect(linux.unpacks('out/native/ggml-threadpool.node')).toBe(true);
+    expect(linux.unpacks('out/main/engineWorker.js')).toBe(false);
     expect(linux.packsModuleFile('node_modules/zod/package.json')).toBe(true);
     expect(linux.packsModuleFile('node_modules/some-package/test/fixtures/data.json')).toBe(false);
   });

@@ -11,6 +11,7 @@ import { LlamaErrorLog, openModel, type Loaded } from './openModel';
 import { ensurePromptFits, renderPrompt } from './prompt';
 import type { EmbedRequest, RankRequest, EngineStatusResult, GenerateRequest, GenerateResult, LoadRequest, LoadResult } from './protocol';
 import { reusePrefix } from './sequencePool';
+import { ggmlThreadpoolStatus } from './ggmlThreadpool';
 
 /** How the engine reaches llama.cpp. `gpu: false` forces the CPU build. */
 export interface EngineRuntimeOptions {
@@ -131,6 +132,7 @@ export class EngineRuntime {
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? null,
       maxThreads: this.maxThreads,
+      ggmlThreadpool: ggmlThreadpoolStatus(),
     };
   }
 

@@ -9,6 +9,10 @@ import { LabOp } from './labOp';
 import { BenchRunner } from './benchOp';
 import type { EngineCall, EngineMessage, EngineRequest } from './protocol';
 import { StreamOutbox } from './tokenBatcher';
+import { loadGgmlThreadpool } from './ggmlThreadpool';
+
+// Before anything loads llama.cpp (nothing does at import): ggml's threads are kept between decodes.
+loadGgmlThreadpool();
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;

@@ -4,6 +4,7 @@ import type { LabRequest, LabResultOf } from './labOp';
 import type { TextPiece } from './tokenBatcher';
 import type { BenchOpResult, BenchRequest } from './benchOp';
 import type { RankResult } from './ranking';
+import type { GgmlThreadpoolStatus } from './ggmlThreadpool';
 import type { ChatMessage, EmbedResult, GenerationStats, JsonOutputCheck, LoadSettings, ResponseFormat, SamplingParams, TokenLogprob, Tool, ToolCall, ToolChoice } from '../../../shared/dto';
 import type { LlamaHardwareView } from '../../../shared/hardwareDto';
 
@@ -140,6 +141,8 @@ export interface EngineStatusResult {
   uvThreadpoolSize: string | null;
   /** Threads its contexts may use now (the fleet's share of the cores; see ThreadsRequest). */
   maxThreads: number;
+  /** Whether ggml's compute threads are kept between decodes in this process, and how often that was used (ggmlThreadpool.ts). */
+  ggmlThreadpool: GgmlThreadpoolStatus;
 }
 
 export type EngineResultOf<R extends EngineRequest> = R extends BenchRequest
