@@ -51,6 +51,7 @@ struct ggml_fns {
 };
 
 static _Atomic(struct ggml_fns *) known;
+static _Atomic(void *) known_caller;
 static atomic_long computes;
 static atomic_long pooled;
 static atomic_long pools_made;
@@ -63,10 +64,15 @@ static __thread struct ggml_fns *pool_fns;
 static struct ggml_fns *fns_of(void *caller) {
   static struct ggml_fns slots[4];
   static atomic_int used;
+  /* One call site in practice: the address it returns to settles it without dladdr's lookup. */
+  if (caller == atomic_load(&known_caller)) return atomic_load(&known);
   Dl_info info;
   if (!dladdr(caller, &info) || !info.dli_fname) return NULL;
   struct ggml_fns *last = atomic_load(&known);
-  if (last && last->base == info.dli_fbase) return last;
+  if (last && last->base == info.dli_fbase) {
+    atomic_store(&known_caller, caller);
+    return last;
+  }
   void *handle = dlopen(info.dli_fname, RTLD_NOLOAD | RTLD_LAZY);
   if (!handle) return NULL;
   /* dlsym on the handle searches that library, then its dependencies (ggml-base), never this one. */
@@ -89,6 +95,7 @@ static struct ggml_fns *fns_of(void *caller) {
   if (slot >= 4) return NULL;
   slots[slot] = found;
   atomic_store(&known, &slots[slot]);
+  atomic_store(&known_caller, caller);
   return &slots[slot];
 }
 
